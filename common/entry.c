@@ -1,0 +1,202 @@
+/*
+ * The feed model's memory: strings in an arena of large chunks (a feed is
+ * built once and freed whole, so per-string malloc would be wasted work),
+ * arrays grown by doubling and freed in feed_free().
+ */
+
+#include "entry.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xmalloc.h"
+
+#define ARENA_CHUNK	(64 * 1024)
+
+struct feed_chunk {
+	struct feed_chunk	*next;
+	size_t			 used;
+	size_t			 size;
+	char			 data[];
+};
+
+struct feed_arena {
+	struct feed_chunk	*head;
+};
+
+struct feed *
+feed_new(void)
+{
+	struct feed	*f;
+
+	f = xcalloc(1, sizeof(*f));
+	f->arena = xcalloc(1, sizeof(*f->arena));
+	f->updated = f->published = DATE_NONE;
+	return f;
+}
+
+static void
+feed_free_entry(struct entry *e)
+{
+	free(e->authors);
+	free(e->categories);
+	free(e->links);
+	free(e->enclosures);
+}
+
+void
+feed_free(struct feed *f)
+{
+	struct feed_chunk	*c, *next;
+
+	if (f == NULL)
+		return;
+	for (size_t i = 0; i < f->nentries; i++)
+		feed_free_entry(&f->entries[i]);
+	free(f->entries);
+	free(f->authors);
+	free(f->categories);
+	free(f->links);
+	if (f->arena != NULL) {
+		for (c = f->arena->head; c != NULL; c = next) {
+			next = c->next;
+			free(c);
+		}
+		free(f->arena);
+	}
+	free(f);
+}
+
+static char *
+feed_alloc(struct feed *f, size_t n)
+{
+	struct feed_chunk	*c = f->arena->head;
+	size_t			 size;
+
+	if (c == NULL || c->size - c->used < n) {
+		size = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
+		c = xmalloc(sizeof(*c) + size);
+		c->used = 0;
+		c->size = size;
+		if (size == n && f->arena->head != NULL) {
+			/* A big string gets its own chunk behind the head, so
+			 * the head's free space stays usable. */
+			c->next = f->arena->head->next;
+			f->arena->head->next = c;
+		} else {
+			c->next = f->arena->head;
+			f->arena->head = c;
+		}
+	}
+	c->used += n;
+	return c->data + c->used - n;
+}
+
+const char *
+feed_strndup(struct feed *f, const char *s, size_t n)
+{
+	char	*p;
+
+	if (s == NULL)
+		return NULL;
+	p = feed_alloc(f, n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+const char *
+feed_strdup(struct feed *f, const char *s)
+{
+	return s == NULL ? NULL : feed_strndup(f, s, strlen(s));
+}
+
+/* Grow *arr (of *n elements of size sz) by one zeroed element. */
+static void *
+feed_append(void *arrp, size_t *n, size_t sz)
+{
+	void	**arr = arrp;
+	char	 *p;
+
+	/* Capacity is the next power of two at or above *n. */
+	if ((*n & (*n - 1)) == 0)
+		*arr = xreallocarray(*arr, *n == 0 ? 1 : *n * 2, sz);
+	p = (char *)*arr + *n * sz;
+	memset(p, 0, sz);
+	(*n)++;
+	return p;
+}
+
+struct entry *
+feed_add_entry(struct feed *f)
+{
+	struct entry	*e;
+
+	e = feed_append(&f->entries, &f->nentries, sizeof(*e));
+	e->published = e->updated = DATE_NONE;
+	return e;
+}
+
+struct person *
+feed_add_author(struct feed *f, struct entry *e)
+{
+	if (e != NULL)
+		return feed_append(&e->authors, &e->nauthors,
+		    sizeof(struct person));
+	return feed_append(&f->authors, &f->nauthors, sizeof(struct person));
+}
+
+struct category *
+feed_add_category(struct feed *f, struct entry *e)
+{
+	if (e != NULL)
+		return feed_append(&e->categories, &e->ncategories,
+		    sizeof(struct category));
+	return feed_append(&f->categories, &f->ncategories,
+	    sizeof(struct category));
+}
+
+struct link *
+feed_add_link(struct feed *f, struct entry *e)
+{
+	if (e != NULL)
+		return feed_append(&e->links, &e->nlinks, sizeof(struct link));
+	return feed_append(&f->links, &f->nlinks, sizeof(struct link));
+}
+
+struct enclosure *
+feed_add_enclosure(struct entry *e)
+{
+	return feed_append(&e->enclosures, &e->nenclosures,
+	    sizeof(struct enclosure));
+}
+
+const char *
+feed_format_name(enum feed_format fmt)
+{
+	switch (fmt) {
+	case FEED_RSS090:	return "rss090";
+	case FEED_RSS091:	return "rss091";
+	case FEED_RSS092:	return "rss092";
+	case FEED_RSS20:	return "rss20";
+	case FEED_RSS10:	return "rss10";
+	case FEED_ATOM03:	return "atom03";
+	case FEED_ATOM10:	return "atom10";
+	case FEED_JSON10:	return "json1";
+	case FEED_JSON11:	return "json11";
+	case FEED_HTML:		return "html";
+	case FEED_UNKNOWN:	break;
+	}
+	return "unknown";
+}
+
+const char *
+text_type_name(enum text_type t)
+{
+	switch (t) {
+	case TEXT_HTML:		return "text/html";
+	case TEXT_XHTML:	return "application/xhtml+xml";
+	case TEXT_PLAIN:	break;
+	}
+	return "text/plain";
+}

@@ -1,0 +1,38 @@
+#ifndef TEXT_H
+#define TEXT_H
+
+/*
+ * Byte and string helpers: a growable buffer, UTF-8 validation and repair
+ * (every string we hand on is valid UTF-8 without NUL or XML-forbidden
+ * control characters), whitespace trimming.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct buf {
+	char	*s;		/* always NUL-terminated once written */
+	size_t	 len;
+	size_t	 cap;
+};
+
+void	 buf_add(struct buf *, const char *, size_t);
+void	 buf_adds(struct buf *, const char *);
+void	 buf_addc(struct buf *, char);
+void	 buf_printf(struct buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 buf_reset(struct buf *);	/* empty, keep the memory */
+void	 buf_free(struct buf *);
+char	*buf_release(struct buf *);	/* the string; buf is emptied */
+
+/* Length of the valid UTF-8 prefix of s. */
+size_t	 text_utf8_valid_len(const char *s, size_t len);
+/* s with every invalid sequence replaced by U+FFFD and NUL and C0
+ * controls other than tab, LF and CR dropped; appended to out. Returns
+ * the number of replacements made. */
+size_t	 text_utf8_repair(struct buf *out, const char *s, size_t len);
+/* [*s, *s + *len) without leading and trailing ASCII whitespace. */
+void	 text_trim(const char **s, size_t *len);
+bool	 text_is_blank(const char *);
+
+#endif /* TEXT_H */

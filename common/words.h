@@ -1,0 +1,36 @@
+#ifndef WORDS_H
+#define WORDS_H
+
+/*
+ * Text normalised for matching (tagging, story fingerprints): NFKC, case
+ * folded, diacritics stripped, default-ignorable characters (soft hyphen,
+ * zero-width space) dropped, then split into words: maximal runs of
+ * letters and digits. Everything else (spaces, hyphens, apostrophes,
+ * punctuation, symbols) separates words.
+ */
+
+#include <stddef.h>
+
+struct word {
+	size_t		 off;	/* into words.text; not NUL-ended */
+	size_t		 len;
+};
+
+struct words {
+	char		*text;	/* the normalised text */
+	size_t		 len;
+	struct word	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+/* Normalise and split s (UTF-8, len bytes); appends to w. Invalid UTF-8
+ * bytes separate words. */
+void	 words_split(struct words *w, const char *s, size_t len);
+void	 words_clear(struct words *);	/* empty, keep the memory */
+void	 words_free(struct words *);	/* release; w itself is the caller's */
+
+/* Normalise s alone; returns a new string. */
+char	*words_normalize(const char *s, size_t len);
+
+#endif /* WORDS_H */
