@@ -42,6 +42,7 @@ feed_free_entry(struct entry *e)
 	free(e->categories);
 	free(e->links);
 	free(e->enclosures);
+	free(e->topics);
 }
 
 void
@@ -169,6 +170,13 @@ feed_add_enclosure(struct entry *e)
 {
 	return feed_append(&e->enclosures, &e->nenclosures,
 	    sizeof(struct enclosure));
+}
+
+struct entry_topic *
+feed_add_topic(struct entry *e)
+{
+	return feed_append(&e->topics, &e->ntopics,
+	    sizeof(struct entry_topic));
 }
 
 const char *

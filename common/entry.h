@@ -65,6 +65,13 @@ struct enclosure {
 	const char	*length;	/* as written */
 };
 
+/* A Pact topic the tagger found in an entry. */
+struct entry_topic {
+	const char	*id;		/* topic id, as in topics.conf */
+	double		 score;
+	const char	*why;		/* the phrases that fired, for humans */
+};
+
 /* One item of a feed. */
 struct entry {
 	const char	*id;		/* Atom id, RSS guid, RDF rdf:about */
@@ -89,6 +96,8 @@ struct entry {
 	size_t		 nlinks;
 	struct enclosure *enclosures;
 	size_t		 nenclosures;
+	struct entry_topic *topics;	/* filled by the tagger */
+	size_t		 ntopics;
 };
 
 struct feed {
@@ -137,6 +146,7 @@ struct person	*feed_add_author(struct feed *, struct entry *);
 struct category	*feed_add_category(struct feed *, struct entry *);
 struct link	*feed_add_link(struct feed *, struct entry *);
 struct enclosure *feed_add_enclosure(struct entry *);
+struct entry_topic *feed_add_topic(struct entry *);
 
 const char	*feed_format_name(enum feed_format);
 const char	*text_type_name(enum text_type);

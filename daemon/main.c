@@ -13,18 +13,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmd.h"
 #include "entry.h"
 #include "log.h"
 #include "parse.h"
 #include "text.h"
 #include "xmalloc.h"
 
-#define EXIT_BADINPUT	1
-#define EXIT_USAGE	2
-#define EXIT_RUNTIME	3
-
-static void
-main_usage(void)
+void
+cmd_usage(void)
 {
 	fprintf(stderr,
 	    "usage: pactfeed serve        [-c FILE]\n"
@@ -38,9 +35,14 @@ main_usage(void)
 	exit(EXIT_USAGE);
 }
 
-/* Read all of path ("-" is stdin) into a new buffer. */
-static char *
-main_slurp(const char *path, size_t *lenp)
+const char *
+cmd_default_config(void)
+{
+	return PACTFEED_SYSCONFDIR "/pactfeed.conf";
+}
+
+char *
+cmd_read_file(const char *path, size_t *lenp)
 {
 	struct buf	 b = { 0 };
 	char		 chunk[65536];
@@ -68,8 +70,8 @@ main_slurp(const char *path, size_t *lenp)
 	return buf_release(&b);
 }
 
-static int
-main_parse(int argc, char *argv[])
+int
+cmd_parse(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "url",		required_argument, NULL, 'u' },
@@ -91,12 +93,12 @@ main_parse(int argc, char *argv[])
 			opts.content_type = optarg;
 			break;
 		default:
-			main_usage();
+			cmd_usage();
 		}
 	}
 	if (optind + 1 != argc)
-		main_usage();
-	if ((body = main_slurp(argv[optind], &len)) == NULL) {
+		cmd_usage();
+	if ((body = cmd_read_file(argv[optind], &len)) == NULL) {
 		log_warn("%s", argv[optind]);
 		return EXIT_BADINPUT;
 	}
@@ -124,13 +126,13 @@ main(int argc, char *argv[])
 		const char	*name;
 		int		(*run)(int, char *[]);
 	} cmds[] = {
-		{ "parse",	main_parse },
+		{ "parse",	cmd_parse },
 	};
 	const char	*cmd;
 
 	log_init(getenv("PACTFEED_DEBUG") != NULL);
 	if (argc < 2)
-		main_usage();
+		cmd_usage();
 	cmd = argv[1];
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("pactfeed %s\n", PACTFEED_VERSION);
@@ -139,5 +141,5 @@ main(int argc, char *argv[])
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (strcmp(cmd, cmds[i].name) == 0)
 			return cmds[i].run(argc - 1, argv + 1);
-	main_usage();
+	cmd_usage();
 }

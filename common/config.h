@@ -1,0 +1,76 @@
+#ifndef CONFIG_H
+#define CONFIG_H
+
+/*
+ * The configuration: pactfeed.conf, which includes sources.conf and
+ * topics.conf (libconfuse syntax, see doc/pactfeed.conf.5). libconfuse
+ * stays inside config.c; the rest of the program sees these plain
+ * structs. Durations are in seconds, sizes in bytes.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "scrape.h"
+
+enum source_type {
+	SOURCE_FEED,			/* RSS, Atom or JSON Feed */
+	SOURCE_HTML			/* listing page scraped by XPath */
+};
+
+struct source {
+	char			*id;		/* the section title */
+	char			*title;
+	char			*url;
+	enum source_type	 type;
+	int			 interval;	/* 0: the default */
+	bool			 keep_if_topic;	/* keep only tagged entries */
+	char			*lang;		/* when the feed says none */
+	bool			 enabled;
+	struct scrape_rules	 scrape;	/* type html only */
+	char			*file;		/* where it was defined */
+	int			 line;
+};
+
+struct topic {
+	char		*id;		/* the section title */
+	char		*name;
+	char		*scope;
+	char		**phrases;	/* see tag.h for the phrase syntax */
+	size_t		 nphrases;
+	char		**vetoes;
+	size_t		 nvetoes;
+	char		*file;
+	int		 line;
+};
+
+struct config {
+	char		*path;
+	char		*listen;		/* "127.0.0.1:8080" */
+	char		*database;
+	char		*base_url;		/* ends in "/" */
+	char		*feed_title;
+	char		*user_agent;
+	int		 default_interval;
+	int		 min_interval;
+	int		 max_interval;
+	int		 retention;		/* 0: keep for ever */
+	size_t		 max_body_size;
+	int		 per_host_connections;
+	int		 max_transfers;
+	bool		 allow_private_addresses;
+	struct source	*sources;
+	size_t		 nsources;
+	struct topic	*topics;
+	size_t		 ntopics;
+};
+
+/* Loads and validates path and its includes. On failure returns NULL and
+ * sets *errors to every problem found, one "FILE:LINE: message" per line
+ * (free it). */
+struct config	*config_load(const char *path, char **errors);
+void		 config_free(struct config *);
+const struct source *config_source(const struct config *, const char *id);
+const struct topic  *config_topic(const struct config *, const char *id);
+
+#endif /* CONFIG_H */
