@@ -25,6 +25,7 @@
 #include <strings.h>
 
 #include <jansson.h>
+#include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/xmlreader.h>
 
@@ -338,6 +339,114 @@ parse_input_prepare(struct input *in, const char *s, size_t len,
 		snprintf(in->problem, sizeof(in->problem), fixed > 0 ?
 		    "%zu invalid UTF-8 sequences replaced" :
 		    "control characters removed", fixed);
+}
+
+static bool
+parse_is_name_start(int c)
+{
+	return isalpha(c) || c == '_' || c == ':' || c >= 0x80;
+}
+
+/*
+ * The two breakages that most often end a real feed early: a bare "&"
+ * ("Morgan Stanley & Co.") and an HTML entity XML does not know ("&eacute;",
+ * "&nbsp;"). libxml2's reader stops at the first such error even when
+ * recovering, so a broken document is read a second time from this copy:
+ * bare "&" and a "<" that cannot start markup are escaped, HTML entities
+ * become character references (libxml2's HTML table). CDATA sections and
+ * comments are copied untouched. Returns the number of changes.
+ */
+static size_t
+parse_repair_markup(struct buf *out, const char *s, size_t len)
+{
+	const char		*end = s + len, *run = s, *q;
+	const htmlEntityDesc	*ent;
+	char			 name[40], ref[16];
+	size_t			 changes = 0, n;
+	bool			 has_dtd_entities;
+
+	has_dtd_entities = memmem(s, len, "<!ENTITY", 8) != NULL;
+	while (s < end) {
+		if (*s == '<' && end - s >= 9 && memcmp(s, "<![CDATA[", 9) == 0) {
+			q = memmem(s, end - s, "]]>", 3);
+			s = q != NULL ? q + 3 : end;
+			continue;
+		}
+		if (*s == '<' && end - s >= 4 && memcmp(s, "<!--", 4) == 0) {
+			q = memmem(s, end - s, "-->", 3);
+			s = q != NULL ? q + 3 : end;
+			continue;
+		}
+		if (*s == '<') {
+			if (s + 1 < end && (parse_is_name_start((unsigned char)s[1]) ||
+			    s[1] == '/' || s[1] == '!' || s[1] == '?')) {
+				s++;
+				continue;
+			}
+			buf_add(out, run, s - run);
+			buf_adds(out, "&lt;");
+			run = ++s;
+			changes++;
+			continue;
+		}
+		if (*s != '&') {
+			s++;
+			continue;
+		}
+		/* "&#123;", "&#x1F;": keep. */
+		q = s + 1;
+		if (q < end && *q == '#') {
+			q++;
+			if (q < end && (*q == 'x' || *q == 'X')) {
+				q++;
+				while (q < end && isxdigit((unsigned char)*q))
+					q++;
+			} else
+				while (q < end && isdigit((unsigned char)*q))
+					q++;
+			if (q < end && *q == ';' && q > s + 2) {
+				s = q + 1;
+				continue;
+			}
+		} else if (q < end && parse_is_name_start((unsigned char)*q)) {
+			while (q < end && (isalnum((unsigned char)*q) ||
+			    *q == '_' || *q == '-' || *q == '.' || *q == ':'))
+				q++;
+			n = q - (s + 1);
+			if (q < end && *q == ';' && n < sizeof(name)) {
+				memcpy(name, s + 1, n);
+				name[n] = '\0';
+				if (strcmp(name, "amp") == 0 ||
+				    strcmp(name, "lt") == 0 ||
+				    strcmp(name, "gt") == 0 ||
+				    strcmp(name, "quot") == 0 ||
+				    strcmp(name, "apos") == 0 ||
+				    (has_dtd_entities &&
+				    htmlEntityLookup(BAD_CAST name) == NULL)) {
+					s = q + 1;
+					continue;
+				}
+				if ((ent = htmlEntityLookup(BAD_CAST name)) !=
+				    NULL) {
+					buf_add(out, run, s - run);
+					snprintf(ref, sizeof(ref), "&#%u;",
+					    ent->value);
+					buf_adds(out, ref);
+					s = q + 1;
+					run = s;
+					changes++;
+					continue;
+				}
+			}
+		}
+		/* A bare ampersand. */
+		buf_add(out, run, s - run);
+		buf_adds(out, "&amp;");
+		run = ++s;
+		changes++;
+	}
+	buf_add(out, run, s - run);
+	return changes;
 }
 
 /* ---------------------------------------------------------------------
@@ -1663,17 +1772,107 @@ parse_looks_like_html(const char *s, size_t len)
 	    (n >= 5 && strncasecmp(s, "<html", 5) == 0);
 }
 
+/* One pass of the reader over UTF-8 bytes into p->feed. -1 and a reason
+ * when the document is not a feed. */
+static int
+parse_xml(struct parser *p, const char *buf, size_t len, bool ignore_enc,
+    char *err, size_t errlen)
+{
+	const char	*local;
+	enum ns		 ns;
+	bool		 found = false;
+
+	p->entity_budget = len < 1024 * 1024 ? len : 1024 * 1024;
+	p->r = xmlReaderForMemory(buf, (int)(len > 0x7fffffff ? 0x7fffffff :
+	    len), p->opts->url, "UTF-8",
+	    XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR |
+	    XML_PARSE_NOWARNING | XML_PARSE_NOCDATA | XML_PARSE_COMPACT |
+	    (ignore_enc ? XML_PARSE_IGNORE_ENC : 0));
+	if (p->r == NULL) {
+		snprintf(err, errlen, "not a feed: cannot start the XML reader");
+		return -1;
+	}
+	xmlTextReaderSetStructuredErrorHandler(p->r, parse_error_cb, p);
+
+	/* The root element decides the format. */
+	while (parse_read(p)) {
+		if (xmlTextReaderNodeType(p->r) != XML_READER_TYPE_ELEMENT)
+			continue;
+		found = true;
+		ns = parse_ns(p, &local);
+		if (ns == NS_RSS && strcmp(local, "rss") == 0)
+			parse_rss_root(p, false);
+		else if (ns == NS_RSS && strcmp(local, "channel") == 0) {
+			p->feed->format = FEED_RSS20;
+			parse_rss_channel(p, p->opts->url);
+		} else if (ns == NS_RDFNS && strcmp(local, "RDF") == 0)
+			parse_rss_root(p, true);
+		else if ((ns == NS_ATOM || ns == NS_ATOM_03) &&
+		    strcmp(local, "feed") == 0)
+			parse_atom_feed(p, ns);
+		else if ((ns == NS_ATOM || ns == NS_ATOM_03) &&
+		    strcmp(local, "entry") == 0) {
+			p->feed->format = ns == NS_ATOM ? FEED_ATOM10 :
+			    FEED_ATOM03;
+			parse_atom_entry(p, p->opts->url);
+		} else if (strcasecmp(local, "html") == 0) {
+			snprintf(err, errlen, "not a feed: an HTML page");
+			return -1;
+		} else {
+			snprintf(err, errlen, "not a feed: root element <%s>",
+			    (const char *)xmlTextReaderConstName(p->r));
+			return -1;
+		}
+		break;
+	}
+	/* Read to the end so trailing garbage still counts as broken. */
+	while (parse_read(p))
+		;
+	if (!found) {
+		if (parse_looks_like_html(buf, len))
+			snprintf(err, errlen, "not a feed: an HTML page");
+		else
+			snprintf(err, errlen, "not a feed: %s", p->broken ?
+			    p->reason : "no root element");
+		return -1;
+	}
+	return 0;
+}
+
+/* Relative links inside summaries and content resolve against the
+ * entry's xml:base or the document URL; a feed served without either
+ * (a file, a test) still has its channel link, which is what publishers
+ * mean by a site-relative href. */
+static void
+parse_finish(struct feed *f)
+{
+	for (size_t i = 0; i < f->nentries; i++)
+		if (f->entries[i].base == NULL)
+			f->entries[i].base = f->link;
+}
+
+static void
+parse_reset(struct parser *p)
+{
+	if (p->r != NULL)
+		xmlFreeTextReader(p->r);
+	p->r = NULL;
+	feed_free(p->feed);
+	p->feed = NULL;
+}
+
 struct feed *
 parse_feed(const char *buf, size_t len, const struct parse_opts *opts,
     char *err, size_t errlen)
 {
 	static const struct parse_opts	 none = { 0 };
-	struct parser			 p = { 0 };
+	struct parser			 p = { 0 }, retry = { 0 };
 	struct input			 in = { 0 };
-	const char			*local, *s;
+	struct buf			 fixed = { 0 };
+	struct feed			*f;
+	const char			*s;
 	size_t				 n;
-	enum ns				 ns;
-	bool				 found = false;
+	int				 rc;
 
 	parse_init();
 	p.opts = opts != NULL ? opts : &none;
@@ -1698,77 +1897,47 @@ parse_feed(const char *buf, size_t len, const struct parse_opts *opts,
 	}
 
 	parse_input_prepare(&in, buf, len, p.opts->content_type);
-	p.entity_budget = in.len < 1024 * 1024 ? in.len : 1024 * 1024;
-	p.r = xmlReaderForMemory(in.buf, (int)(in.len > 0x7fffffff ?
-	    0x7fffffff : in.len), p.opts->url, "UTF-8",
-	    XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR |
-	    XML_PARSE_NOWARNING | XML_PARSE_NOCDATA | XML_PARSE_COMPACT |
-	    (in.converted ? XML_PARSE_IGNORE_ENC : 0));
-	if (p.r == NULL) {
-		snprintf(err, errlen, "not a feed: cannot start the XML reader");
-		goto fail;
-	}
-	xmlTextReaderSetStructuredErrorHandler(p.r, parse_error_cb, &p);
-
-	/* The root element decides the format. */
-	while (parse_read(&p)) {
-		if (xmlTextReaderNodeType(p.r) != XML_READER_TYPE_ELEMENT)
-			continue;
-		found = true;
-		ns = parse_ns(&p, &local);
-		if (ns == NS_RSS && (strcmp(local, "rss") == 0 ||
-		    strcmp(local, "channel") == 0)) {
-			if (strcmp(local, "channel") == 0)
-				parse_rss_channel(&p, p.opts->url);
-			else
-				parse_rss_root(&p, false);
-		} else if (ns == NS_RDFNS && strcmp(local, "RDF") == 0)
-			parse_rss_root(&p, true);
-		else if ((ns == NS_ATOM || ns == NS_ATOM_03) &&
-		    strcmp(local, "feed") == 0)
-			parse_atom_feed(&p, ns);
-		else if ((ns == NS_ATOM || ns == NS_ATOM_03) &&
-		    strcmp(local, "entry") == 0) {
-			p.feed->format = ns == NS_ATOM ? FEED_ATOM10 :
-			    FEED_ATOM03;
-			parse_atom_entry(&p, p.opts->url);
-		} else if (strcasecmp(local, "html") == 0) {
-			snprintf(err, errlen, "not a feed: an HTML page");
-			goto fail;
-		} else {
-			snprintf(err, errlen, "not a feed: root element <%s>",
-			    (const char *)xmlTextReaderConstName(p.r));
-			goto fail;
+	rc = parse_xml(&p, in.buf, in.len, in.converted, err, errlen);
+	if (p.broken && parse_repair_markup(&fixed, in.buf, in.len) > 0) {
+		/* Read the repaired copy; keep it if it is a feed with at
+		 * least as many entries, reporting the original error. */
+		retry.opts = p.opts;
+		retry.feed = feed_new();
+		if (parse_xml(&retry, fixed.s, fixed.len, true, err,
+		    errlen) == 0 && (rc == -1 ||
+		    retry.feed->nentries >= p.feed->nentries)) {
+			if (rc == -1)
+				snprintf(p.reason, sizeof(p.reason), "%s",
+				    retry.broken ? retry.reason :
+				    "repaired bare ampersands or entities");
+			parse_reset(&p);
+			p.r = retry.r;
+			p.feed = retry.feed;
+			retry.r = NULL;
+			retry.feed = NULL;
+			rc = 0;
 		}
-		break;
+		parse_reset(&retry);
+		buf_free(&retry.text);
 	}
-	/* Read to the end so trailing garbage still counts as broken. */
-	while (parse_read(&p))
-		;
-	if (!found) {
-		if (parse_looks_like_html(in.buf, in.len))
-			snprintf(err, errlen, "not a feed: an HTML page");
-		else
-			snprintf(err, errlen, "not a feed: %s", p.broken ?
-			    p.reason : "no root element");
-		goto fail;
+	f = p.feed;
+	p.feed = NULL;
+	parse_reset(&p);
+	if (rc == -1) {
+		feed_free(f);
+		f = NULL;
+	} else {
+		if (p.broken || in.problem[0] != '\0') {
+			f->bozo = true;
+			f->bozo_reason = feed_strdup(f, p.broken ? p.reason :
+			    in.problem);
+		}
+		parse_finish(f);
 	}
-	if (p.broken || in.problem[0] != '\0') {
-		p.feed->bozo = true;
-		p.feed->bozo_reason = feed_strdup(p.feed, p.broken ?
-		    p.reason : in.problem);
-	}
-	xmlFreeTextReader(p.r);
 	buf_free(&p.text);
 	buf_free(&in.owned);
-	return p.feed;
-fail:
-	if (p.r != NULL)
-		xmlFreeTextReader(p.r);
-	buf_free(&p.text);
-	buf_free(&in.owned);
-	feed_free(p.feed);
-	return NULL;
+	buf_free(&fixed);
+	return f;
 }
 
 /* ---------------------------------------------------------------------
