@@ -265,6 +265,44 @@ parse_clean_utf8(const char *s, size_t len)
 	return true;
 }
 
+/* True when s holds at least one valid multi-byte UTF-8 sequence. */
+static bool
+parse_has_utf8_sequence(const char *s, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 n;
+
+	for (size_t i = 0; i < len; i++) {
+		if (p[i] < 0xc2 || p[i] > 0xf4)
+			continue;
+		n = p[i] < 0xe0 ? 2 : p[i] < 0xf0 ? 3 : 4;
+		if (n <= len - i && text_utf8_valid_len(s + i, n) == n)
+			return true;
+	}
+	return false;
+}
+
+/* in->owned holds converted UTF-8: use it, without the NUL and control
+ * characters an encoding may map through unchanged. */
+static void
+parse_input_converted(struct input *in)
+{
+	struct buf	clean = { 0 };
+
+	in->converted = true;
+	if (!parse_clean_utf8(in->owned.s != NULL ? in->owned.s : "",
+	    in->owned.len)) {
+		text_utf8_repair(&clean, in->owned.s, in->owned.len);
+		buf_free(&in->owned);
+		in->owned = clean;
+		if (in->problem[0] == '\0')
+			snprintf(in->problem, sizeof(in->problem),
+			    "control characters removed");
+	}
+	in->buf = in->owned.s != NULL ? in->owned.s : "";
+	in->len = in->owned.len;
+}
+
 static void
 parse_input_prepare(struct input *in, const char *s, size_t len,
     const char *content_type)
@@ -321,9 +359,7 @@ parse_input_prepare(struct input *in, const char *s, size_t len,
 	}
 	if (enc != NULL && !parse_is_utf8_name(enc)) {
 		if (parse_convert(in, s, len, enc) == 0) {
-			in->buf = in->owned.s != NULL ? in->owned.s : "";
-			in->len = in->owned.len;
-			in->converted = true;
+			parse_input_converted(in);
 			return;
 		}
 		snprintf(in->problem, sizeof(in->problem),
@@ -332,6 +368,16 @@ parse_input_prepare(struct input *in, const char *s, size_t len,
 	}
 	if (parse_clean_utf8(s, len))
 		return;
+	/* Undeclared, not UTF-8 and not one valid multi-byte sequence in
+	 * it: a Latin-1 page served without a declaration, the commonest
+	 * case by far. Reading it as windows-1252 keeps its accents. */
+	if (enc == NULL && !parse_has_utf8_sequence(s, len) &&
+	    parse_convert(in, s, len, "WINDOWS-1252") == 0) {
+		snprintf(in->problem, sizeof(in->problem),
+		    "not UTF-8 and no encoding declared, read as windows-1252");
+		parse_input_converted(in);
+		return;
+	}
 	fixed = text_utf8_repair(&in->owned, s, len);
 	in->buf = in->owned.s != NULL ? in->owned.s : "";
 	in->len = in->owned.len;
