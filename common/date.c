@@ -151,10 +151,11 @@ date_name_match(const char *p, int n, const char *name)
 {
 	int	i;
 
-	if (n < 3 || (size_t)n > strlen(name))
+	if (n < 3)
 		return false;
 	for (i = 0; i < n; i++)
-		if (date_lower((unsigned char)p[i]) != name[i])
+		if (name[i] == '\0' ||
+		    date_lower((unsigned char)p[i]) != name[i])
 			return false;
 	return true;
 }

@@ -3,18 +3,25 @@
  * conformance suite, the real feed samples and the variants feeds are
  * known to write) with the UTC time each must give, or NONE; strptime-style
  * formats for scraped pages; the two writers; and a round trip over the
- * whole accepted range. The cases are embedded: nothing is read from disk.
+ * whole accepted range. The cases are embedded; only the last test reads
+ * $PACTFEED_SHARED, when present, to hold the parser to the corpus itself.
  */
 
+#include <dirent.h>
+#include <stdbool.h>
 #include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
+#include <jansson.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
 
 #include "date.h"
 #include "entry.h"
@@ -422,6 +429,143 @@ test_date_locale(void **state)
 	    sizeof(locales) / sizeof(locales[0]));
 }
 
+/* Element names that carry a date in RSS, RDF and Atom. */
+static bool
+test_date_element(const xmlNode *n)
+{
+	static const char *const names[] = {
+		"pubDate", "lastBuildDate", "date", "updated", "published",
+		"modified", "issued", "created"
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp((const char *)n->name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Parse every non-empty date element under n; count those that parse to
+ * want (any value when want is NULL) in *ok, the others in *bad.
+ */
+static void
+test_date_walk(const char *file, xmlNode *n, const char *want, size_t *ok,
+    size_t *bad)
+{
+	char	 buf[DATE_STRLEN];
+	xmlChar	*text;
+	time_t	 t;
+
+	for (; n != NULL; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		text = test_date_element(n) ? xmlNodeGetContent(n) : NULL;
+		if (text != NULL &&
+		    text[strspn((char *)text, " \t\r\n")] == '\0') {
+			xmlFree(text);
+			text = NULL;
+		}
+		if (text != NULL) {
+			t = date_parse((const char *)text);
+			date_format(t, buf, sizeof(buf));
+			if (t != DATE_NONE &&
+			    (want == NULL || strcmp(buf, want) == 0))
+				(*ok)++;
+			else {
+				printf("date: %s: \"%s\" gave \"%s\"%s%s\n",
+				    file, text, buf, want ? ", want " : "",
+				    want ? want : "");
+				(*bad)++;
+			}
+			xmlFree(text);
+		}
+		test_date_walk(file, n->children, want, ok, bad);
+	}
+}
+
+static void
+test_date_file(const char *path, const char *want, size_t *ok, size_t *bad)
+{
+	xmlDoc	*doc;
+
+	doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_RECOVER |
+	    XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (doc == NULL) {
+		printf("date: %s: not readable\n", path);
+		(*bad)++;
+		return;
+	}
+	test_date_walk(path, xmlDocGetRootElement(doc), want, ok, bad);
+	xmlFreeDoc(doc);
+}
+
+/*
+ * With the shared corpus present: every datetime check of the feedparser
+ * conformance set, read from the raw date in its file, and every date in
+ * the real samples parses (to the expected value where there is one).
+ */
+static void
+test_date_shared(void **state)
+{
+	const char	*shared = getenv("PACTFEED_SHARED");
+	char		 path[4096];
+	json_t		*j, *checks, *c;
+	json_error_t	 jerr;
+	struct dirent	*de;
+	DIR		*dir;
+	FILE		*fp;
+	char		 line[8192];
+	size_t		 i, ok = 0, bad = 0, nconf = 0, nreal = 0;
+	size_t		 okbefore;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/conformance/feedparser/dev/"
+	    "expect.jsonl", shared ? shared : "");
+	if (shared == NULL || (fp = fopen(path, "r")) == NULL) {
+		printf("date: shared corpus absent, skipped\n");
+		skip();
+	}
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		if ((j = json_loads(line, 0, &jerr)) == NULL)
+			continue;
+		checks = json_object_get(j, "checks");
+		json_array_foreach(checks, i, c) {
+			if (!json_is_string(json_object_get(c, "compare")) ||
+			    strcmp(json_string_value(json_object_get(c,
+			    "compare")), "datetime") != 0)
+				continue;
+			snprintf(path, sizeof(path),
+			    "%s/conformance/feedparser/dev/%s", shared,
+			    json_string_value(json_object_get(j, "file")));
+			okbefore = ok;
+			test_date_file(path, json_string_value(
+			    json_object_get(c, "equals")), &ok, &bad);
+			if (ok == okbefore)
+				bad++;		/* the date must be there */
+			nconf++;
+		}
+		json_decref(j);
+	}
+	fclose(fp);
+
+	snprintf(path, sizeof(path), "%s/samples/real", shared);
+	if ((dir = opendir(path)) != NULL) {
+		while ((de = readdir(dir)) != NULL) {
+			if (strstr(de->d_name, ".xml") == NULL)
+				continue;
+			snprintf(path, sizeof(path), "%s/samples/real/%s",
+			    shared, de->d_name);
+			test_date_file(path, NULL, &nreal, &bad);
+		}
+		closedir(dir);
+	}
+	assert_int_equal(bad, 0);
+	assert_true(nconf > 0);
+	printf("date: %zu conformance datetime checks, %zu dates in the real"
+	    " samples ok\n", nconf, nreal);
+}
+
 int
 main(void)
 {
@@ -431,6 +575,7 @@ main(void)
 		cmocka_unit_test(test_date_writers),
 		cmocka_unit_test(test_date_roundtrip),
 		cmocka_unit_test(test_date_locale),
+		cmocka_unit_test(test_date_shared),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
