@@ -21,6 +21,9 @@ log_init(int verbose)
 	log_verbose = verbose;
 }
 
+static void	log_vwrite(int, const char *, const char *, va_list)
+		    __attribute__((format(printf, 3, 0)));
+
 static void
 log_vwrite(int pri, const char *suffix, const char *fmt, va_list ap)
 {
