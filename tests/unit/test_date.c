@@ -525,7 +525,7 @@ test_date_shared(void **state)
 	json_error_t	 jerr;
 	struct dirent	*de;
 	DIR		*dir;
-	FILE		*fp;
+	FILE		*fp = NULL;
 	char		 line[8192];
 	size_t		 i, ok = 0, bad = 0, nconf = 0, nreal = 0;
 	size_t		 okbefore;
