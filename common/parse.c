@@ -72,6 +72,8 @@ struct parser {
 	bool			 eof;		/* reader ended or failed */
 	size_t			 entity_budget;	/* bytes internal entities
 						   may still add */
+	const char		*in_pos;	/* what the reader has not */
+	const char		*in_end;	/* pulled yet */
 };
 
 static bool	parse_initialised;
@@ -124,6 +126,7 @@ struct input {
 	size_t		 len;
 	struct buf	 owned;		/* converted or repaired copy */
 	bool		 converted;	/* declared encoding must be ignored */
+	bool		 declared;	/* BOM, declaration or HTTP charset */
 	char		 problem[120];	/* why the input was repaired */
 };
 
@@ -310,7 +313,6 @@ parse_input_prepare(struct input *in, const char *s, size_t len,
 	const unsigned char	*u = (const unsigned char *)s;
 	char			 name[64];
 	const char		*enc = NULL;
-	size_t			 fixed;
 
 	in->buf = s;
 	in->len = len;
@@ -366,25 +368,44 @@ parse_input_prepare(struct input *in, const char *s, size_t len,
 		    "unknown encoding %s, read as UTF-8", enc);
 		in->converted = true;	/* ignore the bad declaration */
 	}
-	if (parse_clean_utf8(s, len))
-		return;
+	in->declared = enc != NULL;
+}
+
+/*
+ * Called only when the reader reported an error: libxml2 checks UTF-8
+ * as it reads, so a clean document never pays for a second scan. Makes
+ * in->buf valid UTF-8 without forbidden characters; false when it was
+ * already.
+ */
+static bool
+parse_input_clean(struct input *in)
+{
+	struct buf	out = { 0 };
+	size_t		fixed;
+
+	if (parse_clean_utf8(in->buf, in->len))
+		return false;
 	/* Undeclared, not UTF-8 and not one valid multi-byte sequence in
 	 * it: a Latin-1 page served without a declaration, the commonest
 	 * case by far. Reading it as windows-1252 keeps its accents. */
-	if (enc == NULL && !parse_has_utf8_sequence(s, len) &&
-	    parse_convert(in, s, len, "WINDOWS-1252") == 0) {
+	if (!in->declared && !in->converted &&
+	    !parse_has_utf8_sequence(in->buf, in->len) &&
+	    parse_convert(in, in->buf, in->len, "WINDOWS-1252") == 0) {
 		snprintf(in->problem, sizeof(in->problem),
 		    "not UTF-8 and no encoding declared, read as windows-1252");
 		parse_input_converted(in);
-		return;
+		return true;
 	}
-	fixed = text_utf8_repair(&in->owned, s, len);
+	fixed = text_utf8_repair(&out, in->buf, in->len);
+	buf_free(&in->owned);
+	in->owned = out;
 	in->buf = in->owned.s != NULL ? in->owned.s : "";
 	in->len = in->owned.len;
 	if (in->problem[0] == '\0')
 		snprintf(in->problem, sizeof(in->problem), fixed > 0 ?
 		    "%zu invalid UTF-8 sequences replaced" :
 		    "control characters removed", fixed);
+	return true;
 }
 
 static bool
@@ -1818,6 +1839,28 @@ parse_looks_like_html(const char *s, size_t len)
 	    (n >= 5 && strncasecmp(s, "<html", 5) == 0);
 }
 
+/* The reader pulls the document in chunks from our buffer: with
+ * xmlReaderForMemory, libxml2 2.9 would first copy the whole body. */
+static int
+parse_io_read(void *arg, char *dst, int len)
+{
+	struct parser	*p = arg;
+	size_t		 n = p->in_end - p->in_pos;
+
+	if ((size_t)len < n)
+		n = len;
+	memcpy(dst, p->in_pos, n);
+	p->in_pos += n;
+	return (int)n;
+}
+
+static int
+parse_io_close(void *arg)
+{
+	(void)arg;
+	return 0;
+}
+
 /* One pass of the reader over UTF-8 bytes into p->feed. -1 and a reason
  * when the document is not a feed. */
 static int
@@ -1829,8 +1872,10 @@ parse_xml(struct parser *p, const char *buf, size_t len, bool ignore_enc,
 	bool		 found = false;
 
 	p->entity_budget = len < 1024 * 1024 ? len : 1024 * 1024;
-	p->r = xmlReaderForMemory(buf, (int)(len > 0x7fffffff ? 0x7fffffff :
-	    len), p->opts->url, "UTF-8",
+	p->in_pos = buf;
+	p->in_end = buf + len;
+	p->r = xmlReaderForIO(parse_io_read, parse_io_close, p,
+	    p->opts->url, "UTF-8",
 	    XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR |
 	    XML_PARSE_NOWARNING | XML_PARSE_NOCDATA | XML_PARSE_COMPACT |
 	    (ignore_enc ? XML_PARSE_IGNORE_ENC : 0));
@@ -1944,7 +1989,8 @@ parse_feed(const char *buf, size_t len, const struct parse_opts *opts,
 
 	parse_input_prepare(&in, buf, len, p.opts->content_type);
 	rc = parse_xml(&p, in.buf, in.len, in.converted, err, errlen);
-	if (p.broken && parse_repair_markup(&fixed, in.buf, in.len) > 0) {
+	if (p.broken && (parse_input_clean(&in) |
+	    (parse_repair_markup(&fixed, in.buf, in.len) > 0))) {
 		/* Read the repaired copy; keep it if it is a feed with at
 		 * least as many entries, reporting the original error. */
 		retry.opts = p.opts;
@@ -1975,8 +2021,8 @@ parse_feed(const char *buf, size_t len, const struct parse_opts *opts,
 	} else {
 		if (p.broken || in.problem[0] != '\0') {
 			f->bozo = true;
-			f->bozo_reason = feed_strdup(f, p.broken ? p.reason :
-			    in.problem);
+			f->bozo_reason = feed_strdup(f, in.problem[0] != '\0' ?
+			    in.problem : p.reason);
 		}
 		parse_finish(f);
 	}
