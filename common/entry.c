@@ -112,6 +112,17 @@ feed_strdup(struct feed *f, const char *s)
 	return s == NULL ? NULL : feed_strndup(f, s, strlen(s));
 }
 
+/* The capacity an array of n elements has: the next power of two. */
+static size_t
+feed_capacity(size_t n)
+{
+	size_t	c = 1;
+
+	while (c < n)
+		c *= 2;
+	return c;
+}
+
 /* Grow *arr (of *n elements of size sz) by one zeroed element. */
 static void *
 feed_append(void *arrp, size_t *n, size_t sz)
@@ -177,6 +188,30 @@ feed_add_topic(struct entry *e)
 {
 	return feed_append(&e->topics, &e->ntopics,
 	    sizeof(struct entry_topic));
+}
+
+size_t
+feed_filter_entries(struct feed *f, bool (*keep)(const struct entry *, void *),
+    void *arg)
+{
+	size_t	kept = 0, dropped;
+
+	for (size_t i = 0; i < f->nentries; i++) {
+		if (keep(&f->entries[i], arg)) {
+			if (kept != i)
+				f->entries[kept] = f->entries[i];
+			kept++;
+		} else
+			feed_free_entry(&f->entries[i]);
+	}
+	dropped = f->nentries - kept;
+	f->nentries = kept;
+	/* The array's capacity follows nentries (powers of two): shrink
+	 * it to match, or the next feed_add_entry would overrun it. */
+	if (dropped > 0)
+		f->entries = xreallocarray(f->entries, kept == 0 ? 1 :
+		    feed_capacity(kept), sizeof(*f->entries));
+	return dropped;
 }
 
 const char *

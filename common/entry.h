@@ -148,6 +148,11 @@ struct link	*feed_add_link(struct feed *, struct entry *);
 struct enclosure *feed_add_enclosure(struct entry *);
 struct entry_topic *feed_add_topic(struct entry *);
 
+/* Keeps the entries for which keep() is true, in order; returns how many
+ * were dropped. */
+size_t		 feed_filter_entries(struct feed *,
+		    bool (*keep)(const struct entry *, void *), void *arg);
+
 const char	*feed_format_name(enum feed_format);
 const char	*text_type_name(enum text_type);
 
