@@ -7,7 +7,9 @@
  * and dedup compare.
  *
  * Both first clean their input the way feeds need: leading and trailing
- * white space goes, tabs and newlines inside go (as browsers do), and
+ * blanks go (ASCII white space, and the no-break and zero-width spaces
+ * and BOM that copy and paste leaves), tabs and newlines inside go (as
+ * browsers do), and
  * ASCII characters that can never stand in a URI (space, controls,
  * "<>\"\\^`{|}", '[' and ']' outside the host, a '%' not followed by two
  * hex digits, a second '#') are percent-encoded.
@@ -39,8 +41,9 @@ char	*url_resolve(const char *base, const char *ref);
 /*
  * The identity form for dedup, a plain-ASCII URI; NULL for anything but
  * an absolute http(s) URL with a host. It writes the scheme as https
- * (http and https are equal), lower-cases the host and drops its trailing
- * dots, drops ports 80 and 443, the fragment, the empty query and
+ * (http and https are equal), lower-cases the host (a non-ASCII one by
+ * Unicode compatibility composition and case folding) and drops its
+ * trailing dots, drops ports 80 and 443, the fragment, the empty query and
  * tracking parameters (url_is_tracking_param), sorts the other query
  * parameters by key (equal keys keep their order), encodes non-ASCII
  * bytes, upper-cases %xx escapes and decodes those of unreserved
