@@ -25,9 +25,10 @@
  *   raw (never encoded, never decoded) and existing %XX escapes are kept
  *   as they are; only the cleaning above touches the text.
  * - A ref with a scheme other than http or https (javascript:, mailto:,
- *   data:, tag:, ...) comes back trimmed and otherwise as written: the
- *   sanitizer decides what to keep, not the resolver. An absolute http(s)
- *   ref only loses its dot segments.
+ *   data:, tag:, ...) comes back cleaned as above, unresolved and not
+ *   checked: the sanitizer decides what to keep, not the resolver. The
+ *   scheme is read after cleaning, so "java\nscript:" is seen as the
+ *   browser sees it. An absolute http(s) ref only loses its dot segments.
  * - With no usable base (NULL, empty, unparseable, or opaque such as
  *   "mailto:x"), a relative ref comes back as written (cleaned), so a feed
  *   without a known URL keeps its relative links; a relative base such as
