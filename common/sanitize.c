@@ -67,6 +67,14 @@ struct sanitize_tag {
 	const char	*attrs;		/* allowed beyond title, lang, dir */
 };
 
+/*
+ * Elements void in HTML5 that we do not keep. libxml2 follows HTML 4 and
+ * nests what comes after an <embed> or <source> inside it, so dropping
+ * them with their "content" would lose the text that follows; unwrapping
+ * keeps it. The real void ones (input, meta) have no children anyway.
+ */
+#define SANITIZE_VOIDDROP	SANITIZE_UNWRAP, SANITIZE_INLINE
+
 /* Sorted by name: looked up with bsearch(). */
 static const struct sanitize_tag sanitize_tags[] = {
 	{ "a",		SANITIZE_KEEP,	SANITIZE_INLINE, "href" },
@@ -74,16 +82,16 @@ static const struct sanitize_tag sanitize_tags[] = {
 	{ "acronym",	SANITIZE_KEEP,	SANITIZE_INLINE, NULL },
 	{ "address",	SANITIZE_KEEP,	SANITIZE_BREAK, NULL },
 	{ "applet",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
-	{ "area",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
+	{ "area",	SANITIZE_VOIDDROP, NULL },
 	{ "article",	SANITIZE_KEEP,	SANITIZE_BREAK, NULL },
 	{ "aside",	SANITIZE_KEEP,	SANITIZE_BREAK, NULL },
 	{ "audio",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
 	{ "b",		SANITIZE_KEEP,	SANITIZE_INLINE, NULL },
-	{ "base",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
-	{ "basefont",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
+	{ "base",	SANITIZE_VOIDDROP, NULL },
+	{ "basefont",	SANITIZE_VOIDDROP, NULL },
 	{ "bdi",	SANITIZE_KEEP,	SANITIZE_INLINE, NULL },
 	{ "bdo",	SANITIZE_KEEP,	SANITIZE_INLINE, NULL },
-	{ "bgsound",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
+	{ "bgsound",	SANITIZE_VOIDDROP, NULL },
 	{ "big",	SANITIZE_KEEP,	SANITIZE_INLINE, NULL },
 	{ "blockquote",	SANITIZE_KEEP,	SANITIZE_BREAK, "cite" },
 	{ "br",		SANITIZE_VOID,	SANITIZE_BREAK, NULL },
@@ -105,13 +113,13 @@ static const struct sanitize_tag sanitize_tags[] = {
 	{ "dl",		SANITIZE_KEEP,	SANITIZE_BREAK, NULL },
 	{ "dt",		SANITIZE_KEEP,	SANITIZE_BREAK, NULL },
 	{ "em",		SANITIZE_KEEP,	SANITIZE_INLINE, NULL },
-	{ "embed",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
+	{ "embed",	SANITIZE_VOIDDROP, NULL },
 	{ "fieldset",	SANITIZE_UNWRAP, SANITIZE_BREAK, NULL },
 	{ "figcaption",	SANITIZE_KEEP,	SANITIZE_BREAK, NULL },
 	{ "figure",	SANITIZE_KEEP,	SANITIZE_BREAK, NULL },
 	{ "footer",	SANITIZE_KEEP,	SANITIZE_BREAK, NULL },
 	{ "form",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
-	{ "frame",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
+	{ "frame",	SANITIZE_VOIDDROP, NULL },
 	{ "frameset",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
 	{ "h1",		SANITIZE_KEEP,	SANITIZE_BREAK, NULL },
 	{ "h2",		SANITIZE_KEEP,	SANITIZE_BREAK, NULL },
@@ -127,20 +135,20 @@ static const struct sanitize_tag sanitize_tags[] = {
 	{ "iframe",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
 	{ "ilayer",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
 	{ "img",	SANITIZE_VOID,	SANITIZE_SPACE, "src alt width height" },
-	{ "input",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
+	{ "input",	SANITIZE_VOIDDROP, NULL },
 	{ "ins",	SANITIZE_KEEP,	SANITIZE_INLINE, "cite datetime" },
-	{ "isindex",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
+	{ "isindex",	SANITIZE_VOIDDROP, NULL },
 	{ "kbd",	SANITIZE_KEEP,	SANITIZE_INLINE, NULL },
-	{ "keygen",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
+	{ "keygen",	SANITIZE_VOIDDROP, NULL },
 	{ "layer",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
 	{ "li",		SANITIZE_KEEP,	SANITIZE_BREAK, "value" },
-	{ "link",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
+	{ "link",	SANITIZE_VOIDDROP, NULL },
 	{ "main",	SANITIZE_KEEP,	SANITIZE_BREAK, NULL },
 	{ "map",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
 	{ "mark",	SANITIZE_KEEP,	SANITIZE_INLINE, NULL },
 	{ "math",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
 	{ "menu",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
-	{ "meta",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
+	{ "meta",	SANITIZE_VOIDDROP, NULL },
 	{ "nav",	SANITIZE_KEEP,	SANITIZE_BREAK, NULL },
 	{ "noembed",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
 	{ "noframes",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
@@ -150,7 +158,7 @@ static const struct sanitize_tag sanitize_tags[] = {
 	{ "optgroup",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
 	{ "option",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
 	{ "p",		SANITIZE_KEEP,	SANITIZE_BREAK, NULL },
-	{ "param",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
+	{ "param",	SANITIZE_VOIDDROP, NULL },
 	{ "picture",	SANITIZE_UNWRAP, SANITIZE_INLINE, NULL },
 	{ "plaintext",	SANITIZE_UNWRAP, SANITIZE_BREAK, NULL },
 	{ "portal",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
@@ -166,7 +174,7 @@ static const struct sanitize_tag sanitize_tags[] = {
 	{ "select",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
 	{ "slot",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
 	{ "small",	SANITIZE_KEEP,	SANITIZE_INLINE, NULL },
-	{ "source",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
+	{ "source",	SANITIZE_VOIDDROP, NULL },
 	{ "span",	SANITIZE_KEEP,	SANITIZE_INLINE, NULL },
 	{ "strike",	SANITIZE_KEEP,	SANITIZE_INLINE, NULL },
 	{ "strong",	SANITIZE_KEEP,	SANITIZE_INLINE, NULL },
@@ -187,7 +195,7 @@ static const struct sanitize_tag sanitize_tags[] = {
 	{ "time",	SANITIZE_KEEP,	SANITIZE_INLINE, "datetime" },
 	{ "title",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
 	{ "tr",		SANITIZE_KEEP,	SANITIZE_BREAK, NULL },
-	{ "track",	SANITIZE_DROP,	SANITIZE_SKIP, NULL },
+	{ "track",	SANITIZE_VOIDDROP, NULL },
 	{ "tt",		SANITIZE_KEEP,	SANITIZE_INLINE, NULL },
 	{ "u",		SANITIZE_KEEP,	SANITIZE_INLINE, NULL },
 	{ "ul",		SANITIZE_KEEP,	SANITIZE_BREAK, NULL },
@@ -518,11 +526,12 @@ sanitize_enter(struct sanitize_walk *w, xmlNode *n)
 		return true;
 	keep = sanitize_put_attrs(w, n, t);
 	if (t->keep == SANITIZE_VOID) {
-		if (keep) {
+		/* Content of an element that has none (the parser nests
+		 * what follows an unknown-to-it <wbr> inside it) goes after. */
+		if (keep)
 			buf_printf(&w->out, "<%s%s />", t->name,
 			    w->attrs.s != NULL ? w->attrs.s : "");
-		}
-		return false;
+		return true;
 	}
 	if (keep && w->nopen < SANITIZE_MAXDEPTH) {
 		buf_printf(&w->out, "<%s%s>", t->name,
