@@ -18,8 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dirent.h>
+
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/xpath.h>
 
 #include "sanitize.h"
 #include "text.h"
@@ -591,6 +594,75 @@ test_text(void **state)
 	printf("line: %zu cases ok\n", i);
 }
 
+/* Every text construct of the real feeds in PACTFEED_SHARED/samples/real
+ * through both functions: the invariant and stability must hold. */
+static void
+test_samples(void **state)
+{
+	const char		*shared = getenv("PACTFEED_SHARED");
+	const char		*expr = "//*[local-name()='description' or "
+				    "local-name()='encoded' or "
+				    "local-name()='content' or "
+				    "local-name()='summary' or "
+				    "local-name()='title']";
+	char			*dir, *path, *out;
+	DIR			*d;
+	struct dirent		*de;
+	xmlDoc			*doc;
+	xmlXPathContext		*xc;
+	xmlXPathObject		*xo;
+	xmlChar			*v;
+	size_t			 nfiles = 0, nvalues = 0;
+	int			 i;
+
+	(void)state;
+	if (shared == NULL) {
+		printf("samples: PACTFEED_SHARED not set, skipped\n");
+		return;
+	}
+	dir = xasprintf("%s/samples/real", shared);
+	if ((d = opendir(dir)) == NULL) {
+		printf("samples: %s absent, skipped\n", dir);
+		free(dir);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strstr(de->d_name, ".xml") == NULL)
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		doc = xmlReadFile(path, NULL, XML_PARSE_NONET |
+		    XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+		    XML_PARSE_RECOVER);
+		free(path);
+		if (doc == NULL)
+			continue;
+		nfiles++;
+		xc = xmlXPathNewContext(doc);
+		xo = xmlXPathEvalExpression(BAD_CAST expr, xc);
+		for (i = 0; xo != NULL && xo->nodesetval != NULL &&
+		    i < xo->nodesetval->nodeNr; i++) {
+			v = xmlNodeGetContent(xo->nodesetval->nodeTab[i]);
+			out = sanitize_html((char *)v, strlen((char *)v), BASE);
+			test_check_safe(out);
+			test_check_stable(out);
+			free(out);
+			out = sanitize_text((char *)v, strlen((char *)v));
+			assert_int_equal(text_utf8_valid_len(out, strlen(out)),
+			    strlen(out));
+			free(out);
+			xmlFree(v);
+			nvalues++;
+		}
+		xmlXPathFreeObject(xo);
+		xmlXPathFreeContext(xc);
+		xmlFreeDoc(doc);
+	}
+	closedir(d);
+	free(dir);
+	printf("samples: %zu text constructs from %zu real feeds safe and "
+	    "stable\n", nvalues, nfiles);
+}
+
 int
 main(void)
 {
@@ -601,6 +673,7 @@ main(void)
 		cmocka_unit_test(test_allowlist),
 		cmocka_unit_test(test_depth),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_samples),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
