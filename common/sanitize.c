@@ -27,6 +27,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
+#include <libxml/xmlerror.h>
 #include <libxml/xmlstring.h>
 
 #include "text.h"
@@ -416,20 +417,6 @@ done:
 	return abs;
 }
 
-/* The attribute's value as written (entities decoded), or NULL. */
-static char *
-sanitize_attr_value(xmlAttr *a)
-{
-	xmlChar	*v;
-	char	*s;
-
-	if ((v = xmlNodeGetContent((xmlNode *)a)) == NULL)
-		return NULL;
-	s = xstrdup((const char *)v);
-	xmlFree(v);
-	return s;
-}
-
 /*
  * Writes the allowed attributes of element n (tag t) into w->attrs, each
  * as ' name="value"'. Returns false when the element is not worth
@@ -442,6 +429,7 @@ sanitize_put_attrs(struct sanitize_walk *w, xmlNode *n,
 	const struct sanitize_attr	*sa;
 	xmlAttr				*a;
 	char				*v, *url;
+	xmlChar				*xv;
 	unsigned long			 seen = 0;
 	size_t				 i, k;
 	bool				 has_src = false, has_href = false;
@@ -464,8 +452,10 @@ sanitize_put_attrs(struct sanitize_walk *w, xmlNode *n,
 			}
 		if (sa == NULL || (seen & (1UL << i)))
 			continue;
-		if ((v = sanitize_attr_value(a)) == NULL)
+		/* The value as written, entities decoded. */
+		if ((xv = xmlNodeGetContent((xmlNode *)a)) == NULL)
 			continue;
+		v = (char *)xv;
 		url = NULL;
 		switch (sa->kind) {
 		case SANITIZE_URL:
@@ -500,13 +490,23 @@ sanitize_put_attrs(struct sanitize_walk *w, xmlNode *n,
 		buf_addc(&w->attrs, '"');
 next:
 		free(url);
-		free(v);
+		xmlFree(xv);
 	}
 	if (strcmp(t->name, "img") == 0 && !has_src)
 		return false;
 	if (strcmp(t->name, "a") == 0 && !has_href)
 		return false;
 	return true;
+}
+
+/* Writes a start tag with the attributes collected in w->attrs. */
+static void
+sanitize_put_tag(struct sanitize_walk *w, const char *name, const char *end)
+{
+	buf_addc(&w->out, '<');
+	buf_adds(&w->out, name);
+	buf_add(&w->out, w->attrs.s != NULL ? w->attrs.s : "", w->attrs.len);
+	buf_adds(&w->out, end);
 }
 
 /*
@@ -529,13 +529,11 @@ sanitize_enter(struct sanitize_walk *w, xmlNode *n)
 		/* Content of an element that has none (the parser nests
 		 * what follows an unknown-to-it <wbr> inside it) goes after. */
 		if (keep)
-			buf_printf(&w->out, "<%s%s />", t->name,
-			    w->attrs.s != NULL ? w->attrs.s : "");
+			sanitize_put_tag(w, t->name, " />");
 		return true;
 	}
 	if (keep && w->nopen < SANITIZE_MAXDEPTH) {
-		buf_printf(&w->out, "<%s%s>", t->name,
-		    w->attrs.s != NULL ? w->attrs.s : "");
+		sanitize_put_tag(w, t->name, ">");
 		w->open[w->nopen++] = n;
 	}
 	return true;
@@ -546,7 +544,9 @@ static void
 sanitize_leave(struct sanitize_walk *w, xmlNode *n)
 {
 	if (w->nopen > 0 && w->open[w->nopen - 1] == n) {
-		buf_printf(&w->out, "</%s>", (const char *)n->name);
+		buf_add(&w->out, "</", 2);
+		buf_adds(&w->out, (const char *)n->name);
+		buf_addc(&w->out, '>');
 		w->nopen--;
 	}
 }
@@ -673,6 +673,9 @@ sanitize_html(const char *html, size_t len, const char *base_url)
 		sanitize_walk_tree(&w, (xmlNode *)doc);
 		xmlFreeDoc(doc);
 	}
+	/* Recovered errors are expected here; leave no trace of them for
+	 * a caller that reads xmlGetLastError() after its own parse. */
+	xmlResetLastError();
 	buf_free(&w.attrs);
 	return buf_release(&w.out);
 }
@@ -817,6 +820,7 @@ sanitize_text_run(const char *html, size_t len, bool oneline)
 	xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
 	htmlParseDocument(ctxt);
 	htmlFreeParserCtxt(ctxt);
+	xmlResetLastError();
 done:
 	buf_free(&in);
 	return buf_release(&st.out);
