@@ -597,11 +597,6 @@ sanitize_walk_tree(struct sanitize_walk *w, xmlNode *top)
 }
 
 /*
- * The input as valid UTF-8 without NUL and stray controls, after prefix.
- * libxml2 would otherwise take the first invalid byte as a sign of
- * Latin-1 and garble the rest.
- */
-/*
  * Removes the markers of CDATA sections from b (after offset from),
  * keeping their content. HTML has no CDATA outside SVG and MathML, yet
  * feeds that wrap their HTML twice deliver "<![CDATA[<p>...]]>" as the
@@ -639,6 +634,11 @@ sanitize_uncdata(struct buf *b, size_t from)
 	b->s[b->len] = '\0';
 }
 
+/*
+ * The input as valid UTF-8 without NUL and stray controls, after prefix.
+ * libxml2 would otherwise take the first invalid byte as a sign of
+ * Latin-1 and garble the rest.
+ */
 static void
 sanitize_prepare(struct buf *b, const char *prefix, const char *s,
     size_t len)

@@ -27,7 +27,8 @@
 char	*sanitize_html(const char *html, size_t len, const char *base_url);
 /* Text of an HTML fragment: tags gone, entities decoded, script and
  * style content dropped, whitespace collapsed to single spaces, one
- * newline between block elements, trimmed. */
+ * newline between block elements, trimmed. For HTML only: a plain-text
+ * value (TEXT_PLAIN) that spells out "&amp;" would lose it. */
 char	*sanitize_text(const char *html, size_t len);
 /* As sanitize_text, on one line: block boundaries become spaces. For
  * titles. */
