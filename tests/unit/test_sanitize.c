@@ -594,6 +594,66 @@ test_text(void **state)
 	printf("line: %zu cases ok\n", i);
 }
 
+static char *
+test_slurp(const char *path, size_t *len)
+{
+	struct buf	 b = { 0 };
+	char		 chunk[8192];
+	size_t		 n;
+	FILE		*f;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		fail_msg("%s: cannot open", path);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	*len = b.len;
+	return buf_release(&b);
+}
+
+/* Whole documents against reviewed output, in tests/fixtures/sanitize. */
+static void
+test_fixtures(void **state)
+{
+	static const struct {
+		const char	*name;
+		const char	*base;
+	} fx[] = {
+		{ "article", "https://example.eu/en/news/2024/06/"
+		    "pact-council.html" },
+	};
+	char	*path, *in, *want, *out;
+	size_t	 i, len, wlen;
+
+	(void)state;
+	for (i = 0; i < sizeof(fx) / sizeof(fx[0]); i++) {
+		path = xasprintf("fixtures/sanitize/%s.html", fx[i].name);
+		in = test_slurp(path, &len);
+		free(path);
+		path = xasprintf("fixtures/sanitize/%s.expected.html",
+		    fx[i].name);
+		want = test_slurp(path, &wlen);
+		out = sanitize_html(in, len, fx[i].base);
+		if (strcmp(out, want) != 0)
+			fail_msg("%s differs:\n%s", path, out);
+		test_check_safe(out);
+		free(out);
+		free(want);
+		free(path);
+		path = xasprintf("fixtures/sanitize/%s.expected.txt",
+		    fx[i].name);
+		want = test_slurp(path, &wlen);
+		out = sanitize_text(in, len);
+		if (strcmp(out, want) != 0)
+			fail_msg("%s differs:\n%s", path, out);
+		free(out);
+		free(want);
+		free(path);
+		free(in);
+	}
+	printf("fixtures: %zu documents, html and text as reviewed\n", i);
+}
+
 /* Every text construct of the real feeds in PACTFEED_SHARED/samples/real
  * through both functions: the invariant and stability must hold. */
 static void
@@ -673,6 +733,7 @@ main(void)
 		cmocka_unit_test(test_allowlist),
 		cmocka_unit_test(test_depth),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_fixtures),
 		cmocka_unit_test(test_samples),
 	};
 
