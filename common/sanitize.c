@@ -433,6 +433,7 @@ sanitize_put_attrs(struct sanitize_walk *w, xmlNode *n,
 	unsigned long			 seen = 0;
 	size_t				 i, k;
 	bool				 has_src = false, has_href = false;
+	int				 tiny = 0;
 
 	buf_reset(&w->attrs);
 	for (a = n->properties; a != NULL; a = a->next) {
@@ -465,6 +466,9 @@ sanitize_put_attrs(struct sanitize_walk *w, xmlNode *n,
 			k = strspn(v, "0123456789");
 			if (k == 0 || k > 4 || v[k] != '\0')
 				goto next;
+			if (strcmp(sa->name, "width") == 0 ||
+			    strcmp(sa->name, "height") == 0)
+				tiny += atoi(v) <= 1;
 			break;
 		case SANITIZE_WORD:
 			if (!sanitize_word_in(sa->values, v, true))
@@ -492,7 +496,9 @@ next:
 		free(url);
 		xmlFree(xv);
 	}
-	if (strcmp(t->name, "img") == 0 && !has_src)
+	/* An image without a source shows nothing; one 1x1 pixel big is
+	 * there to tell its owner who reads what. */
+	if (strcmp(t->name, "img") == 0 && (!has_src || tiny == 2))
 		return false;
 	if (strcmp(t->name, "a") == 0 && !has_href)
 		return false;

@@ -14,7 +14,8 @@
  * attributes, keeps only http, https and mailto URLs (href, src, cite),
  * and resolves relative ones against base_url; without a base_url, or
  * when resolution fails, the URL attribute is dropped (an <a> without
- * href is unwrapped, an <img> without src dropped). srcset is dropped:
+ * href is unwrapped, an <img> without src dropped). 1x1 tracking pixels
+ * are dropped. srcset is dropped:
  * readers fall back to src. No rel is added: with target gone nothing
  * opens a new browsing context that could reach window.opener, and the
  * reader decides its own link policy. The output is well-formed XML

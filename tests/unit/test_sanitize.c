@@ -300,6 +300,13 @@ static const struct html_case hostile[] = {
 	  S("<title>T</title><head><b>h</b></head>body"), "<b>h</b>body" },
 	{ "meta charset cannot switch the encoding",
 	  S("<meta charset=\"iso-8859-1\">\xc3\xa9"), "\xc3\xa9" },
+	{ "tracking pixel",
+	  S("<img src=\"https://stats.test/p.gif?u=1\" width=\"1\" height=\"1\">"
+	    "<img src=\"https://stats.test/p.gif\" width=\"0\" height=\"1\">t"),
+	  "t" },
+	{ "small but visible image kept",
+	  S("<img src=\"https://x.test/i.png\" width=\"1\" height=\"20\">"),
+	  "<img src=\"https://x.test/i.png\" width=\"1\" height=\"20\" />" },
 	{ "a without href is unwrapped",
 	  S("<a name=\"x\">anchor</a>"), "anchor" },
 };
