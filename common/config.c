@@ -235,7 +235,7 @@ config_file_index(const char *file)
 	return config_ld->nfiles;
 }
 
-static void
+static void __attribute__((format(printf, 3, 0)))
 config_verror(const char *file, int line, const char *fmt, va_list ap)
 {
 	struct config_loader	*ld = config_ld;
@@ -1028,7 +1028,7 @@ config_sink_find(enum config_kind kind, const char *name)
  * into sinks and another pass; a sink used as a section is retried as
  * one. The rest are syntax errors, recorded as they are.
  */
-static void
+static void __attribute__((format(printf, 2, 0)))
 config_error_cb(cfg_t *cfg, const char *fmt, va_list ap)
 {
 	struct config_loader	*ld = config_ld;
@@ -1221,8 +1221,8 @@ config_parse_file(cfg_t *cfg, const char *path)
 	struct config_braces	 br;
 	struct stat		 st;
 	FILE			*fp;
-	char			*real, *text, *savefile;
-	int			 saveline = cfg->line, rc, i;
+	char			*real, *text, *savefile, *nul;
+	int			 saveline = cfg->line, rc, i, line;
 	size_t			 len, j;
 
 	savefile = cfg->filename;
@@ -1266,6 +1266,16 @@ config_parse_file(cfg_t *cfg, const char *path)
 		ld->files = xreallocarray(ld->files, ld->nfiles + 1,
 		    sizeof(*ld->files));
 		ld->files[ld->nfiles++] = xstrdup(path);
+	}
+	/* libconfuse's lexer takes a NUL for the end, silently. */
+	if ((nul = memchr(text, '\0', len)) != NULL) {
+		for (j = 0, line = 1; text + j < nul; j++)
+			if (text[j] == '\n')
+				line++;
+		config_error(path, line, "NUL byte in the file");
+		free(real);
+		free(text);
+		return -1;
 	}
 	/* libconfuse's lexer would echo a final backslash to stdout. */
 	if (br.unterminated > 0) {
@@ -1800,6 +1810,8 @@ config_load(const char *path, char **errors)
 		config_error(p, 0, "too many unknown keys");
 	if (cfg != NULL && rc == 0)
 		c = config_build(cfg, path);
+	else if (ld.nerrs == 0)		/* libconfuse gave up silently */
+		config_error(p, 0, "syntax error");
 	if (cfg != NULL)
 		cfg_free(cfg);
 	if (ld.nerrs > 0) {

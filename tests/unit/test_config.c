@@ -451,6 +451,8 @@ test_garbage(void **state)
 		{ "listen = \"\\377\\376\"", 0 },
 		{ "title = \"\x80\xff\"", 0 },
 		{ "listen\0= \"x\"", 13 },
+		{ "\0", 1 },
+		{ "source \"a\" {\n\0\0}", 16 },	/* found by fuzz_config */
 		{ "\x01\x02\x03\x04\xff\xfe", 0 },
 	};
 	struct config	*c;
