@@ -179,8 +179,16 @@ struct config_mark {
 	enum config_kind	 kind;
 	char			*title;
 	const char		*key;
-	char			*file;
+	const char		*file;		/* one of the loader's files */
 	int			 line;
+};
+
+struct config_marks {
+	struct config_mark	*v;
+	size_t			 n;
+	size_t			 cap;
+	size_t			*hash;		/* sections: index + 1, or 0 */
+	size_t			 hashsize;	/* a power of 2, > 2 n */
 };
 
 struct config_loader {
@@ -191,8 +199,7 @@ struct config_loader {
 	size_t			 nfiles;
 	struct config_sink	*sinks;		/* survive the passes */
 	size_t			 nsinks;
-	struct config_mark	*marks;
-	size_t			 nmarks;
+	struct config_marks	 marks[2];	/* keys, sections */
 	char			*stack[CONFIG_MAX_DEPTH];
 	int			 depth;
 	int			 again;		/* a new sink: parse again */
@@ -822,42 +829,128 @@ config_value_check(cfg_t *cfg, const struct config_key *k, const char *v)
 
 /* Marks. */
 
+/* A file name read so far, kept for the marks to point to. */
+static const char *
+config_file_name(const char *file)
+{
+	struct config_loader	*ld = config_ld;
+	size_t			 i;
+
+	if (file == NULL)
+		return ld->path;
+	if ((i = config_file_index(file)) < ld->nfiles)
+		return ld->files[i];
+	ld->files = xreallocarray(ld->files, ld->nfiles + 1,
+	    sizeof(*ld->files));
+	return ld->files[ld->nfiles++] = xstrdup(file);
+}
+
+static void	config_mark_hash(struct config_marks *, size_t);
+
 static void
 config_mark_add(enum config_kind kind, const char *title, const char *key,
     const char *file, int line)
 {
-	struct config_loader	*ld = config_ld;
+	struct config_marks	*ms = &config_ld->marks[key == NULL];
 	struct config_mark	*m;
 
-	ld->marks = xreallocarray(ld->marks, ld->nmarks + 1,
-	    sizeof(*ld->marks));
-	m = &ld->marks[ld->nmarks++];
+	if (ms->n == ms->cap) {
+		ms->cap = ms->cap == 0 ? 64 : ms->cap * 2;
+		ms->v = xreallocarray(ms->v, ms->cap, sizeof(*ms->v));
+	}
+	m = &ms->v[ms->n++];
 	m->kind = kind;
 	m->title = title != NULL ? xstrdup(title) : NULL;
 	m->key = key;
-	m->file = xstrdup(file != NULL ? file : ld->path);
+	m->file = config_file_name(file);
 	m->line = line;
+	if (key == NULL)
+		config_mark_hash(ms, ms->n - 1);
+}
+
+static size_t
+config_mark_hashval(enum config_kind kind, const char *title)
+{
+	size_t	 h = 2166136261u + kind;
+
+	for (; title != NULL && *title != '\0'; title++)
+		h = (h ^ (unsigned char)*title) * 16777619u;
+	return h;
+}
+
+/* Files section i under its kind and title; sections are looked up for
+ * every section read, so thousands of sources stay linear. */
+static void
+config_mark_hash(struct config_marks *ms, size_t i)
+{
+	size_t	 h, j;
+
+	if (2 * ms->n >= ms->hashsize) {
+		free(ms->hash);
+		ms->hashsize = ms->hashsize == 0 ? 256 : ms->hashsize * 2;
+		ms->hash = xcalloc(ms->hashsize, sizeof(*ms->hash));
+		for (j = 0; j < ms->n; j++)
+			config_mark_hash(ms, j);
+		return;
+	}
+	h = config_mark_hashval(ms->v[i].kind, ms->v[i].title);
+	for (j = h & (ms->hashsize - 1); ms->hash[j] != 0;
+	    j = (j + 1) & (ms->hashsize - 1))
+		;
+	ms->hash[j] = i + 1;
+}
+
+static bool
+config_mark_is(const struct config_mark *m, enum config_kind kind,
+    const char *title)
+{
+	if (m->kind != kind || (m->title == NULL) != (title == NULL))
+		return false;
+	return title == NULL || strcmp(m->title, title) == 0;
 }
 
 /* The first mark of key (NULL: the section's opening) in a section. */
 static const struct config_mark *
 config_mark_find(enum config_kind kind, const char *title, const char *key)
 {
-	struct config_loader	*ld = config_ld;
+	struct config_marks	*ms = &config_ld->marks[key == NULL];
+	size_t			 i, j;
+
+	if (key == NULL) {
+		if (ms->hashsize == 0)
+			return NULL;
+		j = config_mark_hashval(kind, title) & (ms->hashsize - 1);
+		for (; ms->hash[j] != 0; j = (j + 1) & (ms->hashsize - 1))
+			if (config_mark_is(&ms->v[ms->hash[j] - 1], kind,
+			    title))
+				return &ms->v[ms->hash[j] - 1];
+		return NULL;
+	}
+	for (i = 0; i < ms->n; i++)
+		if (config_mark_is(&ms->v[i], kind, title) &&
+		    (key == NULL || strcmp(ms->v[i].key, key) == 0))
+			return &ms->v[i];
+	return NULL;
+}
+
+/* The mark of key in the section being read, if set before. A section's
+ * keys are marked one after another, the root's between them. */
+static const struct config_mark *
+config_mark_last(enum config_kind kind, const char *title, const char *key)
+{
+	struct config_marks	*ms = &config_ld->marks[0];
 	struct config_mark	*m;
 	size_t			 i;
 
-	for (i = 0; i < ld->nmarks; i++) {
-		m = &ld->marks[i];
-		if (m->kind != kind)
-			continue;
-		if ((m->title == NULL) != (title == NULL) ||
-		    (title != NULL && strcmp(m->title, title) != 0))
-			continue;
-		if ((m->key == NULL) != (key == NULL) ||
-		    (key != NULL && strcmp(m->key, key) != 0))
-			continue;
-		return m;
+	for (i = ms->n; i > 0; i--) {
+		m = &ms->v[i - 1];
+		if (!config_mark_is(m, kind, title)) {
+			if (kind == KIND_ROOT)
+				continue;
+			break;
+		}
+		if (strcmp(m->key, key) == 0)
+			return m;
 	}
 	return NULL;
 }
@@ -869,6 +962,7 @@ config_value_cb(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 {
 	enum config_kind	 kind = config_kind_of(cfg);
 	const struct config_key	*k;
+	const struct config_mark *m;
 
 	*(const char **)result = value;
 	config_ld->sink_cfg = NULL;
@@ -879,6 +973,16 @@ config_value_cb(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 		config_cfg_error(cfg, "unknown key \"%s\"", opt->name);
 		return 0;
 	}
+	if (!k->list && opt->nvalues > 1) {
+		if (opt->nvalues == 2)
+			config_cfg_error(cfg, "%s: takes one value, not a list",
+			    k->name);
+		return 0;
+	}
+	if (!k->list && opt->nvalues == 1 &&
+	    (m = config_mark_last(kind, cfg->title, k->name)) != NULL)
+		config_cfg_error(cfg, "%s: set twice (first at %s:%d)",
+		    k->name, m->file, m->line);
 	config_mark_add(kind, cfg->title, k->name, cfg->filename, cfg->line);
 	config_value_check(cfg, k, value);
 	return 0;
@@ -1262,11 +1366,7 @@ config_parse_file(cfg_t *cfg, const char *path)
 			return 1;
 		}
 	}
-	if (config_file_index(path) == ld->nfiles) {
-		ld->files = xreallocarray(ld->files, ld->nfiles + 1,
-		    sizeof(*ld->files));
-		ld->files[ld->nfiles++] = xstrdup(path);
-	}
+	config_file_name(path);		/* errors sort in reading order */
 	/* libconfuse's lexer takes a NUL for the end, silently. */
 	if ((nul = memchr(text, '\0', len)) != NULL) {
 		for (j = 0, line = 1; text + j < nul; j++)
@@ -1309,15 +1409,15 @@ config_parse_file(cfg_t *cfg, const char *path)
 
 /* Option tables. */
 
+/* Every key is a list to libconfuse, so that "url = {"a", "b"}" is our
+ * error and not a syntax error that ends the parse. Defaults are ours. */
 static cfg_opt_t
 config_opt_key(const struct config_key *k)
 {
-	cfg_opt_t	 list = CFG_STR_LIST_CB(k->name, NULL, CFGF_NONE,
-			    config_value_cb);
-	cfg_opt_t	 one = CFG_STR_CB(k->name, k->def, CFGF_NONE,
+	cfg_opt_t	 o = CFG_STR_LIST_CB(k->name, NULL, CFGF_NONE,
 			    config_value_cb);
 
-	return k->list ? list : one;
+	return o;
 }
 
 static cfg_opt_t *
@@ -1417,10 +1517,24 @@ config_opts_new(enum config_kind kind, cfg_opt_t *source, cfg_opt_t *topic)
 
 /* Building the structs. */
 
+/* The value of a one-value key, or its default. */
+static const char *
+config_get(cfg_t *sec, const char *name)
+{
+	const struct config_key	*k;
+	const char		*s;
+
+	if (cfg_size(sec, name) > 0 &&
+	    (s = cfg_getnstr(sec, name, 0)) != NULL)
+		return s;
+	k = config_key_find(config_kind_of(sec), name);
+	return k != NULL ? k->def : NULL;
+}
+
 static char *
 config_strdup(cfg_t *sec, const char *name)
 {
-	const char	*s = cfg_getstr(sec, name);
+	const char	*s = config_get(sec, name);
 
 	return s != NULL ? xstrdup(s) : NULL;
 }
@@ -1441,7 +1555,7 @@ config_list(cfg_t *sec, const char *name, size_t *n)
 static int
 config_duration(cfg_t *sec, const char *name, int def)
 {
-	const char	*s = cfg_getstr(sec, name);
+	const char	*s = config_get(sec, name);
 	int		 secs;
 
 	if (s == NULL || config_parse_duration(s, &secs) == -1)
@@ -1452,7 +1566,7 @@ config_duration(cfg_t *sec, const char *name, int def)
 static size_t
 config_size(cfg_t *sec, const char *name)
 {
-	const char	*s = cfg_getstr(sec, name);
+	const char	*s = config_get(sec, name);
 	size_t		 n;
 
 	if (s == NULL || config_parse_size(s, &n) == -1)
@@ -1463,7 +1577,7 @@ config_size(cfg_t *sec, const char *name)
 static int
 config_int(cfg_t *sec, const char *name)
 {
-	const char	*s = cfg_getstr(sec, name);
+	const char	*s = config_get(sec, name);
 	long long	 n;
 
 	if (s == NULL || config_parse_int(s, INT_MIN, INT_MAX, &n) == -1)
@@ -1474,7 +1588,7 @@ config_int(cfg_t *sec, const char *name)
 static bool
 config_bool(cfg_t *sec, const char *name)
 {
-	const char	*s = cfg_getstr(sec, name);
+	const char	*s = config_get(sec, name);
 	bool		 b;
 
 	if (s == NULL || config_parse_bool(s, &b) == -1)
@@ -1517,14 +1631,14 @@ config_build_root(struct config *c, cfg_t *cfg)
 
 	c->listen = config_strdup(cfg, "listen");
 	c->database = config_strdup(cfg, "database");
-	base = cfg_getstr(cfg, "base-url");
+	base = config_get(cfg, "base-url");
 	if (base != NULL && base[0] != '\0' &&
 	    base[strlen(base) - 1] != '/')
 		c->base_url = xasprintf("%s/", base);
 	else
 		c->base_url = xstrdup(base != NULL ? base : "");
 	c->feed_title = config_strdup(cfg, "feed-title");
-	if (cfg_getstr(cfg, "user-agent") != NULL)
+	if (config_get(cfg, "user-agent") != NULL)
 		c->user_agent = config_strdup(cfg, "user-agent");
 	else
 		c->user_agent = xasprintf("pactfeed (+%s)", c->base_url);
@@ -1579,7 +1693,7 @@ config_build_source(struct config *c, struct source *src, cfg_t *sec)
 	if (src->title == NULL)
 		src->title = xstrdup(src->id);
 	src->url = config_strdup(sec, "url");
-	type = cfg_getstr(sec, "type");
+	type = config_get(sec, "type");
 	src->type = type != NULL && strcmp(type, "html") == 0 ?
 	    SOURCE_HTML : SOURCE_FEED;
 	src->interval = config_duration(sec, "interval", 0);
@@ -1715,7 +1829,7 @@ config_build(cfg_t *cfg, const char *path)
 static void
 config_loader_reset(struct config_loader *ld)
 {
-	size_t	 i;
+	size_t	 i, j;
 
 	for (i = 0; i < ld->nerrs; i++) {
 		free(ld->errs[i].file);
@@ -1724,13 +1838,13 @@ config_loader_reset(struct config_loader *ld)
 	free(ld->errs);
 	ld->errs = NULL;
 	ld->nerrs = 0;
-	for (i = 0; i < ld->nmarks; i++) {
-		free(ld->marks[i].title);
-		free(ld->marks[i].file);
+	for (j = 0; j < 2; j++) {
+		for (i = 0; i < ld->marks[j].n; i++)
+			free(ld->marks[j].v[i].title);
+		free(ld->marks[j].v);
+		free(ld->marks[j].hash);
+		memset(&ld->marks[j], 0, sizeof(ld->marks[j]));
 	}
-	free(ld->marks);
-	ld->marks = NULL;
-	ld->nmarks = 0;
 	for (i = 0; i < ld->nfiles; i++)
 		free(ld->files[i]);
 	free(ld->files);

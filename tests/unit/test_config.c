@@ -265,6 +265,11 @@ test_errors(void **state)
 "fixtures/config/bad/html.conf:16: source \"bad-xpath\": item-date: XPath \"concat(.//time\" does not compile: Invalid expression\n"
 "fixtures/config/bad/html.conf:17: source \"bad-xpath\": item-date-format: \"dd.mm.yyyy\" is not a strptime format (no % conversion)\n"
 "fixtures/config/bad/html.conf:19: source \"rules-on-feed\": item rules need type \"html\"\n" },
+	/* a key given twice, or given a list, where it takes one value */
+	{ "repeats.conf",
+"fixtures/config/bad/repeats.conf:4: source \"a\": url: set twice (first at fixtures/config/bad/repeats.conf:3)\n"
+"fixtures/config/bad/repeats.conf:5: source \"a\": title: takes one value, not a list\n"
+"fixtures/config/bad/repeats.conf:8: listen: set twice (first at fixtures/config/bad/repeats.conf:1)\n" },
 	{ "topic-refs.conf",
 "fixtures/config/bad/topic-refs.conf:3: source \"a\": topics: bad topic id \"bad id\"\n"
 "fixtures/config/bad/topic-refs.conf:3: source \"a\": topics: unknown topic \"screenin\"; did you mean \"screening\"?\n"
