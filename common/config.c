@@ -50,6 +50,8 @@
 /* Marks an unknown section and, as libconfuse passes a section's flags on
  * to those it holds, everything in it. libconfuse uses the low bits. */
 #define CONFIG_SINKF		(1 << 28)
+/* Marks a section whose opening was seen. */
+#define CONFIG_OPENF		(1 << 29)
 
 enum config_kind {
 	KIND_ROOT,
@@ -66,6 +68,7 @@ enum config_vtype {
 	V_PHRASE,		/* any text, not empty */
 	V_PATH,
 	V_URL,
+	V_BASEURL,		/* a URL ours start with */
 	V_LISTEN,
 	V_DURATION,
 	V_SIZE,
@@ -95,7 +98,7 @@ struct config_key {
 static const struct config_key config_root_keys[] = {
 	{ "listen",		V_LISTEN,	"127.0.0.1:8080", 0, 0, 0 },
 	{ "database",		V_PATH,	"/var/lib/pactfeed/pactfeed.db", 0, 0, 0 },
-	{ "base-url",		V_URL,		"http://127.0.0.1:8080/", 0, 0, 0 },
+	{ "base-url",		V_BASEURL,		"http://127.0.0.1:8080/", 0, 0, 0 },
 	{ "feed-title",		V_LINE,
 	    "EU migration and asylum: merged news", 0, 0, 0 },
 	{ "user-agent",		V_LINE,		NULL, 0, 0, 0 },
@@ -225,6 +228,8 @@ static int	 config_sink_open_topic_cb(cfg_t *, cfg_opt_t *, const char *,
 static int	 config_sink_open_none_cb(cfg_t *, cfg_opt_t *, const char *,
 		    void *);
 static int	 config_include_cb(cfg_t *, cfg_opt_t *, int, const char **);
+static void	 config_unknown_key(cfg_t *, enum config_kind, const char *,
+		    const char *);
 static int	 config_parse_file(cfg_t *, const char *);
 
 /* Errors. */
@@ -366,17 +371,22 @@ config_errors_join(void)
 
 /* Suggestions. */
 
-/* Edit distance counting a swap of neighbours as one edit, ignoring case
- * and taking "_" for "-". */
+/* Keys compare ignoring case and taking "_" for "-". */
+static int
+config_fold(int c)
+{
+	c = tolower((unsigned char)c);
+	return c == '_' ? '-' : c;
+}
+
+/* Edit distance counting a swap of neighbours as one edit. */
 static size_t
 config_distance(const char *a, const char *b)
 {
 	size_t	 la = strlen(a), lb = strlen(b), i, j, best, *d;
 	size_t	 w = lb + 1, v;
-	int	 ca, cb, cost;
+	int	 ca, cb;
 
-#define C(x)	(tolower((unsigned char)(x)) == '_' ? '-' : \
-	    tolower((unsigned char)(x)))
 	if (la > 64 || lb > 64)
 		return SIZE_MAX;
 	d = xcalloc((la + 1) * w, sizeof(*d));
@@ -386,22 +396,20 @@ config_distance(const char *a, const char *b)
 		d[j] = j;
 	for (i = 1; i <= la; i++) {
 		for (j = 1; j <= lb; j++) {
-			ca = C(a[i - 1]);
-			cb = C(b[j - 1]);
-			cost = ca != cb;
+			ca = config_fold(a[i - 1]);
+			cb = config_fold(b[j - 1]);
 			best = d[(i - 1) * w + j] + 1;
 			if ((v = d[i * w + j - 1] + 1) < best)
 				best = v;
-			if ((v = d[(i - 1) * w + j - 1] + cost) < best)
+			if ((v = d[(i - 1) * w + j - 1] + (ca != cb)) < best)
 				best = v;
-			if (i > 1 && j > 1 && ca == C(b[j - 2]) &&
-			    C(a[i - 2]) == cb &&
+			if (i > 1 && j > 1 && ca == config_fold(b[j - 2]) &&
+			    config_fold(a[i - 2]) == cb &&
 			    (v = d[(i - 2) * w + j - 2] + 1) < best)
 				best = v;
 			d[i * w + j] = best;
 		}
 	}
-#undef C
 	v = d[la * w + lb];
 	free(d);
 	return v;
@@ -593,24 +601,34 @@ config_has_control(const char *s)
 	return false;
 }
 
-/* An absolute http or https URL with a host. */
-static bool
-config_url_ok(const char *s)
+/* Checks for an absolute http or https URL with a host; base says it is
+ * the base of our own URLs. NULL if fine, else what is wrong. */
+static const char *
+config_url_problem(const char *s, bool base)
 {
 	xmlURIPtr	 uri;
-	bool		 ok;
-	const char	*p;
+	const char	*p, *problem = NULL;
 
-	for (p = s; *p != '\0'; p++)
+	for (p = s; *p != '\0'; p++) {
 		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
-			return false;
+			return "has spaces or control characters "
+			    "(percent-encode them)";
+		if ((unsigned char)*p >= 0x80)
+			return "has non-ASCII characters (percent-encode "
+			    "them, write hosts in punycode)";
+	}
 	if ((uri = xmlParseURI(s)) == NULL)
-		return false;
-	ok = uri->scheme != NULL && (strcasecmp(uri->scheme, "http") == 0 ||
-	    strcasecmp(uri->scheme, "https") == 0) &&
-	    uri->server != NULL && uri->server[0] != '\0';
+		return "is not a valid URL";
+	if (uri->scheme == NULL || (strcasecmp(uri->scheme, "http") != 0 &&
+	    strcasecmp(uri->scheme, "https") != 0))
+		problem = "is not an http or https URL";
+	else if (uri->server == NULL || uri->server[0] == '\0')
+		problem = "has no host";
+	else if (base && (uri->query != NULL || uri->query_raw != NULL ||
+	    uri->fragment != NULL))
+		problem = "must not have a query or fragment";
 	xmlFreeURI(uri);
-	return ok;
+	return problem;
 }
 
 /* host:port, the host a name, an IPv4 address or an [IPv6] one. */
@@ -730,6 +748,7 @@ static void
 config_value_check(cfg_t *cfg, const struct config_key *k, const char *v)
 {
 	char		 err[256], lo[32], hi[32];
+	const char	*problem;
 	long long	 n;
 	size_t		 size;
 	bool		 b;
@@ -752,10 +771,11 @@ config_value_check(cfg_t *cfg, const struct config_key *k, const char *v)
 			    k->name, v);
 		break;
 	case V_URL:
-		if (!config_url_ok(v))
-			config_cfg_error(cfg,
-			    "%s: \"%s\" is not an http or https URL",
-			    k->name, v);
+	case V_BASEURL:
+		if ((problem = config_url_problem(v, k->type == V_BASEURL)) !=
+		    NULL)
+			config_cfg_error(cfg, "%s: \"%s\" %s", k->name, v,
+			    problem);
 		break;
 	case V_LISTEN:
 		if (!config_listen_ok(v))
@@ -1004,6 +1024,11 @@ config_open_cb(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 	ld->sink_cfg = NULL;
 	if (kind != KIND_SOURCE && kind != KIND_TOPIC)
 		return 0;
+	if (cfg->flags & CONFIG_OPENF) {	/* the file says "__open" */
+		config_unknown_key(cfg, kind, cfg->title, "__open");
+		return 0;
+	}
+	cfg->flags |= CONFIG_OPENF;
 	if (title == NULL)
 		title = "";
 	free(ld->cur[kind]);
@@ -1068,8 +1093,10 @@ config_sink_open(cfg_t *cfg, enum config_kind kind)
 {
 	struct config_loader	*ld = config_ld;
 
-	cfg->flags |= CONFIG_SINKF;
 	ld->sink_cfg = NULL;
+	if (cfg->flags & CONFIG_SINKF)	/* nested, or "__open" in it */
+		return;
+	cfg->flags |= CONFIG_SINKF;
 	if (kind != KIND_NONE)
 		config_unknown_key(cfg, kind,
 		    kind == KIND_ROOT ? NULL : ld->cur[kind], cfg->name);

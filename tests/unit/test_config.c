@@ -249,9 +249,12 @@ test_errors(void **state)
 "fixtures/config/bad/values.conf:16: source \"a\": enabled: bad boolean \"1\" (expected true or false)\n"
 "fixtures/config/bad/values.conf:17: source \"a\": interval: bad duration \"1.5h\" (expected e.g. \"90s\", \"30m\", \"6h\", \"2d\")\n"
 "fixtures/config/bad/values.conf:20: source \"b\": url: \"example.org/feed\" is not an http or https URL\n"
-"fixtures/config/bad/values.conf:23: source \"c\": url: \"https:///no-host\" is not an http or https URL\n"
+"fixtures/config/bad/values.conf:23: source \"c\": url: \"https:///no-host\" has no host\n"
 "fixtures/config/bad/values.conf:25: source \"bad id!\": bad id (letters, digits, \".\", \"-\" and \"_\", at most 64)\n"
-"fixtures/config/bad/values.conf:29: topic \"t\": phrases: empty\n" },
+"fixtures/config/bad/values.conf:29: topic \"t\": phrases: empty\n"
+"fixtures/config/bad/values.conf:32: source \"d\": url: \"https://exämple.org/feed\" has non-ASCII characters (percent-encode them, write hosts in punycode)\n"
+"fixtures/config/bad/values.conf:35: source \"e\": url: \"https://example.org/a b\" has spaces or control characters (percent-encode them)\n"
+"fixtures/config/bad/values.conf:38: source \"f\": url: \"https://x.org/a|b\" is not a valid URL\n" },
 	{ "sections.conf",
 "fixtures/config/bad/sections.conf:7: source \"nourl\": missing url\n"
 "fixtures/config/bad/sections.conf:10: duplicate source \"dup\" (first defined at fixtures/config/bad/sections.conf:1)\n"
