@@ -514,6 +514,74 @@ test_garbage(void **state)
 	printf("garbage: %zu inputs, no crash, errors well-formed ok\n", n);
 }
 
+/* What the loader checks before libconfuse reads a file, and include
+ * depth: verbatim messages, on files made here. */
+static void
+test_lexical(void **state)
+{
+	static const struct {
+		const char	*text;
+		size_t		 len;	/* 0: strlen */
+		const char	*errors;	/* after "FILE" */
+	} cases[] = {
+		{ "listen = \"127.0.0.1:80\"\ntitle = \"open\n\n", 0,
+		    ":2: string never closed\n" },
+		{ "a = 'open\\", 0, ":1: string never closed\n" },
+		{ "# 'quotes in comments' \"do not count\nlisten = \"1.2.3.4:5\"\n"
+		    "x = \"#not a comment\" // but this is\n", 0,
+		    ":3: unknown key \"x\"\n" },
+		{ "topic \"t\" {\n phrases = {\"a\"}\n\0}\n", 32,
+		    ":3: NUL byte in the file\n" },
+		{ "source \"a\" {\n url = \"http://a/\"\n", 0,
+		    ":1: \"{\" is never closed\n" },
+		{ "}\n", 0, ":1: unexpected closing brace\n" },
+		{ "listen = {\"1.2.3.4:5\"\n", 0, ":2: premature end of file\n" },
+	};
+	struct config	*c;
+	char		 path[64], want[256], *errors, *dir;
+	char		 files[10][64];
+	size_t		 i;
+	FILE		*fp;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		write_temp(path, sizeof(path), cases[i].text,
+		    cases[i].len != 0 ? cases[i].len : strlen(cases[i].text));
+		c = load_quiet(path, &errors);
+		assert_null(c);
+		snprintf(want, sizeof(want), "%s%s", path, cases[i].errors);
+		if (strcmp(errors, want) != 0)
+			fail_msg("case %zu: got\n%s\nwant\n%s", i, errors,
+			    want);
+		free(errors);
+		unlink(path);
+	}
+
+	/* Nine files, each including the next: one level too deep. */
+	snprintf(path, sizeof(path), "/tmp/test_config_deep.XXXXXX");
+	assert_non_null(dir = mkdtemp(path));
+	for (i = 0; i < 10; i++)
+		snprintf(files[i], sizeof(files[i]), "%s/%zu.conf", dir, i);
+	for (i = 0; i < 10; i++) {
+		assert_non_null(fp = fopen(files[i], "w"));
+		if (i < 9)
+			fprintf(fp, "include(\"%zu.conf\")\n", i + 1);
+		fclose(fp);
+	}
+	c = load_quiet(files[0], &errors);
+	assert_null(c);
+	snprintf(want, sizeof(want), "%s:1: include \"%s\": nested too "
+	    "deeply\n", files[7], files[8]);
+	if (strcmp(errors, want) != 0)
+		fail_msg("depth: got\n%s\nwant\n%s", errors, want);
+	free(errors);
+	for (i = 0; i < 10; i++)
+		unlink(files[i]);
+	rmdir(dir);
+	printf("lexical: %zu cases and include depth ok\n",
+	    sizeof(cases) / sizeof(cases[0]));
+}
+
 int
 main(void)
 {
@@ -524,6 +592,7 @@ main(void)
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_bools),
+		cmocka_unit_test(test_lexical),
 		cmocka_unit_test(test_garbage),
 	};
 
