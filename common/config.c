@@ -180,6 +180,7 @@ struct config_sink {
 /* Where something was set: a key (key != NULL) or a section opened. */
 struct config_mark {
 	enum config_kind	 kind;
+	size_t			 section;	/* serial, 0 for the root */
 	char			*title;
 	const char		*key;
 	const char		*file;		/* one of the loader's files */
@@ -207,6 +208,7 @@ struct config_loader {
 	int			 depth;
 	int			 again;		/* a new sink: parse again */
 	char			*cur[3];	/* open section of each kind */
+	size_t			 section;	/* serial of the last opened */
 	const cfg_t		*sink_cfg;	/* the last unknown key */
 	const char		*sink_key;
 	cfg_opt_t		**tables;	/* built for one pass */
@@ -880,6 +882,7 @@ config_mark_add(enum config_kind kind, const char *title, const char *key,
 	}
 	m = &ms->v[ms->n++];
 	m->kind = kind;
+	m->section = kind == KIND_ROOT ? 0 : config_ld->section;
 	m->title = title != NULL ? xstrdup(title) : NULL;
 	m->key = key;
 	m->file = config_file_name(file);
@@ -956,15 +959,16 @@ config_mark_find(enum config_kind kind, const char *title, const char *key)
 /* The mark of key in the section being read, if set before. A section's
  * keys are marked one after another, the root's between them. */
 static const struct config_mark *
-config_mark_last(enum config_kind kind, const char *title, const char *key)
+config_mark_last(enum config_kind kind, const char *key)
 {
 	struct config_marks	*ms = &config_ld->marks[0];
 	struct config_mark	*m;
-	size_t			 i;
+	size_t			 i, section;
 
+	section = kind == KIND_ROOT ? 0 : config_ld->section;
 	for (i = ms->n; i > 0; i--) {
 		m = &ms->v[i - 1];
-		if (!config_mark_is(m, kind, title)) {
+		if (m->section != section) {
 			if (kind == KIND_ROOT)
 				continue;
 			break;
@@ -1000,7 +1004,7 @@ config_value_cb(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 		return 0;
 	}
 	if (!k->list && opt->nvalues == 1 &&
-	    (m = config_mark_last(kind, cfg->title, k->name)) != NULL)
+	    (m = config_mark_last(kind, k->name)) != NULL)
 		config_cfg_error(cfg, "%s: set twice (first at %s:%d)",
 		    k->name, m->file, m->line);
 	config_mark_add(kind, cfg->title, k->name, cfg->filename, cfg->line);
@@ -1029,6 +1033,7 @@ config_open_cb(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 		return 0;
 	}
 	cfg->flags |= CONFIG_OPENF;
+	ld->section++;
 	if (title == NULL)
 		title = "";
 	free(ld->cur[kind]);
@@ -1242,13 +1247,13 @@ struct config_braces {
 };
 
 /*
- * Blanks out the comments of a file, newlines kept, and notes the braces
- * left open, as libconfuse takes the end of a file for a closing brace,
- * and a string left open. libconfuse 3.3 counts
- * three lines for each "#" comment and rejects comments inside lists;
- * without comments it counts right. Follows libconfuse's lexer: "#"
- * anywhere, and "//" or slash-star where a word starts, open a comment,
- * except inside quotes, where a backslash escapes the next character.
+ * Blanks out the comments of a file, newlines kept: libconfuse 3.3 counts
+ * three lines for each "#" comment and rejects comments inside lists, but
+ * counts right without them. Follows libconfuse's lexer: "#" anywhere,
+ * and "//" or slash-star where a word starts, open a comment, except
+ * inside quotes, where a backslash escapes the next character. Notes too
+ * the braces left open, as libconfuse takes the end of a file for a
+ * closing brace, and a string left open.
  */
 static void
 config_strip_comments(char *s, size_t len, struct config_braces *br)
@@ -1413,6 +1418,8 @@ config_parse_file(cfg_t *cfg, const char *path)
 	}
 	/* An empty file: fmemopen() may refuse a size of 0. */
 	if (len == 0 || (fp = fmemopen(text, len, "r")) == NULL) {
+		if (len != 0)
+			config_error(path, 0, "%s", strerror(errno));
 		free(real);
 		free(text);
 		return len == 0 ? 0 : 1;
@@ -1579,15 +1586,22 @@ config_list(cfg_t *sec, const char *name, size_t *n)
 	return v;
 }
 
+/* A bad value is reported already; its default keeps the checks across
+ * keys from adding more errors. */
 static int
-config_duration(cfg_t *sec, const char *name, int def)
+config_duration(cfg_t *sec, const char *name)
 {
-	const char	*s = config_get(sec, name);
-	int		 secs;
+	const struct config_key	*k;
+	const char		*s = config_get(sec, name);
+	int			 secs;
 
-	if (s == NULL || config_parse_duration(s, &secs) == -1)
-		return def;
-	return secs;
+	if (s != NULL && config_parse_duration(s, &secs) == 0)
+		return secs;
+	k = config_key_find(config_kind_of(sec), name);
+	if (k != NULL && k->def != NULL &&
+	    config_parse_duration(k->def, &secs) == 0)
+		return secs;
+	return 0;
 }
 
 static size_t
@@ -1669,23 +1683,23 @@ config_build_root(struct config *c, cfg_t *cfg)
 		c->user_agent = config_strdup(cfg, "user-agent");
 	else
 		c->user_agent = xasprintf("pactfeed (+%s)", c->base_url);
-	c->default_interval = config_duration(cfg, "default-interval", 1800);
-	c->min_interval = config_duration(cfg, "min-interval", 300);
-	c->max_interval = config_duration(cfg, "max-interval", 86400);
-	c->retention = config_duration(cfg, "retention", 0);
+	c->default_interval = config_duration(cfg, "default-interval");
+	c->min_interval = config_duration(cfg, "min-interval");
+	c->max_interval = config_duration(cfg, "max-interval");
+	c->retention = config_duration(cfg, "retention");
 	c->max_body_size = config_size(cfg, "max-body-size");
 	c->per_host_connections = config_int(cfg, "per-host-connections");
 	c->max_transfers = config_int(cfg, "max-transfers");
 	c->allow_private_addresses = config_bool(cfg,
 	    "allow-private-addresses");
-	c->connect_timeout = config_duration(cfg, "connect-timeout", 10);
-	c->timeout = config_duration(cfg, "timeout", 60);
-	c->low_speed_time = config_duration(cfg, "low-speed-time", 30);
+	c->connect_timeout = config_duration(cfg, "connect-timeout");
+	c->timeout = config_duration(cfg, "timeout");
+	c->low_speed_time = config_duration(cfg, "low-speed-time");
 	c->low_speed_limit = config_size(cfg, "low-speed-limit");
 	c->max_redirects = config_int(cfg, "max-redirects");
-	c->max_backoff = config_duration(cfg, "max-backoff", 86400);
+	c->max_backoff = config_duration(cfg, "max-backoff");
 	c->http_max_connections = config_int(cfg, "http-max-connections");
-	c->http_timeout = config_duration(cfg, "http-timeout", 30);
+	c->http_timeout = config_duration(cfg, "http-timeout");
 	c->http_max_header_size = config_size(cfg, "http-max-header-size");
 	c->http_max_body_size = config_size(cfg, "http-max-body-size");
 
@@ -1723,7 +1737,7 @@ config_build_source(struct config *c, struct source *src, cfg_t *sec)
 	type = config_get(sec, "type");
 	src->type = type != NULL && strcmp(type, "html") == 0 ?
 	    SOURCE_HTML : SOURCE_FEED;
-	src->interval = config_duration(sec, "interval", 0);
+	src->interval = config_duration(sec, "interval");
 	src->keep_if_topic = config_bool(sec, "keep-if-topic");
 	src->lang = config_strdup(sec, "lang");
 	src->enabled = config_bool(sec, "enabled");
@@ -1882,6 +1896,7 @@ config_loader_reset(struct config_loader *ld)
 		ld->cur[i] = NULL;
 	}
 	ld->again = 0;
+	ld->section = 0;
 	ld->sink_cfg = NULL;
 	ld->sink_key = NULL;
 }
