@@ -40,8 +40,7 @@
 #define STORE_BODY_WORDS	400		/* words of text compared */
 #define STORE_BODY_MIN		12		/* fewer: no text to compare */
 #define STORE_FTS_MAX		(32 * 1024)	/* bytes of content indexed */
-#define STORE_NMIN		4		/* title MinHash values */
-#define STORE_NFIND		(1 + 3 * STORE_NMIN)
+#define STORE_NBAND		4		/* title sketches */
 #define STORE_KEY_ID		0
 #define STORE_KEY_LINK		1
 
@@ -172,13 +171,13 @@ static const char *store_sql[ST__MAX] = {
 	    " WHERE story = ?1",
 	[ST_SSRC_UPD_SET] = "UPDATE story_source SET upd = ?2"
 	    " WHERE story = ?1",
-	[ST_FP_FIND] = "SELECT f.k, f.story, s.first"
+	[ST_FP_FIND] = "SELECT f.k, f.story, s.first, f.bloom"
 	    " FROM story_fp f JOIN story s ON s.story = f.story"
 	    " WHERE f.k IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
 	    " ?12, ?13) ORDER BY f.story DESC",
-	[ST_FP_INS] = "INSERT OR IGNORE INTO story_fp (k, story)"
-	    " SELECT column1, ?6 FROM (VALUES (?1), (?2), (?3), (?4), (?5))"
-	    " WHERE column1 IS NOT NULL",
+	[ST_FP_INS] = "INSERT OR IGNORE INTO story_fp (k, story, bloom)"
+	    " SELECT column1, ?6, ?7 FROM (VALUES (?1), (?2), (?3), (?4),"
+	    " (?5)) WHERE column1 IS NOT NULL",
 	[ST_REP_TEXT] = "SELECT title, title_type, summary, summary_type,"
 	    " content, content_type FROM entry WHERE story = ?"
 	    " ORDER BY eid LIMIT 8",
@@ -232,7 +231,7 @@ static const char *store_sql[ST__MAX] = {
 	[ST_COUNT_SOURCES] = "SELECT s.name, (SELECT count(*) FROM entry e"
 	    " WHERE e.sid = s.sid) FROM source s ORDER BY s.name",
 	[ST_PRUNE_SEL] = "SELECT eid, sid, key, canon, story FROM entry"
-	    " WHERE updated < ? ORDER BY eid LIMIT 500",
+	    " WHERE updated < ?1 AND eid > ?2 ORDER BY eid LIMIT 500",
 	[ST_TOMB_INS] = "INSERT OR IGNORE INTO tomb (sid, key, canon)"
 	    " VALUES (?, ?, ?)",
 	[ST_ENT_DEL] = "DELETE FROM entry WHERE eid = ?",
@@ -300,7 +299,6 @@ static const char *store_migrations[] = {
 	");"
 	"CREATE INDEX entry_canon ON entry (sid, canon);"
 	"CREATE INDEX entry_story ON entry (story);"
-	"CREATE INDEX entry_updated ON entry (updated);"
 	"CREATE TABLE tomb ("
 	"  sid INTEGER NOT NULL REFERENCES source (sid),"
 	"  key TEXT NOT NULL,"
@@ -332,6 +330,7 @@ static const char *store_migrations[] = {
 	"CREATE TABLE story_fp ("
 	"  k INTEGER NOT NULL,"
 	"  story INTEGER NOT NULL REFERENCES story (story) ON DELETE CASCADE,"
+	"  bloom INTEGER NOT NULL,"
 	"  PRIMARY KEY (k, story)"
 	") WITHOUT ROWID;"
 	"CREATE INDEX story_fp_story ON story_fp (story);"
@@ -347,9 +346,19 @@ struct store {
 	sqlite3_stmt	*stmt[ST__MAX];
 	time_t		 now;		/* 0: the clock */
 	uint64_t	 gen;
+	bool		 tombs;		/* any tombstone at all */
 	char		*state[4];	/* strings of the last source_get */
 	struct words	 words;		/* scratch */
 	struct buf	 tbuf[3];	/* scratch: plain text for FTS */
+	struct store_ftsop *ftsq;	/* FTS writes queued */
+	size_t		 nftsq;
+	struct buf	 ftstext;	/* their text, NUL-separated */
+};
+
+struct store_ftsop {
+	int64_t		 eid;
+	bool		 del;
+	size_t		 off[3];	/* into ftstext */
 };
 
 /* A text's words as a set of hashes, for comparing two entries. */
@@ -362,7 +371,9 @@ struct store_fp {
 	size_t		 nbody;
 	bool		 has_link;
 	int64_t		 link;		/* key of the canonical link */
-	uint64_t	 min[STORE_NMIN];	/* MinHash of the title words */
+	uint64_t	 min[STORE_NBAND][2];	/* bottom-2 sketches of the
+						   title words */
+	uint64_t	 bloom;		/* title words, one bit each */
 };
 
 /* One entry of the feed being stored. */
@@ -374,6 +385,7 @@ struct store_item {
 	char		*key;
 	bool		 skip;		/* same key as an earlier entry */
 	int64_t		 eid;		/* the stored entry it is, or 0 */
+	bool		 via_canon;	/* found by link, under another key */
 	uint64_t	 chash;
 	int64_t		 story;
 	time_t		 old_upd;
@@ -391,6 +403,8 @@ static const char *store_stopwords[] = {
 	"with", "y", "zu",
 };
 
+#define STORE_STOPWORD_MAX	4	/* the longest above */
+
 /* Words that say what kind of item it is, not what it is about: a title
  * made of these alone ("Weekly Bulletin", "Press release 12/2024") never
  * merges stories by itself. */
@@ -405,7 +419,11 @@ static const char *store_generic[] = {
 	"updates", "week", "weekly", "year", "yearly",
 };
 
+struct store_item;
+
 static int	 store_fail(struct store *, char *, size_t, const char *);
+static int	 store_item_find(struct store *, int64_t, struct store_item *,
+		    int, char **, size_t, char *, size_t);
 static int	 store_step_done(struct store *, enum store_stmt, char *,
 		    size_t);
 
@@ -608,7 +626,8 @@ store_fp_words(struct words *w, size_t from, size_t max, uint64_t **out,
 		size_t		 len = w->v[i].len;
 		bool		 digits = true;
 
-		if (store_in_list(s, len, store_stopwords,
+		if (len <= STORE_STOPWORD_MAX && store_in_list(s, len,
+		    store_stopwords,
 		    sizeof(store_stopwords) / sizeof(store_stopwords[0])))
 			continue;
 		for (size_t j = 0; j < len; j++)
@@ -697,26 +716,52 @@ store_fp_make(struct store *st, struct store_fp *fp, const char *title,
 	fp->nbody = store_fp_words(w, nt, STORE_BODY_WORDS, &fp->body, NULL);
 	fp->ntitle = store_uniq(fp->title, fp->ntitle);
 	fp->nbody = store_uniq(fp->body, fp->nbody);
-	for (int i = 0; i < STORE_NMIN; i++) {
-		fp->min[i] = UINT64_MAX;
+	for (size_t j = 0; j < fp->ntitle; j++)
+		fp->bloom |= 1ULL << (fp->title[j] >> 58);
+	for (int i = 0; i < STORE_NBAND; i++) {
+		uint64_t	*m = fp->min[i];
+
+		m[0] = m[1] = UINT64_MAX;
 		for (size_t j = 0; j < fp->ntitle; j++) {
 			uint64_t h = store_mix(fp->title[j] ^
 			    (0x9e3779b97f4a7c15ULL * (uint64_t)(i + 1)));
 
-			if (h < fp->min[i])
-				fp->min[i] = h;
+			if (h < m[0]) {
+				m[1] = m[0];
+				m[0] = h;
+			} else if (h < m[1])
+				m[1] = h;
 		}
 	}
 }
 
-/* The key of MinHash value i within the week of date t: stories are
- * only compared within a few days, so a common word stays cheap. */
+/* Whether one title's words may be a subset of the other's with at most
+ * three more, judged by their one-word-per-bit summaries. */
+static bool
+store_bloom_near(uint64_t a, uint64_t b)
+{
+	uint64_t	onlya = a & ~b, onlyb = b & ~a;
+
+	if (onlya != 0 && onlyb != 0)
+		return false;
+	return __builtin_popcountll(onlya | onlyb) <= 3;
+}
+
+/*
+ * The key of sketch i within the week of date t. A sketch is the two
+ * title words that hash lowest under hash function i (a bottom-2
+ * MinHash): one common word that happens to hash low is not enough to
+ * make two titles candidates. The week keeps a title that recurs every
+ * week ("Weekly Bulletin") from piling up under one key.
+ */
 static int64_t
 store_min_key(const struct store_fp *fp, int i, time_t t)
 {
 	uint64_t	week = (uint64_t)(t / STORE_WINDOW);
+	uint64_t	a = fp->min[i][0], b = fp->min[i][1];
 
-	return (int64_t)store_mix(fp->min[i] ^ store_mix(week * 131 + i));
+	return (int64_t)store_mix(a ^ (b << 29 | b >> 35) ^
+	    store_mix(week * 131 + i));
 }
 
 static int64_t
@@ -961,6 +1006,11 @@ store_open(const char *path, char *err, size_t errlen)
 	if (sqlite3_step(s) == SQLITE_ROW)
 		st->gen = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
+	if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM tomb LIMIT 1", -1, &s,
+	    NULL) != SQLITE_OK)
+		goto fail;
+	st->tombs = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
 	return st;
 fail:
 	snprintf(err, errlen, "%s: %s", path, st->db == NULL ?
@@ -982,6 +1032,8 @@ store_close(struct store *st)
 	words_free(&st->words);
 	for (int i = 0; i < 3; i++)
 		buf_free(&st->tbuf[i]);
+	buf_free(&st->ftstext);
+	free(st->ftsq);
 	free(st);
 }
 
@@ -1026,6 +1078,8 @@ fail:
 static void
 store_rollback(struct store *st)
 {
+	st->nftsq = 0;
+	buf_reset(&st->ftstext);
 	if (!sqlite3_get_autocommit(st->db))
 		store_step_done(st, ST_ROLLBACK, NULL, 0);
 }
@@ -1188,28 +1242,15 @@ store_items_canon(struct store_item *it, size_t n)
 	free(v);
 }
 
-/*
- * Whether the source's ids are broken: one id on several different
- * items, or ids that change while the links stay (an old entry of the
- * source has this item's link under an id no longer in the feed).
- */
+/* Whether the source gives one id to several different items (one
+ * item listed twice is merely repeated). */
 static bool
-store_ids_broken(struct store *st, int64_t sid, struct store_item *it,
-    size_t n, char *err, size_t errlen, int *rc)
+store_ids_shared(struct store_item *it, size_t n)
 {
 	struct store_item **byid;
-	const char	**ids;
-	size_t		  nids = 0, nbyid = 0, changed = 0, nlinked = 0;
+	size_t		  nbyid = 0;
 	bool		  broken = false;
 
-	*rc = 0;
-	ids = xreallocarray(NULL, n + 1, sizeof(*ids));
-	for (size_t i = 0; i < n; i++)
-		if (store_has_id(it[i].e))
-			ids[nids++] = it[i].e->id;
-	qsort(ids, nids, sizeof(*ids), store_cmp_str);
-	/* One id on items with different links. (One item listed twice
-	 * is merely repeated.) */
 	byid = xreallocarray(NULL, n + 1, sizeof(*byid));
 	for (size_t i = 0; i < n; i++)
 		if (store_has_id(it[i].e))
@@ -1221,48 +1262,42 @@ store_ids_broken(struct store *st, int64_t sid, struct store_item *it,
 		    strcmp(byid[i - 1]->canon, byid[i]->canon) != 0)
 			broken = true;
 	free(byid);
-	for (size_t i = 0; i < n && !broken; i++) {
-		sqlite3_stmt	*s;
-		const char	*k;
-		int		 r;
+	return broken;
+}
 
-		if (!store_has_id(it[i].e) || it[i].canon == NULL ||
-		    !it[i].canon_unique)
+/* Whether the source's ids change while its links stay: items found only
+ * by link, under an id no longer in the feed. One may be a publisher
+ * fixing a guid; two or more, or every one there is, is a habit. */
+static bool
+store_ids_changing(const struct store_item *it, size_t n)
+{
+	size_t	changed = 0, nlinked = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (it[i].skip || !store_has_id(it[i].e) ||
+		    it[i].canon == NULL || !it[i].canon_unique)
 			continue;
 		nlinked++;
-		s = st->stmt[ST_ENT_BY_KEY];
-		sqlite3_bind_int64(s, 1, sid);
-		sqlite3_bind_text(s, 2, it[i].e->id, -1, SQLITE_STATIC);
-		r = store_step_row(st, ST_ENT_BY_KEY, err, errlen);
-		store_reset(st, ST_ENT_BY_KEY);
-		if (r != 0) {
-			*rc = r == 1 ? 0 : -1;
-			if (r == -1)
-				break;
-			continue;
-		}
-		s = st->stmt[ST_ENT_BY_CANON];
-		sqlite3_bind_int64(s, 1, sid);
-		sqlite3_bind_text(s, 2, it[i].canon, -1, SQLITE_STATIC);
-		r = store_step_row(st, ST_ENT_BY_CANON, err, errlen);
-		if (r == 1) {
-			k = store_col_text(s, 4);
-			if (k != NULL && bsearch(&k, ids, nids, sizeof(*ids),
-			    store_cmp_str) == NULL)
-				changed++;
-		}
-		store_reset(st, ST_ENT_BY_CANON);
-		if (r == -1) {
-			*rc = -1;
-			break;
-		}
+		if (it[i].via_canon)
+			changed++;
 	}
-	free(ids);
-	if (*rc == -1)
-		return false;
-	/* One changed id may be a publisher fixing a guid; two or more, or
-	 * every one there is, is a habit. */
-	return broken || changed >= 2 || (changed == 1 && nlinked == 1);
+	return changed >= 2 || (changed == 1 && nlinked == 1);
+}
+
+/* Keys every item and finds what is stored for it. */
+static int
+store_items_find(struct store *st, int64_t sid, struct store_item *it,
+    size_t n, int mode, char **keys, char *err, size_t errlen)
+{
+	store_items_key(it, n, mode);
+	for (size_t i = 0; i < n; i++)
+		keys[i] = it[i].key;
+	qsort(keys, n, sizeof(*keys), store_cmp_str);
+	for (size_t i = 0; i < n; i++)
+		if (!it[i].skip && store_item_find(st, sid, &it[i], mode, keys,
+		    n, err, errlen) == -1)
+			return -1;
+	return 0;
 }
 
 /* Finds the stored entry an item is, or its tombstone. */
@@ -1275,6 +1310,7 @@ store_item_find(struct store *st, int64_t sid, struct store_item *it,
 
 	it->eid = 0;
 	it->tomb = false;
+	it->via_canon = false;
 	s = st->stmt[ST_ENT_BY_KEY];
 	sqlite3_bind_int64(s, 1, sid);
 	sqlite3_bind_text(s, 2, it->key, -1, SQLITE_STATIC);
@@ -1290,6 +1326,8 @@ store_item_find(struct store *st, int64_t sid, struct store_item *it,
 		return r == 1 ? 0 : -1;
 
 	s = st->stmt[ST_TOMB_BY_KEY];
+	if (!st->tombs)
+		goto canon;
 	sqlite3_bind_int64(s, 1, sid);
 	sqlite3_bind_text(s, 2, it->key, -1, SQLITE_STATIC);
 	r = store_step_row(st, ST_TOMB_BY_KEY, err, errlen);
@@ -1298,6 +1336,7 @@ store_item_find(struct store *st, int64_t sid, struct store_item *it,
 		it->tomb = r == 1;
 		return r == 1 ? 0 : -1;
 	}
+canon:
 	if (it->canon == NULL || !it->canon_unique)
 		return 0;
 
@@ -1313,13 +1352,14 @@ store_item_find(struct store *st, int64_t sid, struct store_item *it,
 		it->chash = (uint64_t)sqlite3_column_int64(s, 1);
 		it->story = sqlite3_column_int64(s, 2);
 		it->old_upd = sqlite3_column_int64(s, 3);
+		it->via_canon = true;
 	}
 	store_reset(st, ST_ENT_BY_CANON);
 	if (r == -1)
 		return -1;
 	if (it->eid != 0)
 		return 0;
-	if (mode != STORE_KEY_LINK)
+	if (mode != STORE_KEY_LINK || !st->tombs)
 		return 0;
 	s = st->stmt[ST_TOMB_BY_CANON];
 	sqlite3_bind_int64(s, 1, sid);
@@ -1432,15 +1472,52 @@ store_bind_entry(sqlite3_stmt *s, const struct store_item *it,
 	sqlite3_bind_int64(s, 22, (int64_t)it->chash);
 }
 
-static int
-store_fts_insert(struct store *st, int64_t eid, char *err, size_t errlen)
+/* Queues the FTS row in st->tbuf for eid (an insert, or a delete of
+ * what was indexed). FTS5 flushes its pending terms at every statement
+ * savepoint, so indexing entry by entry between other writes would make
+ * a segment per entry: the queue runs in one go by store_fts_flush(). */
+static void
+store_fts_queue(struct store *st, int64_t eid, bool del)
 {
-	sqlite3_stmt	*s = st->stmt[ST_FTS_INS];
+	struct store_ftsop	*op;
 
-	sqlite3_bind_int64(s, 1, eid);
-	for (int i = 0; i < 3; i++)
-		sqlite3_bind_text(s, 2 + i, st->tbuf[i].s, -1, SQLITE_STATIC);
-	return store_step_done(st, ST_FTS_INS, err, errlen);
+	if (st->nftsq % 64 == 0)
+		st->ftsq = xreallocarray(st->ftsq, st->nftsq + 64,
+		    sizeof(*st->ftsq));
+	op = &st->ftsq[st->nftsq++];
+	op->eid = eid;
+	op->del = del;
+	for (int i = 0; i < 3; i++) {
+		op->off[i] = st->ftstext.len;
+		buf_add(&st->ftstext, st->tbuf[i].s, st->tbuf[i].len);
+	}
+}
+
+static int
+store_fts_flush(struct store *st, char *err, size_t errlen)
+{
+	int	rc = 0;
+
+	for (size_t i = 0; i < st->nftsq && rc == 0; i++) {
+		struct store_ftsop *op = &st->ftsq[i];
+		enum store_stmt	 which = op->del ? ST_FTS_DEL : ST_FTS_INS;
+		sqlite3_stmt	*s = st->stmt[which];
+
+		sqlite3_bind_int64(s, 1, op->eid);
+		for (int k = 0; k < 3; k++)
+			sqlite3_bind_text(s, 2 + k, st->ftstext.s + op->off[k],
+			    -1, SQLITE_STATIC);
+		rc = store_step_done(st, which, err, errlen);
+	}
+	st->nftsq = 0;
+	buf_reset(&st->ftstext);
+	return rc;
+}
+
+static void
+store_fts_insert(struct store *st, int64_t eid)
+{
+	store_fts_queue(st, eid, false);
 }
 
 /* Removes an entry from the FTS index, given what is stored for it. */
@@ -1457,13 +1534,9 @@ store_fts_delete(struct store *st, int64_t eid, char *err, size_t errlen)
 		    sqlite3_column_int(s, 3), store_col_text(s, 4),
 		    sqlite3_column_int(s, 5));
 	store_reset(st, ST_ENT_TEXT);
-	if (r != 1)
-		return r;
-	s = st->stmt[ST_FTS_DEL];
-	sqlite3_bind_int64(s, 1, eid);
-	for (int i = 0; i < 3; i++)
-		sqlite3_bind_text(s, 2 + i, st->tbuf[i].s, -1, SQLITE_STATIC);
-	return store_step_done(st, ST_FTS_DEL, err, errlen);
+	if (r == 1)
+		store_fts_queue(st, eid, true);
+	return r == -1 ? -1 : 0;
 }
 
 static int
@@ -1565,7 +1638,7 @@ store_story_find(struct store *st, const struct store_fp *fp, time_t date,
 		sqlite3_bind_int64(s, 1, fp->link);
 	else
 		sqlite3_bind_null(s, 1);
-	for (int i = 0; i < STORE_NMIN; i++)
+	for (int i = 0; i < STORE_NBAND; i++)
 		for (int w = -1; w <= 1; w++, p++)
 			if (fp->ntitle > 0)
 				sqlite3_bind_int64(s, p, store_min_key(fp, i,
@@ -1576,6 +1649,7 @@ store_story_find(struct store *st, const struct store_fp *fp, time_t date,
 		int64_t		k = sqlite3_column_int64(s, 0);
 		int64_t		id = sqlite3_column_int64(s, 1);
 		time_t		first = sqlite3_column_int64(s, 2);
+		uint64_t	bloom = (uint64_t)sqlite3_column_int64(s, 3);
 		bool		seen = false;
 
 		if (fp->has_link && k == fp->link) {
@@ -1583,6 +1657,8 @@ store_story_find(struct store *st, const struct store_fp *fp, time_t date,
 			break;
 		}
 		if (first < date - STORE_WINDOW || first > date + STORE_WINDOW)
+			continue;
+		if (!store_bloom_near(bloom, fp->bloom))
 			continue;
 		for (size_t i = 0; i < ncand; i++)
 			if (cand[i] == id)
@@ -1619,12 +1695,13 @@ store_story_keys(struct store *st, int64_t story, const struct store_fp *fp,
 		sqlite3_bind_int64(s, 1, fp->link);
 	else
 		sqlite3_bind_null(s, 1);
-	for (int i = 0; i < STORE_NMIN; i++)
+	for (int i = 0; i < STORE_NBAND; i++)
 		if (fp->ntitle > 0)
 			sqlite3_bind_int64(s, 2 + i, store_min_key(fp, i, date));
 		else
 			sqlite3_bind_null(s, 2 + i);
 	sqlite3_bind_int64(s, 6, story);
+	sqlite3_bind_int64(s, 7, (int64_t)fp->bloom);
 	return store_step_done(st, ST_FP_INS, err, errlen);
 }
 
@@ -1660,6 +1737,7 @@ store_item_insert(struct store *st, int64_t sid, struct store_item *it,
 	char		*json[4] = { NULL };
 	int64_t		 story, eid;
 	int		 rc = -1;
+	bool		 merged = false;
 
 	store_fp_make(st, &fp, e->title, e->title_type, e->summary,
 	    e->summary_type, e->content, e->content_type);
@@ -1671,6 +1749,7 @@ store_item_insert(struct store *st, int64_t sid, struct store_item *it,
 		goto done;
 	if (story != 0) {
 		res->nmerged++;
+		merged = true;
 		if (store_story_touch(st, story, date, err, errlen) == -1)
 			goto done;
 	} else if (store_story_new(st, it, date, &story, err, errlen) == -1)
@@ -1690,8 +1769,8 @@ store_item_insert(struct store *st, int64_t sid, struct store_item *it,
 
 	store_fts_text(st, e->title, e->title_type, e->summary,
 	    e->summary_type, e->content, e->content_type);
-	if (store_fts_insert(st, eid, err, errlen) == -1 ||
-	    store_topics_put(st, eid, e, err, errlen) == -1)
+	store_fts_insert(st, eid);
+	if (store_topics_put(st, eid, e, err, errlen) == -1)
 		goto done;
 
 	s = st->stmt[ST_SSRC_INS];
@@ -1703,13 +1782,15 @@ store_item_insert(struct store *st, int64_t sid, struct store_item *it,
 		time_t	upd = date;
 		int	r;
 
-		sqlite3_bind_int64(g, 1, story);
-		if ((r = store_step_row(st, ST_STORY_UPD_GET, err,
-		    errlen)) == 1)
-			upd = sqlite3_column_int64(g, 0);
-		store_reset(st, ST_STORY_UPD_GET);
-		if (r == -1)
-			goto done;
+		if (merged) {
+			sqlite3_bind_int64(g, 1, story);
+			if ((r = store_step_row(st, ST_STORY_UPD_GET, err,
+			    errlen)) == 1)
+				upd = sqlite3_column_int64(g, 0);
+			store_reset(st, ST_STORY_UPD_GET);
+			if (r == -1)
+				goto done;
+		}
 		sqlite3_bind_int64(s, 2, upd);
 		if (store_step_done(st, ST_SSRC_INS, err, errlen) == -1)
 			goto done;
@@ -1760,8 +1841,7 @@ store_item_update(struct store *st, struct store_item *it,
 		goto done;
 	store_fts_text(st, e->title, e->title_type, e->summary,
 	    e->summary_type, e->content, e->content_type);
-	if (store_fts_insert(st, it->eid, err, errlen) == -1)
-		goto done;
+	store_fts_insert(st, it->eid);
 	sqlite3_bind_int64(st->stmt[ST_ETOPIC_DEL], 1, it->eid);
 	if (store_step_done(st, ST_ETOPIC_DEL, err, errlen) == -1 ||
 	    store_topics_put(st, it->eid, e, err, errlen) == -1 ||
@@ -1786,7 +1866,7 @@ store_put_feed(struct store *st, const char *source, const struct feed *f,
 	enum store_stmt		 meta;
 	char			**keys;
 	int64_t			 sid;
-	int			 mode, rc = -1, r;
+	int			 mode, omode, rc = -1, r;
 	size_t			 n = f->nentries;
 	bool			 changed = false;
 
@@ -1801,28 +1881,27 @@ store_put_feed(struct store *st, const char *source, const struct feed *f,
 		it[i].e = &f->entries[i];
 	if (store_source_id(st, source, true, &sid, &mode, err, errlen) == -1)
 		goto done;
+	omode = mode;
 	store_items_canon(it, n);
-	if (mode == STORE_KEY_ID) {
-		bool	broken = store_ids_broken(st, sid, it, n, err, errlen,
-		    &r);
-
-		if (r == -1)
+	if (mode == STORE_KEY_ID && store_ids_shared(it, n))
+		mode = STORE_KEY_LINK;
+	if (store_items_find(st, sid, it, n, mode, keys, err, errlen) == -1)
+		goto done;
+	if (mode == STORE_KEY_ID && store_ids_changing(it, n)) {
+		mode = STORE_KEY_LINK;
+		if (store_items_find(st, sid, it, n, mode, keys, err,
+		    errlen) == -1)
 			goto done;
-		if (broken) {
-			mode = STORE_KEY_LINK;
-			s = st->stmt[ST_SRC_MODE];
-			sqlite3_bind_int64(s, 1, sid);
-			sqlite3_bind_int(s, 2, mode);
-			if (store_step_done(st, ST_SRC_MODE, err, errlen) == -1)
-				goto done;
-			changed = true;
-		}
+	}
+	if (mode == STORE_KEY_LINK && omode != STORE_KEY_LINK) {
+		s = st->stmt[ST_SRC_MODE];
+		sqlite3_bind_int64(s, 1, sid);
+		sqlite3_bind_int(s, 2, mode);
+		if (store_step_done(st, ST_SRC_MODE, err, errlen) == -1)
+			goto done;
+		changed = true;
 	}
 	res->link_keys = mode == STORE_KEY_LINK;
-	store_items_key(it, n, mode);
-	for (size_t i = 0; i < n; i++)
-		keys[i] = it[i].key;
-	qsort(keys, n, sizeof(*keys), store_cmp_str);
 
 	for (size_t i = 0; i < n; i++) {
 		uint64_t	old;
@@ -1831,9 +1910,6 @@ store_put_feed(struct store *st, const char *source, const struct feed *f,
 			res->nunchanged++;
 			continue;
 		}
-		if (store_item_find(st, sid, &it[i], mode, keys, n, err,
-		    errlen) == -1)
-			goto done;
 		if (it[i].tomb) {
 			res->npruned++;
 			continue;
@@ -1854,6 +1930,8 @@ store_put_feed(struct store *st, const char *source, const struct feed *f,
 	}
 	if (res->nnew + res->nupdated > 0)
 		changed = true;
+	if (store_fts_flush(st, err, errlen) == -1)
+		goto done;
 
 	/* The feed's own id, title and link, for atom:source; its updated
 	 * date is written only along with entries, so that an unchanged
@@ -2230,7 +2308,7 @@ store_prune(struct store *st, time_t before, size_t *npruned, char *err,
     size_t errlen)
 {
 	sqlite3_stmt	*s = st->stmt[ST_PRUNE_SEL], *t;
-	int64_t		*eids = NULL, *stories = NULL;
+	int64_t		*eids = NULL, *stories = NULL, lasteid = 0;
 	size_t		 n, total = 0;
 	int		 r;
 
@@ -2245,6 +2323,7 @@ store_prune(struct store *st, time_t before, size_t *npruned, char *err,
 		eids = xreallocarray(NULL, 500, sizeof(*eids));
 		stories = xreallocarray(NULL, 500, sizeof(*stories));
 		sqlite3_bind_int64(s, 1, before);
+		sqlite3_bind_int64(s, 2, lasteid);
 		while ((r = sqlite3_step(s)) == SQLITE_ROW) {
 			t = st->stmt[ST_TOMB_INS];
 			sqlite3_bind_int64(t, 1, sqlite3_column_int64(s, 1));
@@ -2270,10 +2349,15 @@ store_prune(struct store *st, time_t before, size_t *npruned, char *err,
 			if (store_step_done(st, ST_ENT_DEL, err, errlen) == -1)
 				goto fail;
 		}
-		if (store_stories_settle(st, stories, n, err, errlen) == -1 ||
+		if (store_fts_flush(st, err, errlen) == -1 ||
+		    store_stories_settle(st, stories, n, err, errlen) == -1 ||
 		    store_commit(st, n > 0, err, errlen) == -1)
 			goto fail;
 		total += n;
+		if (n > 0) {
+			lasteid = eids[n - 1];
+			st->tombs = true;
+		}
 		free(eids);
 		free(stories);
 	} while (n == 500);
