@@ -367,6 +367,7 @@ struct store_fp {
 	size_t		 ntitle;
 	size_t		 nspecific;	/* title words neither generic nor
 					   numbers */
+	uint64_t	 numbers;	/* the title's numbers, summed */
 	uint64_t	*body;		/* sorted, unique */
 	size_t		 nbody;
 	bool		 has_link;
@@ -614,7 +615,7 @@ store_fp_free(struct store_fp *fp)
 /* The words of w from index `from` on, minus function words, hashed. */
 static size_t
 store_fp_words(struct words *w, size_t from, size_t max, uint64_t **out,
-    size_t *nspecific)
+    size_t *nspecific, uint64_t *numbers)
 {
 	size_t	 n = 0;
 
@@ -637,7 +638,18 @@ store_fp_words(struct words *w, size_t from, size_t max, uint64_t **out,
 		    store_generic,
 		    sizeof(store_generic) / sizeof(store_generic[0])))
 			(*nspecific)++;
-		(*out)[n++] = store_mix(store_hash(0, s, len));
+		(*out)[n] = store_mix(store_hash(0, s, len));
+		if (numbers != NULL && digits) {
+			/* Each number once, whatever the order. */
+			bool	again = false;
+
+			for (size_t j = 0; j < n; j++)
+				if ((*out)[j] == (*out)[n])
+					again = true;
+			if (!again)
+				*numbers += (*out)[n];
+		}
+		n++;
 	}
 	return n;
 }
@@ -711,9 +723,10 @@ store_fp_make(struct store *st, struct store_fp *fp, const char *title,
 
 		tw.n = nt;
 		fp->ntitle = store_fp_words(&tw, 0, 64, &fp->title,
-		    &fp->nspecific);
+		    &fp->nspecific, &fp->numbers);
 	}
-	fp->nbody = store_fp_words(w, nt, STORE_BODY_WORDS, &fp->body, NULL);
+	fp->nbody = store_fp_words(w, nt, STORE_BODY_WORDS, &fp->body, NULL,
+	    NULL);
 	fp->ntitle = store_uniq(fp->title, fp->ntitle);
 	fp->nbody = store_uniq(fp->body, fp->nbody);
 	for (size_t j = 0; j < fp->ntitle; j++)
@@ -774,7 +787,9 @@ store_link_key(const char *canon)
  * Whether two entries are the same news. Title words may differ only by
  * additions on one side ("Press release: X", "X | ECRE"), never by
  * substitution: "... on screening regulation" and "... on Eurodac
- * regulation" stay apart whatever their text. With text on both sides
+ * regulation" stay apart whatever their text. Numbers are details that
+ * tell news apart ("meeting 12", "2025 budget"): both titles must have
+ * the same ones. With text on both sides
  * the texts must overlap (one mostly contained in the other); without, the
  * titles alone must be specific (not "Weekly Bulletin") and near-equal.
  */
@@ -783,6 +798,8 @@ store_fp_same(const struct store_fp *a, const struct store_fp *b)
 {
 	size_t	common, onlya, onlyb, cb, minb;
 
+	if (a->numbers != b->numbers)
+		return false;
 	common = store_common(a->title, a->ntitle, b->title, b->ntitle);
 	onlya = a->ntitle - common;
 	onlyb = b->ntitle - common;

@@ -29,7 +29,7 @@ struct tentry {
 	enum text_type	 summary_type;
 };
 
-static struct entry *
+static __attribute__((unused)) struct entry *
 tfeed_add(struct feed *f, const struct tentry *t)
 {
 	struct entry	*e = feed_add_entry(f);
@@ -57,7 +57,7 @@ tfeed_add(struct feed *f, const struct tentry *t)
 	return e;
 }
 
-static struct feed *
+static __attribute__((unused)) struct feed *
 tfeed(const struct tentry *t, size_t n)
 {
 	struct feed	*f = feed_new();
@@ -71,7 +71,7 @@ tfeed(const struct tentry *t, size_t n)
 }
 
 /* A fresh database file under /tmp; *path is to be freed. */
-static struct store *
+static __attribute__((unused)) struct store *
 tstore_open(char **path)
 {
 	char		 err[256];
@@ -93,7 +93,7 @@ tstore_open(char **path)
 	return st;
 }
 
-static void
+static __attribute__((unused)) void
 tstore_remove(const char *path)
 {
 	char	buf[512];
@@ -123,7 +123,7 @@ struct tstories {
 	size_t		 n;
 };
 
-static void
+static __attribute__((unused)) void
 tcat(char *buf, const char *s, size_t size)
 {
 	size_t	len = strlen(buf);
@@ -131,7 +131,7 @@ tcat(char *buf, const char *s, size_t size)
 	snprintf(buf + len, size - len, "%s", s);
 }
 
-static int
+static __attribute__((unused)) int
 tstories_cb(const struct store_story *s, void *arg)
 {
 	struct tstories	*ts = arg;
@@ -165,7 +165,7 @@ tstories_cb(const struct store_story *s, void *arg)
 	return 0;
 }
 
-static void
+static __attribute__((unused)) void
 tstories_clear(struct tstories *ts)
 {
 	for (size_t i = 0; i < ts->n; i++) {
@@ -180,7 +180,7 @@ tstories_clear(struct tstories *ts)
 }
 
 /* Runs a query into ts (cleared first); returns the count. */
-static size_t
+static __attribute__((unused)) size_t
 tquery(struct store *st, const struct store_filter *f, struct tstories *ts)
 {
 	char	err[256];
