@@ -97,6 +97,8 @@ enum store_stmt {
 	ST_SSRC_DEL,
 	ST_SSRC_REBUILD,
 	ST_RETAG_SEL,
+	ST_LINK_STORY,
+	ST_FP_ORPHANS,
 	ST__MAX
 };
 
@@ -242,6 +244,10 @@ static const char *store_sql[ST__MAX] = {
 	[ST_SSRC_REBUILD] = "INSERT OR IGNORE INTO story_source (sid, upd,"
 	    " story) SELECT DISTINCT e.sid, s.upd, s.story FROM story s"
 	    " JOIN entry e ON e.story = s.story WHERE s.story = ?",
+	[ST_LINK_STORY] = "SELECT story FROM entry WHERE canon = ?"
+	    " ORDER BY eid LIMIT 1",
+	[ST_FP_ORPHANS] = "DELETE FROM story_fp WHERE story NOT IN"
+	    " (SELECT story FROM story)",
 	[ST_RETAG_SEL] = "SELECT eid, story, title, title_type, summary,"
 	    " summary_type, content, content_type, lang, link FROM entry"
 	    " WHERE eid > ? ORDER BY eid LIMIT ?",
@@ -297,7 +303,7 @@ static const char *store_migrations[] = {
 	"  chash INTEGER NOT NULL,"
 	"  UNIQUE (sid, key)"
 	");"
-	"CREATE INDEX entry_canon ON entry (sid, canon);"
+	"CREATE INDEX entry_canon ON entry (canon, sid);"
 	"CREATE INDEX entry_story ON entry (story);"
 	"CREATE TABLE tomb ("
 	"  sid INTEGER NOT NULL REFERENCES source (sid),"
@@ -329,11 +335,10 @@ static const char *store_migrations[] = {
 	"CREATE INDEX story_source_story ON story_source (story);"
 	"CREATE TABLE story_fp ("
 	"  k INTEGER NOT NULL,"
-	"  story INTEGER NOT NULL REFERENCES story (story) ON DELETE CASCADE,"
+	"  story INTEGER NOT NULL,"	/* no index: see store_prune */
 	"  bloom INTEGER NOT NULL,"
 	"  PRIMARY KEY (k, story)"
 	") WITHOUT ROWID;"
-	"CREATE INDEX story_fp_story ON story_fp (story);"
 	"CREATE VIRTUAL TABLE entry_fts USING fts5 (title, summary, content,"
 	"  content = '', tokenize = 'unicode61 remove_diacritics 2');",
 };
@@ -370,8 +375,7 @@ struct store_fp {
 	uint64_t	 numbers;	/* the title's numbers, summed */
 	uint64_t	*body;		/* sorted, unique */
 	size_t		 nbody;
-	bool		 has_link;
-	int64_t		 link;		/* key of the canonical link */
+	const char	*canon;		/* canonical link, when specific */
 	uint64_t	 min[STORE_NBAND][2];	/* bottom-2 sketches of the
 						   title words */
 	uint64_t	 bloom;		/* title words, one bit each */
@@ -775,12 +779,6 @@ store_min_key(const struct store_fp *fp, int i, time_t t)
 
 	return (int64_t)store_mix(a ^ (b << 29 | b >> 35) ^
 	    store_mix(week * 131 + i));
-}
-
-static int64_t
-store_link_key(const char *canon)
-{
-	return (int64_t)store_mix(store_hash_str(store_hash(0, "L", 1), canon));
 }
 
 /*
@@ -1651,10 +1649,17 @@ store_story_find(struct store *st, const struct store_fp *fp, time_t date,
 	int		 r, p = 2;
 
 	*story = 0;
-	if (fp->has_link)
-		sqlite3_bind_int64(s, 1, fp->link);
-	else
-		sqlite3_bind_null(s, 1);
+	if (fp->canon != NULL) {
+		sqlite3_stmt	*l = st->stmt[ST_LINK_STORY];
+
+		sqlite3_bind_text(l, 1, fp->canon, -1, SQLITE_STATIC);
+		if ((r = store_step_row(st, ST_LINK_STORY, err, errlen)) == 1)
+			*story = sqlite3_column_int64(l, 0);
+		store_reset(st, ST_LINK_STORY);
+		if (r != 0)
+			return r == 1 ? 0 : -1;
+	}
+	sqlite3_bind_null(s, 1);
 	for (int i = 0; i < STORE_NBAND; i++)
 		for (int w = -1; w <= 1; w++, p++)
 			if (fp->ntitle > 0)
@@ -1669,10 +1674,7 @@ store_story_find(struct store *st, const struct store_fp *fp, time_t date,
 		uint64_t	bloom = (uint64_t)sqlite3_column_int64(s, 3);
 		bool		seen = false;
 
-		if (fp->has_link && k == fp->link) {
-			*story = id;	/* the same canonical link */
-			break;
-		}
+		(void)k;
 		if (first < date - STORE_WINDOW || first > date + STORE_WINDOW)
 			continue;
 		if (!store_bloom_near(bloom, fp->bloom))
@@ -1701,17 +1703,17 @@ store_story_find(struct store *st, const struct store_fp *fp, time_t date,
 	return 0;
 }
 
-/* Makes the story findable by this entry's link and title. */
+/* Makes the story findable by this entry's title (its link is found
+ * in the entry table). */
 static int
 store_story_keys(struct store *st, int64_t story, const struct store_fp *fp,
     time_t date, char *err, size_t errlen)
 {
 	sqlite3_stmt	*s = st->stmt[ST_FP_INS];
 
-	if (fp->has_link)
-		sqlite3_bind_int64(s, 1, fp->link);
-	else
-		sqlite3_bind_null(s, 1);
+	if (fp->ntitle == 0)
+		return 0;
+	sqlite3_bind_null(s, 1);
 	for (int i = 0; i < STORE_NBAND; i++)
 		if (fp->ntitle > 0)
 			sqlite3_bind_int64(s, 2 + i, store_min_key(fp, i, date));
@@ -1758,10 +1760,8 @@ store_item_insert(struct store *st, int64_t sid, struct store_item *it,
 
 	store_fp_make(st, &fp, e->title, e->title_type, e->summary,
 	    e->summary_type, e->content, e->content_type);
-	if (it->canon != NULL && it->link_story) {
-		fp.link = store_link_key(it->canon);
-		fp.has_link = true;
-	}
+	if (it->canon != NULL && it->link_story)
+		fp.canon = it->canon;
 	if (store_story_find(st, &fp, date, &story, err, errlen) == -1)
 		goto done;
 	if (story != 0) {
@@ -2284,7 +2284,8 @@ store_story_settle(struct store *st, int64_t story, char *err,
 	if (r == -1)
 		return -1;
 	if (empty) {
-		/* Its topic, source and fingerprint rows cascade. */
+		/* Its topic and source rows cascade; its fingerprints
+		 * go at the end of store_prune(). */
 		sqlite3_bind_int64(st->stmt[ST_STORY_DEL], 1, story);
 		return store_step_done(st, ST_STORY_DEL, err, errlen);
 	}
@@ -2368,6 +2369,8 @@ store_prune(struct store *st, time_t before, size_t *npruned, char *err,
 		}
 		if (store_fts_flush(st, err, errlen) == -1 ||
 		    store_stories_settle(st, stories, n, err, errlen) == -1 ||
+		    (n < 500 && store_step_done(st, ST_FP_ORPHANS, err,
+		    errlen) == -1) ||
 		    store_commit(st, n > 0, err, errlen) == -1)
 			goto fail;
 		total += n;

@@ -4,7 +4,8 @@
  * reports the database size per entry. Never run by ctest; see
  * bench_store.sh.
  *
- *	bench_store [-n entries] [-q queries] [-s seed] dbfile
+ *	bench_store [-f entries per feed] [-n entries] [-q queries]
+ *	    [-s seed] dbfile
  */
 
 #include <sys/stat.h>
@@ -20,7 +21,6 @@
 #include "store.h"
 #include "xmalloc.h"
 
-#define PER_FEED	50
 #define NSOURCES	300
 #define NTOPICS		12
 #define NVOCAB		20000
@@ -28,6 +28,7 @@
 #define SPAN		(365 * 86400)
 
 static uint64_t	 rng = 88172645463325252ULL;
+static int	 per_feed = 50;
 static char	 last_title[256], last_summary[1024];
 static char	 prev_title[256], prev_summary[1024];
 static char	*vocab[NVOCAB];
@@ -103,7 +104,7 @@ bench_text(char *buf, size_t size, int nwords)
 		    bench_word());
 }
 
-/* Feed k of the run: PER_FEED entries of source k % NSOURCES. One entry
+/* Feed k of the run: per_feed entries of source k % NSOURCES. One entry
  * in ten repeats an earlier one's title and text (other source, other
  * link): the same news carried twice. */
 static struct feed *
@@ -118,7 +119,7 @@ bench_feed(size_t k, size_t *seq)
 
 	f->title = feed_strdup(f, "Bench feed");
 	f->link = feed_strdup(f, "https://bench.example/");
-	for (int i = 0; i < PER_FEED; i++) {
+	for (int i = 0; i < per_feed; i++) {
 		struct entry	*e = feed_add_entry(f);
 		size_t		 n = (*seq)++;
 		time_t		 d = T0 + (time_t)((double)n / 1e6 * SPAN);
@@ -237,8 +238,11 @@ main(int argc, char *argv[])
 	double			 t, cpu;
 	int			 ch;
 
-	while ((ch = getopt(argc, argv, "n:q:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "f:n:q:s:")) != -1) {
 		switch (ch) {
+		case 'f':
+			per_feed = atoi(optarg);
+			break;
 		case 'n':
 			n = strtoul(optarg, NULL, 10);
 			break;
@@ -249,14 +253,14 @@ main(int argc, char *argv[])
 			seed = rng = strtoull(optarg, NULL, 10) | 1;
 			break;
 		default:
-			fprintf(stderr, "usage: bench_store [-n entries] "
-			    "[-q queries] [-s seed] dbfile\n");
+			fprintf(stderr, "usage: bench_store [-f per-feed] "
+			    "[-n entries] [-q queries] [-s seed] dbfile\n");
 			return 2;
 		}
 	}
 	if (optind + 1 != argc) {
-		fprintf(stderr, "usage: bench_store [-n entries] [-q queries] "
-		    "[-s seed] dbfile\n");
+		fprintf(stderr, "usage: bench_store [-f per-feed] [-n entries] "
+		    "[-q queries] [-s seed] dbfile\n");
 		return 2;
 	}
 	bench_vocab();
@@ -265,7 +269,7 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	store_set_now(st, T0 + SPAN + 86400);
-	nfeeds = (n + PER_FEED - 1) / PER_FEED;
+	nfeeds = (n + per_feed - 1) / per_feed;
 
 	/* Only store_put_feed is timed, not making the feeds. */
 	t = cpu = 0;

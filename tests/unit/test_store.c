@@ -361,6 +361,7 @@ test_broken_guids(void **state)
 	assert_int_equal(count_sql(path, "SELECT count(*) FROM entry"), 5);
 	store_close(st);
 	tstore_remove(path);
+	free(path);
 
 	/* The same guid on every item. */
 	st = tstore_open(&path);
