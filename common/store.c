@@ -1,0 +1,2461 @@
+/*
+ * The archive in SQLite. Invariants: an entry lives once per (source,
+ * key) and a key once seen is never forgotten (pruned entries leave a
+ * tombstone); every entry belongs to exactly one story; a story keeps
+ * the id of its first entry for ever; story_topic and story_source carry
+ * a copy of story.upd so that filtered pages are one index range scan.
+ * An unchanged re-fetch writes nothing.
+ *
+ * Story fingerprints: a 64-bit SimHash over the normalised words (see
+ * words.h) of title and text, indexed as four 16-bit bands, plus a key
+ * for the exact set of title words and one for the canonical link. Those
+ * only find candidates; store_fp_same() decides, and it is deliberately
+ * strict (see there).
+ *
+ * XXX HTML in summaries and content is reduced to text by a cheap tag
+ * stripper (store_text_plain) for FTS and fingerprints, not by a real
+ * HTML parser; good enough for words, not for display.
+ */
+
+#include "store.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <utf8proc.h>
+
+#include "entry.h"
+#include "text.h"
+#include "url.h"
+#include "words.h"
+#include "xmalloc.h"
+
+#define STORE_WINDOW		(7 * 86400)	/* stories merge within */
+#define STORE_BODY_WORDS	400		/* words of text compared */
+#define STORE_BODY_MIN		12		/* fewer: no text to compare */
+#define STORE_FTS_MAX		(32 * 1024)	/* bytes of content indexed */
+#define STORE_NBAND		4		/* title sketches */
+#define STORE_KEY_ID		0
+#define STORE_KEY_LINK		1
+
+enum store_stmt {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_SRC_FIND,
+	ST_SRC_ADD,
+	ST_SRC_MODE,
+	ST_SRC_FEED,
+	ST_SRC_FEED_IF,
+	ST_SRC_GET,
+	ST_SRC_SET,
+	ST_ENT_BY_KEY,
+	ST_ENT_BY_CANON,
+	ST_TOMB_BY_KEY,
+	ST_TOMB_BY_CANON,
+	ST_ENT_INS,
+	ST_ENT_TEXT,
+	ST_ENT_UPD,
+	ST_FTS_INS,
+	ST_FTS_DEL,
+	ST_ETOPIC_DEL,
+	ST_ETOPIC_INS,
+	ST_STORY_INS,
+	ST_STORY_UPD_GET,
+	ST_STORY_UPD_SET,
+	ST_STOPIC_UPD_SET,
+	ST_SSRC_UPD_SET,
+	ST_FP_FIND,
+	ST_FP_INS,
+	ST_REP_TEXT,
+	ST_SSRC_INS,
+	ST_STOPIC_INS,
+	ST_STOPIC_DEL,
+	ST_STOPIC_REBUILD,
+	ST_GEN_BUMP,
+	ST_Q_TOPIC,
+	ST_Q_SOURCE,
+	ST_Q_TEXT,
+	ST_Q_LANG,
+	ST_Q_ALL,
+	ST_Q_ENTRIES,
+	ST_Q_TOPICS,
+	ST_COUNT_TOPICS,
+	ST_COUNT_SOURCES,
+	ST_PRUNE_SEL,
+	ST_TOMB_INS,
+	ST_ENT_DEL,
+	ST_STORY_LEFT,
+	ST_STORY_DEL,
+	ST_STORY_REUPD,
+	ST_SSRC_DEL,
+	ST_SSRC_REBUILD,
+	ST_RETAG_SEL,
+	ST_LINK_STORY,
+	ST_FP_ORPHANS,
+	ST__MAX
+};
+
+/* Filters shared by the story queries: ?1 topic, ?2 source rowid, ?3 FTS
+ * query, ?4 language, ?5 since, (?6, ?7) cursor, ?8 limit. */
+#define Q_COLS	"s.story, s.upd, s.first, s.uid"
+#define Q_TOPIC	" AND (?1 IS NULL OR EXISTS (SELECT 1 FROM story_topic y" \
+		" WHERE y.story = s.story AND y.topic = ?1))"
+#define Q_SRC	" AND (?2 IS NULL OR EXISTS (SELECT 1 FROM entry x" \
+		" WHERE x.story = s.story AND x.sid = ?2))"
+#define Q_TEXT	" AND (?3 IS NULL OR s.story IN (SELECT m.story" \
+		" FROM entry m WHERE m.eid IN (SELECT rowid FROM entry_fts" \
+		" WHERE entry_fts MATCH ?3)))"
+#define Q_LANG	" AND (?4 IS NULL OR s.lang = ?4)"
+
+static const char *store_sql[ST__MAX] = {
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_SRC_FIND] = "SELECT sid, key_mode FROM source WHERE name = ?",
+	[ST_SRC_ADD] = "INSERT INTO source (name) VALUES (?)",
+	[ST_SRC_MODE] = "UPDATE source SET key_mode = ?2 WHERE sid = ?1",
+	[ST_SRC_FEED] = "UPDATE source SET feed_id = ?2, feed_title = ?3,"
+	    " feed_link = ?4, feed_updated = ?5 WHERE sid = ?1",
+	[ST_SRC_FEED_IF] = "UPDATE source SET feed_id = ?2, feed_title = ?3,"
+	    " feed_link = ?4, feed_updated = ?5 WHERE sid = ?1 AND"
+	    " (feed_id IS NOT ?2 OR feed_title IS NOT ?3 OR"
+	    " feed_link IS NOT ?4)",
+	[ST_SRC_GET] = "SELECT etag, last_modified, redirect_url,"
+	    " last_status, next_fetch, last_fetch, last_success, http_status,"
+	    " error_streak, disabled FROM source WHERE name = ?",
+	[ST_SRC_SET] = "INSERT INTO source (name, etag, last_modified,"
+	    " redirect_url, last_status, next_fetch, last_fetch, last_success,"
+	    " http_status, error_streak, disabled)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+	    " ON CONFLICT (name) DO UPDATE SET etag = ?2, last_modified = ?3,"
+	    " redirect_url = ?4, last_status = ?5, next_fetch = ?6,"
+	    " last_fetch = ?7, last_success = ?8, http_status = ?9,"
+	    " error_streak = ?10, disabled = ?11",
+	[ST_ENT_BY_KEY] = "SELECT eid, chash, story, updated FROM entry"
+	    " WHERE sid = ? AND key = ?",
+	[ST_ENT_BY_CANON] = "SELECT eid, chash, story, updated, key"
+	    " FROM entry WHERE sid = ? AND canon = ? ORDER BY eid LIMIT 1",
+	[ST_TOMB_BY_KEY] = "SELECT 1 FROM tomb WHERE sid = ? AND key = ?",
+	[ST_TOMB_BY_CANON] = "SELECT 1 FROM tomb WHERE sid = ? AND canon = ?",
+	[ST_ENT_INS] = "INSERT INTO entry (sid, key, story, canon, uid,"
+	    " title, title_type, link, published, updated, summary,"
+	    " summary_type, content, content_type, base, lang, authors,"
+	    " categories, enclosures, links, fetched, chash) VALUES"
+	    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+	    " ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+	[ST_ENT_TEXT] = "SELECT title, title_type, summary, summary_type,"
+	    " content, content_type FROM entry WHERE eid = ?",
+	[ST_ENT_UPD] = "UPDATE entry SET canon = ?4, uid = ?5, title = ?6,"
+	    " title_type = ?7, link = ?8, published = ?9, updated = ?10,"
+	    " summary = ?11, summary_type = ?12, content = ?13,"
+	    " content_type = ?14, base = ?15, lang = ?16, authors = ?17,"
+	    " categories = ?18, enclosures = ?19, links = ?20, chash = ?22"
+	    " WHERE eid = ?1",
+	[ST_FTS_INS] = "INSERT INTO entry_fts (rowid, title, summary,"
+	    " content) VALUES (?, ?, ?, ?)",
+	[ST_FTS_DEL] = "INSERT INTO entry_fts (entry_fts, rowid, title,"
+	    " summary, content) VALUES ('delete', ?, ?, ?, ?)",
+	[ST_ETOPIC_DEL] = "DELETE FROM entry_topic WHERE eid = ?",
+	[ST_ETOPIC_INS] = "INSERT OR REPLACE INTO entry_topic (eid, topic,"
+	    " score, why) VALUES (?, ?, ?, ?)",
+	[ST_STORY_INS] = "INSERT INTO story (uid, upd, first, lang)"
+	    " VALUES (?, ?, ?, ?)",
+	[ST_STORY_UPD_GET] = "SELECT upd FROM story WHERE story = ?",
+	[ST_STORY_UPD_SET] = "UPDATE story SET upd = ?2 WHERE story = ?1",
+	[ST_STOPIC_UPD_SET] = "UPDATE story_topic SET upd = ?2"
+	    " WHERE story = ?1",
+	[ST_SSRC_UPD_SET] = "UPDATE story_source SET upd = ?2"
+	    " WHERE story = ?1",
+	[ST_FP_FIND] = "SELECT f.k, f.story, s.first, f.bloom"
+	    " FROM story_fp f JOIN story s ON s.story = f.story"
+	    " WHERE f.k IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+	    " ?12, ?13) ORDER BY f.story DESC",
+	[ST_FP_INS] = "INSERT OR IGNORE INTO story_fp (k, story, bloom)"
+	    " SELECT column1, ?6, ?7 FROM (VALUES (?1), (?2), (?3), (?4),"
+	    " (?5)) WHERE column1 IS NOT NULL",
+	[ST_REP_TEXT] = "SELECT title, title_type, summary, summary_type,"
+	    " content, content_type FROM entry WHERE story = ?"
+	    " ORDER BY eid LIMIT 8",
+	[ST_SSRC_INS] = "INSERT OR IGNORE INTO story_source (sid, upd, story)"
+	    " VALUES (?, ?, ?)",
+	[ST_STOPIC_INS] = "INSERT OR IGNORE INTO story_topic (topic, upd,"
+	    " story) VALUES (?, ?, ?)",
+	[ST_STOPIC_DEL] = "DELETE FROM story_topic WHERE story = ?",
+	[ST_STOPIC_REBUILD] = "INSERT OR IGNORE INTO story_topic (topic, upd,"
+	    " story) SELECT DISTINCT t.topic, s.upd, s.story FROM story s"
+	    " JOIN entry e ON e.story = s.story"
+	    " JOIN entry_topic t ON t.eid = e.eid WHERE s.story = ?",
+	[ST_GEN_BUMP] = "UPDATE meta SET value = value + 1"
+	    " WHERE name = 'generation' RETURNING value",
+	[ST_Q_TOPIC] = "SELECT " Q_COLS " FROM story_topic t"
+	    " JOIN story s ON s.story = t.story"
+	    " WHERE t.topic = ?1 AND (t.upd, t.story) < (?6, ?7)"
+	    " AND t.upd >= ?5" Q_SRC Q_TEXT Q_LANG
+	    " ORDER BY t.upd DESC, t.story DESC LIMIT ?8",
+	[ST_Q_SOURCE] = "SELECT " Q_COLS " FROM story_source t"
+	    " JOIN story s ON s.story = t.story"
+	    " WHERE t.sid = ?2 AND (t.upd, t.story) < (?6, ?7)"
+	    " AND t.upd >= ?5" Q_TOPIC Q_TEXT Q_LANG
+	    " ORDER BY t.upd DESC, t.story DESC LIMIT ?8",
+	[ST_Q_TEXT] = "SELECT " Q_COLS " FROM story s"
+	    " WHERE s.story IN (SELECT m.story FROM entry m WHERE m.eid IN"
+	    " (SELECT rowid FROM entry_fts WHERE entry_fts MATCH ?3))"
+	    " AND (s.upd, s.story) < (?6, ?7) AND s.upd >= ?5"
+	    Q_TOPIC Q_SRC Q_LANG
+	    " ORDER BY s.upd DESC, s.story DESC LIMIT ?8",
+	[ST_Q_LANG] = "SELECT " Q_COLS " FROM story s INDEXED BY story_lang"
+	    " WHERE s.lang = ?4 AND (s.upd, s.story) < (?6, ?7)"
+	    " AND s.upd >= ?5" Q_TOPIC Q_SRC Q_TEXT
+	    " ORDER BY s.upd DESC, s.story DESC LIMIT ?8",
+	[ST_Q_ALL] = "SELECT " Q_COLS " FROM story s INDEXED BY story_upd"
+	    " WHERE (s.upd, s.story) < (?6, ?7) AND s.upd >= ?5"
+	    Q_TOPIC Q_SRC Q_TEXT Q_LANG
+	    " ORDER BY s.upd DESC, s.story DESC LIMIT ?8",
+	[ST_Q_ENTRIES] = "SELECT e.eid, e.uid, e.title, e.title_type,"
+	    " e.link, e.published, e.updated, e.lang, e.base, e.authors,"
+	    " e.categories, e.enclosures, e.links, src.name, src.feed_id,"
+	    " src.feed_title, src.feed_link, src.feed_updated,"
+	    " e.summary, e.summary_type, e.content, e.content_type"
+	    " FROM entry e JOIN source src ON src.sid = e.sid"
+	    " WHERE e.story = ? ORDER BY e.eid",
+	[ST_Q_TOPICS] = "SELECT t.topic, max(t.score), t.why"
+	    " FROM entry e JOIN entry_topic t ON t.eid = e.eid"
+	    " WHERE e.story = ? GROUP BY t.topic ORDER BY t.topic",
+	[ST_COUNT_TOPICS] = "SELECT topic, count(*) FROM story_topic"
+	    " GROUP BY topic ORDER BY topic",
+	[ST_COUNT_SOURCES] = "SELECT s.name, (SELECT count(*) FROM entry e"
+	    " WHERE e.sid = s.sid) FROM source s ORDER BY s.name",
+	[ST_PRUNE_SEL] = "SELECT eid, sid, key, canon, story FROM entry"
+	    " WHERE updated < ?1 AND eid > ?2 ORDER BY eid LIMIT 500",
+	[ST_TOMB_INS] = "INSERT OR IGNORE INTO tomb (sid, key, canon)"
+	    " VALUES (?, ?, ?)",
+	[ST_ENT_DEL] = "DELETE FROM entry WHERE eid = ?",
+	[ST_STORY_LEFT] = "SELECT max(updated) FROM entry WHERE story = ?",
+	[ST_STORY_DEL] = "DELETE FROM story WHERE story = ?",
+	[ST_STORY_REUPD] = "UPDATE story SET upd = ?2 WHERE story = ?1",
+	[ST_SSRC_DEL] = "DELETE FROM story_source WHERE story = ?",
+	[ST_SSRC_REBUILD] = "INSERT OR IGNORE INTO story_source (sid, upd,"
+	    " story) SELECT DISTINCT e.sid, s.upd, s.story FROM story s"
+	    " JOIN entry e ON e.story = s.story WHERE s.story = ?",
+	[ST_LINK_STORY] = "SELECT story FROM entry WHERE canon = ?"
+	    " ORDER BY eid LIMIT 1",
+	[ST_FP_ORPHANS] = "DELETE FROM story_fp WHERE story NOT IN"
+	    " (SELECT story FROM story)",
+	[ST_RETAG_SEL] = "SELECT eid, story, title, title_type, summary,"
+	    " summary_type, content, content_type, lang, link FROM entry"
+	    " WHERE eid > ? ORDER BY eid LIMIT ?",
+};
+
+/* Schema versions; migration i takes user_version i to i + 1. */
+static const char *store_migrations[] = {
+	"CREATE TABLE meta ("
+	"  name TEXT PRIMARY KEY,"
+	"  value INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"INSERT INTO meta VALUES ('generation', 0);"
+	"CREATE TABLE source ("
+	"  sid INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  key_mode INTEGER NOT NULL DEFAULT 0,"
+	"  etag TEXT, last_modified TEXT, redirect_url TEXT,"
+	"  last_status TEXT,"
+	"  next_fetch INTEGER NOT NULL DEFAULT 0,"
+	"  last_fetch INTEGER NOT NULL DEFAULT 0,"
+	"  last_success INTEGER NOT NULL DEFAULT 0,"
+	"  http_status INTEGER NOT NULL DEFAULT 0,"
+	"  error_streak INTEGER NOT NULL DEFAULT 0,"
+	"  disabled INTEGER NOT NULL DEFAULT 0,"
+	"  feed_id TEXT, feed_title TEXT, feed_link TEXT,"
+	"  feed_updated INTEGER"
+	");"
+	"CREATE TABLE story ("
+	"  story INTEGER PRIMARY KEY,"
+	"  uid TEXT NOT NULL,"
+	"  upd INTEGER NOT NULL,"
+	"  first INTEGER NOT NULL,"
+	"  lang TEXT"
+	");"
+	"CREATE INDEX story_upd ON story (upd);"
+	"CREATE INDEX story_lang ON story (lang, upd);"
+	"CREATE TABLE entry ("
+	"  eid INTEGER PRIMARY KEY,"
+	"  sid INTEGER NOT NULL REFERENCES source (sid),"
+	"  key TEXT NOT NULL,"
+	"  story INTEGER NOT NULL REFERENCES story (story),"
+	"  canon TEXT,"
+	"  uid TEXT,"
+	"  title TEXT, title_type INTEGER NOT NULL DEFAULT 0,"
+	"  link TEXT,"
+	"  published INTEGER,"
+	"  updated INTEGER NOT NULL,"
+	"  summary TEXT, summary_type INTEGER NOT NULL DEFAULT 0,"
+	"  content TEXT, content_type INTEGER NOT NULL DEFAULT 0,"
+	"  base TEXT, lang TEXT,"
+	"  authors TEXT, categories TEXT, enclosures TEXT, links TEXT,"
+	"  fetched INTEGER NOT NULL,"
+	"  chash INTEGER NOT NULL,"
+	"  UNIQUE (sid, key)"
+	");"
+	"CREATE INDEX entry_canon ON entry (canon, sid);"
+	"CREATE INDEX entry_story ON entry (story);"
+	"CREATE TABLE tomb ("
+	"  sid INTEGER NOT NULL REFERENCES source (sid),"
+	"  key TEXT NOT NULL,"
+	"  canon TEXT,"
+	"  PRIMARY KEY (sid, key)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX tomb_canon ON tomb (sid, canon);"
+	"CREATE TABLE entry_topic ("
+	"  eid INTEGER NOT NULL REFERENCES entry (eid) ON DELETE CASCADE,"
+	"  topic TEXT NOT NULL,"
+	"  score REAL NOT NULL DEFAULT 0,"
+	"  why TEXT,"
+	"  PRIMARY KEY (eid, topic)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE story_topic ("
+	"  topic TEXT NOT NULL,"
+	"  upd INTEGER NOT NULL,"
+	"  story INTEGER NOT NULL REFERENCES story (story) ON DELETE CASCADE,"
+	"  PRIMARY KEY (topic, upd, story)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX story_topic_story ON story_topic (story, topic);"
+	"CREATE TABLE story_source ("
+	"  sid INTEGER NOT NULL REFERENCES source (sid),"
+	"  upd INTEGER NOT NULL,"
+	"  story INTEGER NOT NULL REFERENCES story (story) ON DELETE CASCADE,"
+	"  PRIMARY KEY (sid, upd, story)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX story_source_story ON story_source (story);"
+	"CREATE TABLE story_fp ("
+	"  k INTEGER NOT NULL,"
+	"  story INTEGER NOT NULL,"	/* no index: see store_prune */
+	"  bloom INTEGER NOT NULL,"
+	"  PRIMARY KEY (k, story)"
+	") WITHOUT ROWID;"
+	"CREATE VIRTUAL TABLE entry_fts USING fts5 (title, summary, content,"
+	"  content = '', tokenize = 'unicode61 remove_diacritics 2');",
+};
+
+#define STORE_NMIGRATIONS \
+	(sizeof(store_migrations) / sizeof(store_migrations[0]))
+
+struct store {
+	sqlite3		*db;
+	sqlite3_stmt	*stmt[ST__MAX];
+	time_t		 now;		/* 0: the clock */
+	uint64_t	 gen;
+	bool		 tombs;		/* any tombstone at all */
+	char		*state[4];	/* strings of the last source_get */
+	struct words	 words;		/* scratch */
+	struct buf	 tbuf[3];	/* scratch: plain text for FTS */
+	struct store_ftsop *ftsq;	/* FTS writes queued */
+	size_t		 nftsq;
+	struct buf	 ftstext;	/* their text, NUL-separated */
+};
+
+struct store_ftsop {
+	int64_t		 eid;
+	bool		 del;
+	size_t		 off[3];	/* into ftstext */
+};
+
+/* A text's words as a set of hashes, for comparing two entries. */
+struct store_fp {
+	uint64_t	*title;		/* sorted, unique */
+	size_t		 ntitle;
+	size_t		 nspecific;	/* title words neither generic nor
+					   numbers */
+	uint64_t	 numbers;	/* the title's numbers, summed */
+	uint64_t	*body;		/* sorted, unique */
+	size_t		 nbody;
+	const char	*canon;		/* canonical link, when specific */
+	uint64_t	 min[STORE_NBAND][2];	/* bottom-2 sketches of the
+						   title words */
+	uint64_t	 bloom;		/* title words, one bit each */
+};
+
+/* One entry of the feed being stored. */
+struct store_item {
+	const struct entry *e;
+	char		*canon;		/* canonical link, or NULL */
+	bool		 canon_unique;	/* no other entry of the feed has it */
+	bool		 link_story;	/* canon may join stories */
+	char		*key;
+	bool		 skip;		/* same key as an earlier entry */
+	int64_t		 eid;		/* the stored entry it is, or 0 */
+	bool		 via_canon;	/* found by link, under another key */
+	uint64_t	 chash;
+	int64_t		 story;
+	time_t		 old_upd;
+	bool		 tomb;
+};
+
+/* Function words dropped before comparing titles and text. */
+static const char *store_stopwords[] = {
+	"a", "al", "am", "an", "and", "are", "as", "at", "au", "aux", "be",
+	"by", "d", "da", "das", "de", "dem", "den", "der", "des", "di", "die",
+	"du", "e", "ein", "eine", "el", "en", "et", "for", "from", "fur",
+	"il", "im", "in", "is", "it", "its", "l", "la", "las", "le", "les",
+	"lo", "los", "of", "on", "or", "par", "per", "pour", "s", "sur",
+	"that", "the", "this", "to", "un", "und", "une", "von", "was",
+	"with", "y", "zu",
+};
+
+#define STORE_STOPWORD_MAX	4	/* the longest above */
+
+/* Words that say what kind of item it is, not what it is about: a title
+ * made of these alone ("Weekly Bulletin", "Press release 12/2024") never
+ * merges stories by itself. */
+static const char *store_generic[] = {
+	"alert", "announcement", "annual", "april", "august", "briefing",
+	"bulletin", "communique", "daily", "december", "digest", "edition",
+	"events", "february", "flash", "highlights", "info", "information",
+	"issue", "january", "july", "june", "latest", "march", "may", "media",
+	"monthly", "news", "newsletter", "no", "note", "november", "nr",
+	"number", "october", "press", "release", "releases", "report",
+	"roundup", "september", "statement", "summary", "today", "update",
+	"updates", "week", "weekly", "year", "yearly",
+};
+
+struct store_item;
+
+static int	 store_fail(struct store *, char *, size_t, const char *);
+static int	 store_item_find(struct store *, int64_t, struct store_item *,
+		    int, char **, size_t, char *, size_t);
+static int	 store_step_done(struct store *, enum store_stmt, char *,
+		    size_t);
+
+/* FNV-1a, then a SplitMix64 finaliser so that every bit is usable. */
+static uint64_t
+store_hash(uint64_t h, const void *p, size_t len)
+{
+	const unsigned char	*s = p;
+
+	if (h == 0)
+		h = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < len; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static uint64_t
+store_mix(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return x;
+}
+
+static uint64_t
+store_hash_str(uint64_t h, const char *s)
+{
+	if (s == NULL)
+		return store_hash(h, "\x01", 1);
+	return store_hash(store_hash(h, s, strlen(s)), "", 1);
+}
+
+static bool
+store_in_list(const char *w, size_t len, const char **list, size_t n)
+{
+	size_t	lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t	mid = (lo + hi) / 2;
+		int	c = strncmp(list[mid], w, len);
+
+		if (c == 0 && list[mid][len] != '\0')
+			c = 1;
+		if (c == 0)
+			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+static int
+store_cmp_u64(const void *a, const void *b)
+{
+	uint64_t	x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static size_t
+store_uniq(uint64_t *v, size_t n)
+{
+	size_t	o = 0;
+
+	qsort(v, n, sizeof(*v), store_cmp_u64);
+	for (size_t i = 0; i < n; i++)
+		if (o == 0 || v[o - 1] != v[i])
+			v[o++] = v[i];
+	return o;
+}
+
+static size_t
+store_common(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
+{
+	size_t	i = 0, j = 0, n = 0;
+
+	while (i < na && j < nb) {
+		if (a[i] < b[j])
+			i++;
+		else if (a[i] > b[j])
+			j++;
+		else {
+			n++;
+			i++;
+			j++;
+		}
+	}
+	return n;
+}
+
+/*
+ * Appends the text of s to out: for HTML, tags become spaces and the
+ * common entities are decoded. Cheap on purpose (see the file comment).
+ */
+static void
+store_text_plain(struct buf *out, const char *s, int type, size_t max)
+{
+	static const struct {
+		const char	*name;
+		const char	*text;
+	} ents[] = {
+		{ "amp;", "&" }, { "lt;", "<" }, { "gt;", ">" },
+		{ "quot;", "\"" }, { "apos;", "'" }, { "nbsp;", " " },
+		{ "#39;", "'" },
+	};
+	size_t	start = out->len;
+
+	if (s == NULL)
+		return;
+	if (out->len > 0)
+		buf_addc(out, ' ');
+	if (type == TEXT_PLAIN) {
+		size_t	n = strlen(s);
+
+		buf_add(out, s, n < max ? n : max);
+		return;
+	}
+	while (*s != '\0' && out->len - start < max) {
+		if (*s == '<') {
+			const char *end = strchr(s, '>');
+
+			if (end == NULL)
+				break;
+			buf_addc(out, ' ');
+			s = end + 1;
+		} else if (*s == '&') {
+			size_t	i;
+
+			for (i = 0; i < sizeof(ents) / sizeof(ents[0]); i++)
+				if (strncmp(s + 1, ents[i].name,
+				    strlen(ents[i].name)) == 0)
+					break;
+			if (i < sizeof(ents) / sizeof(ents[0])) {
+				buf_adds(out, ents[i].text);
+				s += 1 + strlen(ents[i].name);
+			} else if (s[1] == '#') {
+				char		*end;
+				long		 c;
+				utf8proc_uint8_t u[4];
+
+				if (s[2] == 'x' || s[2] == 'X')
+					c = strtol(s + 3, &end, 16);
+				else
+					c = strtol(s + 2, &end, 10);
+				if (*end == ';' && c > 0 &&
+				    utf8proc_codepoint_valid(c)) {
+					buf_add(out, (char *)u,
+					    utf8proc_encode_char(c, u));
+					s = end + 1;
+				} else
+					buf_addc(out, *s++);
+			} else
+				buf_addc(out, *s++);
+		} else
+			buf_addc(out, *s++);
+	}
+}
+
+/* Fills the FTS columns of an entry into st->tbuf[0..2]. */
+static void
+store_fts_text(struct store *st, const char *title, int ttype,
+    const char *summary, int stype, const char *content, int ctype)
+{
+	for (int i = 0; i < 3; i++)
+		buf_reset(&st->tbuf[i]);
+	store_text_plain(&st->tbuf[0], title, ttype, STORE_FTS_MAX);
+	store_text_plain(&st->tbuf[1], summary, stype, STORE_FTS_MAX);
+	store_text_plain(&st->tbuf[2], content, ctype, STORE_FTS_MAX);
+	for (int i = 0; i < 3; i++)
+		buf_addc(&st->tbuf[i], '\0');	/* never NULL */
+}
+
+static void
+store_fp_free(struct store_fp *fp)
+{
+	free(fp->title);
+	free(fp->body);
+	memset(fp, 0, sizeof(*fp));
+}
+
+/* The words of w from index `from` on, minus function words, hashed. */
+static size_t
+store_fp_words(struct words *w, size_t from, size_t max, uint64_t **out,
+    size_t *nspecific, uint64_t *numbers)
+{
+	size_t	 n = 0;
+
+	*out = xreallocarray(NULL, w->n - from + 1, sizeof(**out));
+	if (nspecific != NULL)
+		*nspecific = 0;
+	for (size_t i = from; i < w->n && n < max; i++) {
+		const char	*s = w->text + w->v[i].off;
+		size_t		 len = w->v[i].len;
+		bool		 digits = true;
+
+		if (len <= STORE_STOPWORD_MAX && store_in_list(s, len,
+		    store_stopwords,
+		    sizeof(store_stopwords) / sizeof(store_stopwords[0])))
+			continue;
+		for (size_t j = 0; j < len; j++)
+			if (!isdigit((unsigned char)s[j]))
+				digits = false;
+		if (nspecific != NULL && !digits && !store_in_list(s, len,
+		    store_generic,
+		    sizeof(store_generic) / sizeof(store_generic[0])))
+			(*nspecific)++;
+		(*out)[n] = store_mix(store_hash(0, s, len));
+		if (numbers != NULL && digits) {
+			/* Each number once, whatever the order. */
+			bool	again = false;
+
+			for (size_t j = 0; j < n; j++)
+				if ((*out)[j] == (*out)[n])
+					again = true;
+			if (!again)
+				*numbers += (*out)[n];
+		}
+		n++;
+	}
+	return n;
+}
+
+/* Whether a canonical link names one item rather than a whole site. */
+static bool
+store_link_specific(const char *canon)
+{
+	const char	*p;
+
+	if (canon == NULL || (p = strstr(canon, "://")) == NULL)
+		return false;
+	if ((p = strchr(p + 3, '/')) == NULL)
+		return false;
+	return p[1] != '\0';
+}
+
+/*
+ * words_split() on b. XXX words.c keeps diacritics (utf8proc strips marks
+ * only when asked to decompose too), so non-ASCII text is decomposed and
+ * stripped here first; harmless once words.c does it itself.
+ */
+static void
+store_words_split(struct words *w, const struct buf *b)
+{
+	utf8proc_uint8_t	*folded = NULL;
+	utf8proc_ssize_t	 n;
+	bool			 ascii = true;
+
+	if (b->s == NULL)
+		return;
+	for (size_t i = 0; i < b->len && ascii; i++)
+		if ((unsigned char)b->s[i] >= 0x80)
+			ascii = false;
+	if (!ascii && (n = utf8proc_map((const utf8proc_uint8_t *)b->s,
+	    b->len, &folded, UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE |
+	    UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE)) >= 0) {
+		words_split(w, (const char *)folded, n);
+		free(folded);
+		return;
+	}
+	free(folded);
+	words_split(w, b->s, b->len);
+}
+
+/* Fingerprint of an entry's title and text (summary, else content). */
+static void
+store_fp_make(struct store *st, struct store_fp *fp, const char *title,
+    int ttype, const char *summary, int stype, const char *content,
+    int ctype)
+{
+	struct buf	*b = &st->tbuf[0];
+	struct words	*w = &st->words;
+	size_t		 nt;
+
+	memset(fp, 0, sizeof(*fp));
+	buf_reset(b);
+	words_clear(w);
+	store_text_plain(b, title, ttype, 4096);
+	store_words_split(w, b);
+	nt = w->n;
+	buf_reset(b);
+	if (summary != NULL && !text_is_blank(summary))
+		store_text_plain(b, summary, stype, 16384);
+	else
+		store_text_plain(b, content, ctype, 16384);
+	store_words_split(w, b);
+	/* words_split leaves earlier words in place; title is [0, nt). */
+	{
+		struct words	 tw = *w;
+
+		tw.n = nt;
+		fp->ntitle = store_fp_words(&tw, 0, 64, &fp->title,
+		    &fp->nspecific, &fp->numbers);
+	}
+	fp->nbody = store_fp_words(w, nt, STORE_BODY_WORDS, &fp->body, NULL,
+	    NULL);
+	fp->ntitle = store_uniq(fp->title, fp->ntitle);
+	fp->nbody = store_uniq(fp->body, fp->nbody);
+	for (size_t j = 0; j < fp->ntitle; j++)
+		fp->bloom |= 1ULL << (fp->title[j] >> 58);
+	for (int i = 0; i < STORE_NBAND; i++) {
+		uint64_t	*m = fp->min[i];
+
+		m[0] = m[1] = UINT64_MAX;
+		for (size_t j = 0; j < fp->ntitle; j++) {
+			uint64_t h = store_mix(fp->title[j] ^
+			    (0x9e3779b97f4a7c15ULL * (uint64_t)(i + 1)));
+
+			if (h < m[0]) {
+				m[1] = m[0];
+				m[0] = h;
+			} else if (h < m[1])
+				m[1] = h;
+		}
+	}
+}
+
+/* Whether one title's words may be a subset of the other's with at most
+ * three more, judged by their one-word-per-bit summaries. */
+static bool
+store_bloom_near(uint64_t a, uint64_t b)
+{
+	uint64_t	onlya = a & ~b, onlyb = b & ~a;
+
+	if (onlya != 0 && onlyb != 0)
+		return false;
+	return __builtin_popcountll(onlya | onlyb) <= 3;
+}
+
+/*
+ * The key of sketch i within the week of date t. A sketch is the two
+ * title words that hash lowest under hash function i (a bottom-2
+ * MinHash): one common word that happens to hash low is not enough to
+ * make two titles candidates. The week keeps a title that recurs every
+ * week ("Weekly Bulletin") from piling up under one key.
+ */
+static int64_t
+store_min_key(const struct store_fp *fp, int i, time_t t)
+{
+	uint64_t	week = (uint64_t)(t / STORE_WINDOW);
+	uint64_t	a = fp->min[i][0], b = fp->min[i][1];
+
+	return (int64_t)store_mix(a ^ (b << 29 | b >> 35) ^
+	    store_mix(week * 131 + i));
+}
+
+/*
+ * Whether two entries are the same news. Title words may differ only by
+ * additions on one side ("Press release: X", "X | ECRE"), never by
+ * substitution: "... on screening regulation" and "... on Eurodac
+ * regulation" stay apart whatever their text. Numbers are details that
+ * tell news apart ("meeting 12", "2025 budget"): both titles must have
+ * the same ones. With text on both sides
+ * the texts must overlap (one mostly contained in the other); without, the
+ * titles alone must be specific (not "Weekly Bulletin") and near-equal.
+ */
+static bool
+store_fp_same(const struct store_fp *a, const struct store_fp *b)
+{
+	size_t	common, onlya, onlyb, cb, minb;
+
+	if (a->numbers != b->numbers)
+		return false;
+	common = store_common(a->title, a->ntitle, b->title, b->ntitle);
+	onlya = a->ntitle - common;
+	onlyb = b->ntitle - common;
+	if (onlya > 0 && onlyb > 0)
+		return false;
+	if (onlya + onlyb > 3)
+		return false;
+	if (a->nbody >= STORE_BODY_MIN && b->nbody >= STORE_BODY_MIN) {
+		cb = store_common(a->body, a->nbody, b->body, b->nbody);
+		minb = a->nbody < b->nbody ? a->nbody : b->nbody;
+		if (a->nspecific < 3 || b->nspecific < 3)
+			/* Generic title: the text alone must say it. */
+			return minb >= 20 && cb * 10 >= minb * 9;
+		return cb * 10 >= minb * 7;
+	}
+	if (a->nspecific < 3 || b->nspecific < 3)
+		return false;
+	return onlya + onlyb <= 2 && common >= 4;
+}
+
+static time_t
+store_now(struct store *st)
+{
+	return st->now != 0 ? st->now : time(NULL);
+}
+
+/* The date an entry sorts by: updated, else published, else now; never
+ * in the future. */
+static time_t
+store_entry_date(struct store *st, const struct entry *e)
+{
+	time_t	now = store_now(st), d;
+
+	d = e->updated != DATE_NONE ? e->updated :
+	    e->published != DATE_NONE ? e->published : now;
+	return d > now ? now : d;
+}
+
+/* "en-GB" -> "en"; NULL for anything that is no language tag. */
+static void
+store_lang(const char *lang, char out[9])
+{
+	size_t	i;
+
+	out[0] = '\0';
+	if (lang == NULL)
+		return;
+	for (i = 0; i < 8 && isalpha((unsigned char)lang[i]); i++)
+		out[i] = tolower((unsigned char)lang[i]);
+	out[i] = '\0';
+	if (lang[i] != '\0' && lang[i] != '-' && lang[i] != '_')
+		out[0] = '\0';
+}
+
+static uint64_t
+store_entry_chash(const struct entry *e)
+{
+	uint64_t	h = 0;
+
+	h = store_hash_str(h, e->title);
+	h = store_hash_str(h, e->link);
+	h = store_hash_str(h, e->summary);
+	h = store_hash_str(h, e->content);
+	return store_mix(h);
+}
+
+/* Binding helpers: NULL stays NULL. */
+static void
+store_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+static void
+store_bind_date(sqlite3_stmt *s, int i, time_t t)
+{
+	if (t == DATE_NONE)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_int64(s, i, t);
+}
+
+static const char *
+store_col_text(sqlite3_stmt *s, int i)
+{
+	return (const char *)sqlite3_column_text(s, i);
+}
+
+static time_t
+store_col_date(sqlite3_stmt *s, int i)
+{
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		return DATE_NONE;
+	return sqlite3_column_int64(s, i);
+}
+
+static int
+store_fail(struct store *st, char *err, size_t errlen, const char *what)
+{
+	snprintf(err, errlen, "%s: %s", what, sqlite3_errmsg(st->db));
+	return -1;
+}
+
+/* Runs a statement that returns no rows, then resets it. */
+static int
+store_step_done(struct store *st, enum store_stmt i, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt	*s = st->stmt[i];
+	int		 rc;
+
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		store_fail(st, err, errlen, "sqlite");
+		sqlite3_reset(s);
+		return -1;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return 0;
+}
+
+/* Steps a statement expected to give at most a row: 1 row, 0 none,
+ * -1 error. The caller reads the row, then resets. */
+static int
+store_step_row(struct store *st, enum store_stmt i, char *err,
+    size_t errlen)
+{
+	int	rc = sqlite3_step(st->stmt[i]);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	store_fail(st, err, errlen, "sqlite");
+	return -1;
+}
+
+static void
+store_reset(struct store *st, enum store_stmt i)
+{
+	sqlite3_reset(st->stmt[i]);
+	sqlite3_clear_bindings(st->stmt[i]);
+}
+
+static int
+store_migrate(struct store *st, char *err, size_t errlen)
+{
+	sqlite3_stmt	*s;
+	int		 version;
+	char		*msg = NULL;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s,
+	    NULL) != SQLITE_OK)
+		return store_fail(st, err, errlen, "user_version");
+	version = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+	sqlite3_finalize(s);
+	if (version > (int)STORE_NMIGRATIONS) {
+		snprintf(err, errlen, "database schema %d is newer than this "
+		    "program (%zu)", version, STORE_NMIGRATIONS);
+		return -1;
+	}
+	for (size_t i = version; i < STORE_NMIGRATIONS; i++) {
+		char	 sql[64];
+
+		snprintf(sql, sizeof(sql), ";PRAGMA user_version = %zu;"
+		    "COMMIT", i + 1);
+		if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL,
+		    &msg) != SQLITE_OK ||
+		    sqlite3_exec(st->db, store_migrations[i], NULL, NULL,
+		    &msg) != SQLITE_OK ||
+		    sqlite3_exec(st->db, sql + 1, NULL, NULL, &msg) !=
+		    SQLITE_OK) {
+			snprintf(err, errlen, "migration %zu: %s", i + 1,
+			    msg != NULL ? msg : sqlite3_errmsg(st->db));
+			sqlite3_free(msg);
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+struct store *
+store_open(const char *path, char *err, size_t errlen)
+{
+	struct store	*st;
+	sqlite3_stmt	*s;
+	char		*msg = NULL;
+
+	st = xcalloc(1, sizeof(*st));
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_busy_timeout(st->db, 5000);
+	if (sqlite3_exec(st->db, "PRAGMA journal_mode = WAL;"
+	    "PRAGMA synchronous = NORMAL;"
+	    "PRAGMA foreign_keys = ON;"
+	    "PRAGMA temp_store = MEMORY;"
+	    "PRAGMA cache_size = -65536;", NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, msg);
+		sqlite3_free(msg);
+		store_close(st);
+		return NULL;
+	}
+	if (store_migrate(st, err, errlen) == -1) {
+		store_close(st);
+		return NULL;
+	}
+	for (int i = 0; i < ST__MAX; i++)
+		if (sqlite3_prepare_v3(st->db, store_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) !=
+		    SQLITE_OK)
+			goto fail;
+	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta"
+	    " WHERE name = 'generation'", -1, &s, NULL) != SQLITE_OK)
+		goto fail;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		st->gen = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM tomb LIMIT 1", -1, &s,
+	    NULL) != SQLITE_OK)
+		goto fail;
+	st->tombs = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	return st;
+fail:
+	snprintf(err, errlen, "%s: %s", path, st->db == NULL ?
+	    "out of memory" : sqlite3_errmsg(st->db));
+	store_close(st);
+	return NULL;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	for (int i = 0; i < ST__MAX; i++)
+		sqlite3_finalize(st->stmt[i]);
+	sqlite3_close(st->db);
+	for (size_t i = 0; i < sizeof(st->state) / sizeof(st->state[0]); i++)
+		free(st->state[i]);
+	words_free(&st->words);
+	for (int i = 0; i < 3; i++)
+		buf_free(&st->tbuf[i]);
+	buf_free(&st->ftstext);
+	free(st->ftsq);
+	free(st);
+}
+
+void
+store_set_now(struct store *st, time_t now)
+{
+	st->now = now;
+}
+
+uint64_t
+store_generation(struct store *st)
+{
+	return st->gen;
+}
+
+static int
+store_begin(struct store *st, char *err, size_t errlen)
+{
+	return store_step_done(st, ST_BEGIN, err, errlen);
+}
+
+static int
+store_commit(struct store *st, bool changed, char *err, size_t errlen)
+{
+	int	rc;
+
+	if (changed) {
+		if ((rc = store_step_row(st, ST_GEN_BUMP, err, errlen)) == -1)
+			goto fail;
+		store_reset(st, ST_GEN_BUMP);
+	}
+	if (store_step_done(st, ST_COMMIT, err, errlen) == -1)
+		goto fail;
+	if (changed)
+		st->gen++;
+	return 0;
+fail:
+	store_step_done(st, ST_ROLLBACK, NULL, 0);
+	return -1;
+}
+
+static void
+store_rollback(struct store *st)
+{
+	st->nftsq = 0;
+	buf_reset(&st->ftstext);
+	if (!sqlite3_get_autocommit(st->db))
+		store_step_done(st, ST_ROLLBACK, NULL, 0);
+}
+
+/* The source's row id, made when new; *mode is its key mode. */
+static int
+store_source_id(struct store *st, const char *name, bool create,
+    int64_t *sid, int *mode, char *err, size_t errlen)
+{
+	int	rc;
+
+	sqlite3_bind_text(st->stmt[ST_SRC_FIND], 1, name, -1, SQLITE_STATIC);
+	rc = store_step_row(st, ST_SRC_FIND, err, errlen);
+	if (rc == 1) {
+		*sid = sqlite3_column_int64(st->stmt[ST_SRC_FIND], 0);
+		if (mode != NULL)
+			*mode = sqlite3_column_int(st->stmt[ST_SRC_FIND], 1);
+	}
+	store_reset(st, ST_SRC_FIND);
+	if (rc != 0)
+		return rc == 1 ? 0 : -1;
+	if (!create) {
+		*sid = 0;
+		return 0;
+	}
+	sqlite3_bind_text(st->stmt[ST_SRC_ADD], 1, name, -1, SQLITE_STATIC);
+	if (store_step_done(st, ST_SRC_ADD, err, errlen) == -1)
+		return -1;
+	*sid = sqlite3_last_insert_rowid(st->db);
+	if (mode != NULL)
+		*mode = STORE_KEY_ID;
+	return 0;
+}
+
+static char *
+store_hash_key(const struct entry *e)
+{
+	uint64_t	h = 0;
+	time_t		d;
+
+	d = e->published != DATE_NONE ? e->published : e->updated;
+	h = store_hash_str(h, e->title);
+	h = store_hash(h, &d, sizeof(d));
+	if (e->title == NULL)
+		h = store_hash_str(h, e->summary != NULL ? e->summary :
+		    e->content);
+	return xasprintf("h:%016" PRIx64, store_mix(h));
+}
+
+static int
+store_cmp_str(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+
+	return strcmp(x, y);
+}
+
+/* Items by key, then by position in the feed. */
+static int
+store_cmp_item(const void *a, const void *b)
+{
+	const struct store_item *x = *(const struct store_item *const *)a;
+	const struct store_item *y = *(const struct store_item *const *)b;
+	int	c = strcmp(x->key, y->key);
+
+	if (c != 0)
+		return c;
+	return x < y ? -1 : x > y;
+}
+
+/* Items by id, then canonical link (NULL first). */
+static int
+store_cmp_item_id(const void *a, const void *b)
+{
+	const struct store_item *x = *(const struct store_item *const *)a;
+	const struct store_item *y = *(const struct store_item *const *)b;
+	int	c = strcmp(x->e->id, y->e->id);
+
+	if (c != 0 || x->canon == y->canon)
+		return c;
+	if (x->canon == NULL || y->canon == NULL)
+		return x->canon == NULL ? -1 : 1;
+	return strcmp(x->canon, y->canon);
+}
+
+static bool
+store_has_id(const struct entry *e)
+{
+	return e->id != NULL && !text_is_blank(e->id);
+}
+
+/* Keys for every item under the given mode; marks repeats. */
+static void
+store_items_key(struct store_item *it, size_t n, int mode)
+{
+	struct store_item	**v;
+
+	for (size_t i = 0; i < n; i++) {
+		free(it[i].key);
+		if (mode == STORE_KEY_ID && store_has_id(it[i].e))
+			it[i].key = xstrdup(it[i].e->id);
+		else if (it[i].canon != NULL && it[i].canon_unique)
+			it[i].key = xstrdup(it[i].canon);
+		else
+			it[i].key = store_hash_key(it[i].e);
+		it[i].skip = false;
+	}
+	/* The first of several items with one key wins, so that a feed
+	 * repeating a key never flip-flops the stored entry. */
+	v = xreallocarray(NULL, n + 1, sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		v[i] = &it[i];
+	qsort(v, n, sizeof(*v), store_cmp_item);
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(v[i - 1]->key, v[i]->key) == 0)
+			v[i]->skip = true;
+	free(v);
+}
+
+/* Whether key is among the items' keys (sorted copy in keys). */
+static bool
+store_keys_have(char **keys, size_t n, const char *key)
+{
+	return bsearch(&key, keys, n, sizeof(*keys), store_cmp_str) != NULL;
+}
+
+/* Canonical links, and which of them are unique within the feed. */
+static void
+store_items_canon(struct store_item *it, size_t n)
+{
+	char	**v;
+	size_t	  nv = 0;
+
+	v = xreallocarray(NULL, n + 1, sizeof(*v));
+	for (size_t i = 0; i < n; i++) {
+		const char *link = it[i].e->link;
+
+		it[i].canon = NULL;
+		if (link != NULL && !text_is_blank(link)) {
+			it[i].canon = url_canonical(link);
+			if (it[i].canon == NULL)
+				it[i].canon = xstrdup(link);
+			v[nv++] = it[i].canon;
+		}
+	}
+	qsort(v, nv, sizeof(*v), store_cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		char **k;
+		bool   dup = false;
+
+		if (it[i].canon == NULL)
+			continue;
+		k = bsearch(&it[i].canon, v, nv, sizeof(*v), store_cmp_str);
+		if ((k > v && strcmp(k[-1], it[i].canon) == 0) ||
+		    (k + 1 < v + nv && strcmp(k[1], it[i].canon) == 0))
+			dup = true;
+		it[i].canon_unique = !dup;
+		it[i].link_story = !dup && store_link_specific(it[i].canon);
+	}
+	free(v);
+}
+
+/* Whether the source gives one id to several different items (one
+ * item listed twice is merely repeated). */
+static bool
+store_ids_shared(struct store_item *it, size_t n)
+{
+	struct store_item **byid;
+	size_t		  nbyid = 0;
+	bool		  broken = false;
+
+	byid = xreallocarray(NULL, n + 1, sizeof(*byid));
+	for (size_t i = 0; i < n; i++)
+		if (store_has_id(it[i].e))
+			byid[nbyid++] = &it[i];
+	qsort(byid, nbyid, sizeof(*byid), store_cmp_item_id);
+	for (size_t i = 1; i < nbyid && !broken; i++)
+		if (strcmp(byid[i - 1]->e->id, byid[i]->e->id) == 0 &&
+		    byid[i - 1]->canon != NULL && byid[i]->canon != NULL &&
+		    strcmp(byid[i - 1]->canon, byid[i]->canon) != 0)
+			broken = true;
+	free(byid);
+	return broken;
+}
+
+/* Whether the source's ids change while its links stay: items found only
+ * by link, under an id no longer in the feed. One may be a publisher
+ * fixing a guid; two or more, or every one there is, is a habit. */
+static bool
+store_ids_changing(const struct store_item *it, size_t n)
+{
+	size_t	changed = 0, nlinked = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (it[i].skip || !store_has_id(it[i].e) ||
+		    it[i].canon == NULL || !it[i].canon_unique)
+			continue;
+		nlinked++;
+		if (it[i].via_canon)
+			changed++;
+	}
+	return changed >= 2 || (changed == 1 && nlinked == 1);
+}
+
+/* Keys every item and finds what is stored for it. */
+static int
+store_items_find(struct store *st, int64_t sid, struct store_item *it,
+    size_t n, int mode, char **keys, char *err, size_t errlen)
+{
+	store_items_key(it, n, mode);
+	for (size_t i = 0; i < n; i++)
+		keys[i] = it[i].key;
+	qsort(keys, n, sizeof(*keys), store_cmp_str);
+	for (size_t i = 0; i < n; i++)
+		if (!it[i].skip && store_item_find(st, sid, &it[i], mode, keys,
+		    n, err, errlen) == -1)
+			return -1;
+	return 0;
+}
+
+/* Finds the stored entry an item is, or its tombstone. */
+static int
+store_item_find(struct store *st, int64_t sid, struct store_item *it,
+    int mode, char **keys, size_t nkeys, char *err, size_t errlen)
+{
+	sqlite3_stmt	*s;
+	int		 r;
+
+	it->eid = 0;
+	it->tomb = false;
+	it->via_canon = false;
+	s = st->stmt[ST_ENT_BY_KEY];
+	sqlite3_bind_int64(s, 1, sid);
+	sqlite3_bind_text(s, 2, it->key, -1, SQLITE_STATIC);
+	r = store_step_row(st, ST_ENT_BY_KEY, err, errlen);
+	if (r == 1) {
+		it->eid = sqlite3_column_int64(s, 0);
+		it->chash = (uint64_t)sqlite3_column_int64(s, 1);
+		it->story = sqlite3_column_int64(s, 2);
+		it->old_upd = sqlite3_column_int64(s, 3);
+	}
+	store_reset(st, ST_ENT_BY_KEY);
+	if (r != 0)
+		return r == 1 ? 0 : -1;
+
+	s = st->stmt[ST_TOMB_BY_KEY];
+	if (!st->tombs)
+		goto canon;
+	sqlite3_bind_int64(s, 1, sid);
+	sqlite3_bind_text(s, 2, it->key, -1, SQLITE_STATIC);
+	r = store_step_row(st, ST_TOMB_BY_KEY, err, errlen);
+	store_reset(st, ST_TOMB_BY_KEY);
+	if (r != 0) {
+		it->tomb = r == 1;
+		return r == 1 ? 0 : -1;
+	}
+canon:
+	if (it->canon == NULL || !it->canon_unique)
+		return 0;
+
+	/* An entry stored under another key with this link: the same entry
+	 * if its key is gone from the feed (a changed id) or the source is
+	 * keyed by link now. */
+	s = st->stmt[ST_ENT_BY_CANON];
+	sqlite3_bind_int64(s, 1, sid);
+	sqlite3_bind_text(s, 2, it->canon, -1, SQLITE_STATIC);
+	r = store_step_row(st, ST_ENT_BY_CANON, err, errlen);
+	if (r == 1 && !store_keys_have(keys, nkeys, store_col_text(s, 4))) {
+		it->eid = sqlite3_column_int64(s, 0);
+		it->chash = (uint64_t)sqlite3_column_int64(s, 1);
+		it->story = sqlite3_column_int64(s, 2);
+		it->old_upd = sqlite3_column_int64(s, 3);
+		it->via_canon = true;
+	}
+	store_reset(st, ST_ENT_BY_CANON);
+	if (r == -1)
+		return -1;
+	if (it->eid != 0)
+		return 0;
+	if (mode != STORE_KEY_LINK || !st->tombs)
+		return 0;
+	s = st->stmt[ST_TOMB_BY_CANON];
+	sqlite3_bind_int64(s, 1, sid);
+	sqlite3_bind_text(s, 2, it->canon, -1, SQLITE_STATIC);
+	r = store_step_row(st, ST_TOMB_BY_CANON, err, errlen);
+	store_reset(st, ST_TOMB_BY_CANON);
+	it->tomb = r == 1;
+	return r == -1 ? -1 : 0;
+}
+
+static char *
+store_json_authors(const struct entry *e)
+{
+	json_t	*a;
+	char	*s;
+
+	if (e->nauthors == 0)
+		return NULL;
+	a = json_array();
+	for (size_t i = 0; i < e->nauthors; i++)
+		json_array_append_new(a, json_pack("[sss]",
+		    e->authors[i].name, e->authors[i].email,
+		    e->authors[i].uri));
+	s = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return s;
+}
+
+static char *
+store_json_categories(const struct entry *e)
+{
+	json_t	*a;
+	char	*s;
+
+	if (e->ncategories == 0)
+		return NULL;
+	a = json_array();
+	for (size_t i = 0; i < e->ncategories; i++)
+		json_array_append_new(a, json_pack("[s?s?s?]",
+		    e->categories[i].term, e->categories[i].scheme,
+		    e->categories[i].label));
+	s = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return s;
+}
+
+static char *
+store_json_enclosures(const struct entry *e)
+{
+	json_t	*a;
+	char	*s;
+
+	if (e->nenclosures == 0)
+		return NULL;
+	a = json_array();
+	for (size_t i = 0; i < e->nenclosures; i++)
+		json_array_append_new(a, json_pack("[s?s?s?]",
+		    e->enclosures[i].href, e->enclosures[i].type,
+		    e->enclosures[i].length));
+	s = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return s;
+}
+
+static char *
+store_json_links(const struct entry *e)
+{
+	json_t	*a;
+	char	*s;
+
+	if (e->nlinks == 0)
+		return NULL;
+	a = json_array();
+	for (size_t i = 0; i < e->nlinks; i++)
+		json_array_append_new(a, json_pack("[s?s?s?s?s?s?]",
+		    e->links[i].href, e->links[i].rel, e->links[i].type,
+		    e->links[i].title, e->links[i].length,
+		    e->links[i].hreflang));
+	s = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return s;
+}
+
+/* Binds the entry columns shared by ST_ENT_INS and ST_ENT_UPD. */
+static void
+store_bind_entry(sqlite3_stmt *s, const struct store_item *it,
+    time_t upd, char *json[4])
+{
+	const struct entry	*e = it->e;
+
+	store_bind_text(s, 4, it->canon);
+	store_bind_text(s, 5, store_has_id(e) ? e->id : NULL);
+	store_bind_text(s, 6, e->title);
+	sqlite3_bind_int(s, 7, e->title_type);
+	store_bind_text(s, 8, e->link);
+	store_bind_date(s, 9, e->published);
+	sqlite3_bind_int64(s, 10, upd);
+	store_bind_text(s, 11, e->summary);
+	sqlite3_bind_int(s, 12, e->summary_type);
+	store_bind_text(s, 13, e->content);
+	sqlite3_bind_int(s, 14, e->content_type);
+	store_bind_text(s, 15, e->base);
+	store_bind_text(s, 16, e->lang);
+	json[0] = store_json_authors(e);
+	json[1] = store_json_categories(e);
+	json[2] = store_json_enclosures(e);
+	json[3] = store_json_links(e);
+	for (int i = 0; i < 4; i++)
+		store_bind_text(s, 17 + i, json[i]);
+	sqlite3_bind_int64(s, 22, (int64_t)it->chash);
+}
+
+/* Queues the FTS row in st->tbuf for eid (an insert, or a delete of
+ * what was indexed). FTS5 flushes its pending terms at every statement
+ * savepoint, so indexing entry by entry between other writes would make
+ * a segment per entry: the queue runs in one go by store_fts_flush(). */
+static void
+store_fts_queue(struct store *st, int64_t eid, bool del)
+{
+	struct store_ftsop	*op;
+
+	if (st->nftsq % 64 == 0)
+		st->ftsq = xreallocarray(st->ftsq, st->nftsq + 64,
+		    sizeof(*st->ftsq));
+	op = &st->ftsq[st->nftsq++];
+	op->eid = eid;
+	op->del = del;
+	for (int i = 0; i < 3; i++) {
+		op->off[i] = st->ftstext.len;
+		buf_add(&st->ftstext, st->tbuf[i].s, st->tbuf[i].len);
+	}
+}
+
+static int
+store_fts_flush(struct store *st, char *err, size_t errlen)
+{
+	int	rc = 0;
+
+	for (size_t i = 0; i < st->nftsq && rc == 0; i++) {
+		struct store_ftsop *op = &st->ftsq[i];
+		enum store_stmt	 which = op->del ? ST_FTS_DEL : ST_FTS_INS;
+		sqlite3_stmt	*s = st->stmt[which];
+
+		sqlite3_bind_int64(s, 1, op->eid);
+		for (int k = 0; k < 3; k++)
+			sqlite3_bind_text(s, 2 + k, st->ftstext.s + op->off[k],
+			    -1, SQLITE_STATIC);
+		rc = store_step_done(st, which, err, errlen);
+	}
+	st->nftsq = 0;
+	buf_reset(&st->ftstext);
+	return rc;
+}
+
+static void
+store_fts_insert(struct store *st, int64_t eid)
+{
+	store_fts_queue(st, eid, false);
+}
+
+/* Removes an entry from the FTS index, given what is stored for it. */
+static int
+store_fts_delete(struct store *st, int64_t eid, char *err, size_t errlen)
+{
+	sqlite3_stmt	*s = st->stmt[ST_ENT_TEXT];
+	int		 r;
+
+	sqlite3_bind_int64(s, 1, eid);
+	if ((r = store_step_row(st, ST_ENT_TEXT, err, errlen)) == 1)
+		store_fts_text(st, store_col_text(s, 0),
+		    sqlite3_column_int(s, 1), store_col_text(s, 2),
+		    sqlite3_column_int(s, 3), store_col_text(s, 4),
+		    sqlite3_column_int(s, 5));
+	store_reset(st, ST_ENT_TEXT);
+	if (r == 1)
+		store_fts_queue(st, eid, true);
+	return r == -1 ? -1 : 0;
+}
+
+static int
+store_topics_put(struct store *st, int64_t eid, const struct entry *e,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt	*s = st->stmt[ST_ETOPIC_INS];
+
+	for (size_t i = 0; i < e->ntopics; i++) {
+		if (e->topics[i].id == NULL)
+			continue;
+		sqlite3_bind_int64(s, 1, eid);
+		sqlite3_bind_text(s, 2, e->topics[i].id, -1, SQLITE_STATIC);
+		sqlite3_bind_double(s, 3, e->topics[i].score);
+		store_bind_text(s, 4, e->topics[i].why);
+		if (store_step_done(st, ST_ETOPIC_INS, err, errlen) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Moves a story (and its topic and source rows) to a new upd. */
+static int
+store_story_touch(struct store *st, int64_t story, time_t upd, char *err,
+    size_t errlen)
+{
+	static const enum store_stmt sets[] = {
+		ST_STORY_UPD_SET, ST_STOPIC_UPD_SET, ST_SSRC_UPD_SET
+	};
+	sqlite3_stmt	*s = st->stmt[ST_STORY_UPD_GET];
+	time_t		 old = 0;
+	int		 r;
+
+	sqlite3_bind_int64(s, 1, story);
+	if ((r = store_step_row(st, ST_STORY_UPD_GET, err, errlen)) == 1)
+		old = sqlite3_column_int64(s, 0);
+	store_reset(st, ST_STORY_UPD_GET);
+	if (r != 1 || old >= upd)
+		return r == -1 ? -1 : 0;
+	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+		sqlite3_bind_int64(st->stmt[sets[i]], 1, story);
+		sqlite3_bind_int64(st->stmt[sets[i]], 2, upd);
+		if (store_step_done(st, sets[i], err, errlen) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+store_story_topics_rebuild(struct store *st, int64_t story, char *err,
+    size_t errlen)
+{
+	sqlite3_bind_int64(st->stmt[ST_STOPIC_DEL], 1, story);
+	if (store_step_done(st, ST_STOPIC_DEL, err, errlen) == -1)
+		return -1;
+	sqlite3_bind_int64(st->stmt[ST_STOPIC_REBUILD], 1, story);
+	return store_step_done(st, ST_STOPIC_REBUILD, err, errlen);
+}
+
+/* Whether an entry of the story (its first few) is the same news as
+ * fp. */
+static int
+store_story_verify(struct store *st, int64_t story, const struct store_fp *fp,
+    bool *same, char *err, size_t errlen)
+{
+	sqlite3_stmt	*s = st->stmt[ST_REP_TEXT];
+	struct store_fp	 other;
+	int		 r;
+
+	*same = false;
+	sqlite3_bind_int64(s, 1, story);
+	while (!*same && (r = store_step_row(st, ST_REP_TEXT, err,
+	    errlen)) == 1) {
+		store_fp_make(st, &other, store_col_text(s, 0),
+		    sqlite3_column_int(s, 1), store_col_text(s, 2),
+		    sqlite3_column_int(s, 3), store_col_text(s, 4),
+		    sqlite3_column_int(s, 5));
+		*same = store_fp_same(fp, &other);
+		store_fp_free(&other);
+	}
+	store_reset(st, ST_REP_TEXT);
+	return !*same && r == -1 ? -1 : 0;
+}
+
+/* The story a new entry joins, or 0: one with the same canonical link,
+ * else the newest one whose title and text store_fp_same() accepts
+ * among those found by the title's MinHash keys within the window. */
+static int
+store_story_find(struct store *st, const struct store_fp *fp, time_t date,
+    int64_t *story, char *err, size_t errlen)
+{
+	sqlite3_stmt	*s = st->stmt[ST_FP_FIND];
+	int64_t		 cand[32];
+	size_t		 ncand = 0;
+	int		 r, p = 2;
+
+	*story = 0;
+	if (fp->canon != NULL) {
+		sqlite3_stmt	*l = st->stmt[ST_LINK_STORY];
+
+		sqlite3_bind_text(l, 1, fp->canon, -1, SQLITE_STATIC);
+		if ((r = store_step_row(st, ST_LINK_STORY, err, errlen)) == 1)
+			*story = sqlite3_column_int64(l, 0);
+		store_reset(st, ST_LINK_STORY);
+		if (r != 0)
+			return r == 1 ? 0 : -1;
+	}
+	sqlite3_bind_null(s, 1);
+	for (int i = 0; i < STORE_NBAND; i++)
+		for (int w = -1; w <= 1; w++, p++)
+			if (fp->ntitle > 0)
+				sqlite3_bind_int64(s, p, store_min_key(fp, i,
+				    date + w * STORE_WINDOW));
+			else
+				sqlite3_bind_null(s, p);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t		k = sqlite3_column_int64(s, 0);
+		int64_t		id = sqlite3_column_int64(s, 1);
+		time_t		first = sqlite3_column_int64(s, 2);
+		uint64_t	bloom = (uint64_t)sqlite3_column_int64(s, 3);
+		bool		seen = false;
+
+		(void)k;
+		if (first < date - STORE_WINDOW || first > date + STORE_WINDOW)
+			continue;
+		if (!store_bloom_near(bloom, fp->bloom))
+			continue;
+		for (size_t i = 0; i < ncand; i++)
+			if (cand[i] == id)
+				seen = true;
+		if (!seen && ncand < sizeof(cand) / sizeof(cand[0]))
+			cand[ncand++] = id;
+	}
+	if (r != SQLITE_ROW && r != SQLITE_DONE) {
+		store_fail(st, err, errlen, "story");
+		store_reset(st, ST_FP_FIND);
+		return -1;
+	}
+	store_reset(st, ST_FP_FIND);
+	for (size_t i = 0; i < ncand && *story == 0; i++) {
+		bool	same;
+
+		if (store_story_verify(st, cand[i], fp, &same, err,
+		    errlen) == -1)
+			return -1;
+		if (same)
+			*story = cand[i];
+	}
+	return 0;
+}
+
+/* Makes the story findable by this entry's title (its link is found
+ * in the entry table). */
+static int
+store_story_keys(struct store *st, int64_t story, const struct store_fp *fp,
+    time_t date, char *err, size_t errlen)
+{
+	sqlite3_stmt	*s = st->stmt[ST_FP_INS];
+
+	if (fp->ntitle == 0)
+		return 0;
+	sqlite3_bind_null(s, 1);
+	for (int i = 0; i < STORE_NBAND; i++)
+		if (fp->ntitle > 0)
+			sqlite3_bind_int64(s, 2 + i, store_min_key(fp, i, date));
+		else
+			sqlite3_bind_null(s, 2 + i);
+	sqlite3_bind_int64(s, 6, story);
+	sqlite3_bind_int64(s, 7, (int64_t)fp->bloom);
+	return store_step_done(st, ST_FP_INS, err, errlen);
+}
+
+static int
+store_story_new(struct store *st, const struct store_item *it,
+    time_t date, int64_t *story, char *err, size_t errlen)
+{
+	sqlite3_stmt	*s = st->stmt[ST_STORY_INS];
+	const struct entry *e = it->e;
+	char		 lang[9];
+
+	store_lang(e->lang, lang);
+	store_bind_text(s, 1, store_has_id(e) ? e->id :
+	    e->link != NULL ? e->link : it->key);
+	sqlite3_bind_int64(s, 2, date);
+	sqlite3_bind_int64(s, 3, date);
+	store_bind_text(s, 4, lang[0] != '\0' ? lang : NULL);
+	if (store_step_done(st, ST_STORY_INS, err, errlen) == -1)
+		return -1;
+	*story = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+/* Stores an item that is new to the source. */
+static int
+store_item_insert(struct store *st, int64_t sid, struct store_item *it,
+    struct store_put_result *res, char *err, size_t errlen)
+{
+	sqlite3_stmt	*s;
+	struct store_fp	 fp;
+	const struct entry *e = it->e;
+	time_t		 date = store_entry_date(st, e);
+	char		*json[4] = { NULL };
+	int64_t		 story, eid;
+	int		 rc = -1;
+	bool		 merged = false;
+
+	store_fp_make(st, &fp, e->title, e->title_type, e->summary,
+	    e->summary_type, e->content, e->content_type);
+	if (it->canon != NULL && it->link_story)
+		fp.canon = it->canon;
+	if (store_story_find(st, &fp, date, &story, err, errlen) == -1)
+		goto done;
+	if (story != 0) {
+		res->nmerged++;
+		merged = true;
+		if (store_story_touch(st, story, date, err, errlen) == -1)
+			goto done;
+	} else if (store_story_new(st, it, date, &story, err, errlen) == -1)
+		goto done;
+	if (store_story_keys(st, story, &fp, date, err, errlen) == -1)
+		goto done;
+
+	s = st->stmt[ST_ENT_INS];
+	sqlite3_bind_int64(s, 1, sid);
+	sqlite3_bind_text(s, 2, it->key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, story);
+	store_bind_entry(s, it, date, json);
+	sqlite3_bind_int64(s, 21, store_now(st));
+	if (store_step_done(st, ST_ENT_INS, err, errlen) == -1)
+		goto done;
+	eid = sqlite3_last_insert_rowid(st->db);
+
+	store_fts_text(st, e->title, e->title_type, e->summary,
+	    e->summary_type, e->content, e->content_type);
+	store_fts_insert(st, eid);
+	if (store_topics_put(st, eid, e, err, errlen) == -1)
+		goto done;
+
+	s = st->stmt[ST_SSRC_INS];
+	sqlite3_bind_int64(s, 1, sid);
+	sqlite3_bind_int64(s, 3, story);
+	{
+		/* The story's upd, which may be later than this entry. */
+		sqlite3_stmt *g = st->stmt[ST_STORY_UPD_GET];
+		time_t	upd = date;
+		int	r;
+
+		if (merged) {
+			sqlite3_bind_int64(g, 1, story);
+			if ((r = store_step_row(st, ST_STORY_UPD_GET, err,
+			    errlen)) == 1)
+				upd = sqlite3_column_int64(g, 0);
+			store_reset(st, ST_STORY_UPD_GET);
+			if (r == -1)
+				goto done;
+		}
+		sqlite3_bind_int64(s, 2, upd);
+		if (store_step_done(st, ST_SSRC_INS, err, errlen) == -1)
+			goto done;
+		s = st->stmt[ST_STOPIC_INS];
+		for (size_t i = 0; i < e->ntopics; i++) {
+			if (e->topics[i].id == NULL)
+				continue;
+			sqlite3_bind_text(s, 1, e->topics[i].id, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_int64(s, 2, upd);
+			sqlite3_bind_int64(s, 3, story);
+			if (store_step_done(st, ST_STOPIC_INS, err,
+			    errlen) == -1)
+				goto done;
+		}
+	}
+	res->nnew++;
+	rc = 0;
+done:
+	for (int i = 0; i < 4; i++)
+		free(json[i]);
+	store_fp_free(&fp);
+	return rc;
+}
+
+/* Rewrites a stored entry whose title, link or text changed. */
+static int
+store_item_update(struct store *st, struct store_item *it,
+    struct store_put_result *res, char *err, size_t errlen)
+{
+	sqlite3_stmt	*s;
+	const struct entry *e = it->e;
+	char		*json[4] = { NULL };
+	time_t		 upd, now = store_now(st);
+	int		 rc = -1;
+
+	/* The feed's own updated date when it moved on, else now. */
+	upd = e->updated != DATE_NONE && e->updated > it->old_upd &&
+	    e->updated <= now ? e->updated : now;
+	if (upd < it->old_upd)
+		upd = it->old_upd;
+	if (store_fts_delete(st, it->eid, err, errlen) == -1)
+		goto done;
+	s = st->stmt[ST_ENT_UPD];
+	sqlite3_bind_int64(s, 1, it->eid);
+	store_bind_entry(s, it, upd, json);
+	if (store_step_done(st, ST_ENT_UPD, err, errlen) == -1)
+		goto done;
+	store_fts_text(st, e->title, e->title_type, e->summary,
+	    e->summary_type, e->content, e->content_type);
+	store_fts_insert(st, it->eid);
+	sqlite3_bind_int64(st->stmt[ST_ETOPIC_DEL], 1, it->eid);
+	if (store_step_done(st, ST_ETOPIC_DEL, err, errlen) == -1 ||
+	    store_topics_put(st, it->eid, e, err, errlen) == -1 ||
+	    store_story_touch(st, it->story, upd, err, errlen) == -1 ||
+	    store_story_topics_rebuild(st, it->story, err, errlen) == -1)
+		goto done;
+	res->nupdated++;
+	rc = 0;
+done:
+	for (int i = 0; i < 4; i++)
+		free(json[i]);
+	return rc;
+}
+
+int
+store_put_feed(struct store *st, const char *source, const struct feed *f,
+    struct store_put_result *res, char *err, size_t errlen)
+{
+	struct store_put_result	 dummy;
+	struct store_item	*it;
+	sqlite3_stmt		*s;
+	enum store_stmt		 meta;
+	char			**keys;
+	int64_t			 sid;
+	int			 mode, omode, rc = -1, r;
+	size_t			 n = f->nentries;
+	bool			 changed = false;
+
+	if (res == NULL)
+		res = &dummy;
+	memset(res, 0, sizeof(*res));
+	if (store_begin(st, err, errlen) == -1)
+		return -1;
+	it = xcalloc(n + 1, sizeof(*it));
+	keys = xcalloc(n + 1, sizeof(*keys));
+	for (size_t i = 0; i < n; i++)
+		it[i].e = &f->entries[i];
+	if (store_source_id(st, source, true, &sid, &mode, err, errlen) == -1)
+		goto done;
+	omode = mode;
+	store_items_canon(it, n);
+	if (mode == STORE_KEY_ID && store_ids_shared(it, n))
+		mode = STORE_KEY_LINK;
+	if (store_items_find(st, sid, it, n, mode, keys, err, errlen) == -1)
+		goto done;
+	if (mode == STORE_KEY_ID && store_ids_changing(it, n)) {
+		mode = STORE_KEY_LINK;
+		if (store_items_find(st, sid, it, n, mode, keys, err,
+		    errlen) == -1)
+			goto done;
+	}
+	if (mode == STORE_KEY_LINK && omode != STORE_KEY_LINK) {
+		s = st->stmt[ST_SRC_MODE];
+		sqlite3_bind_int64(s, 1, sid);
+		sqlite3_bind_int(s, 2, mode);
+		if (store_step_done(st, ST_SRC_MODE, err, errlen) == -1)
+			goto done;
+		changed = true;
+	}
+	res->link_keys = mode == STORE_KEY_LINK;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t	old;
+
+		if (it[i].skip) {
+			res->nunchanged++;
+			continue;
+		}
+		if (it[i].tomb) {
+			res->npruned++;
+			continue;
+		}
+		old = it[i].chash;
+		it[i].chash = store_entry_chash(it[i].e);
+		if (it[i].eid == 0)
+			r = store_item_insert(st, sid, &it[i], res, err,
+			    errlen);
+		else if (old != it[i].chash)
+			r = store_item_update(st, &it[i], res, err, errlen);
+		else {
+			res->nunchanged++;
+			r = 0;
+		}
+		if (r == -1)
+			goto done;
+	}
+	if (res->nnew + res->nupdated > 0)
+		changed = true;
+	if (store_fts_flush(st, err, errlen) == -1)
+		goto done;
+
+	/* The feed's own id, title and link, for atom:source; its updated
+	 * date is written only along with entries, so that an unchanged
+	 * re-fetch writes nothing. */
+	meta = changed ? ST_SRC_FEED : ST_SRC_FEED_IF;
+	s = st->stmt[meta];
+	sqlite3_bind_int64(s, 1, sid);
+	store_bind_text(s, 2, f->id);
+	store_bind_text(s, 3, f->title);
+	store_bind_text(s, 4, f->link);
+	store_bind_date(s, 5, f->updated);
+	if (store_step_done(st, meta, err, errlen) == -1)
+		goto done;
+	if (sqlite3_changes(st->db) > 0)
+		changed = true;
+	if (store_commit(st, changed, err, errlen) == -1)
+		goto done;
+	rc = 0;
+done:
+	if (rc == -1)
+		store_rollback(st);
+	for (size_t i = 0; i < n; i++) {
+		free(it[i].canon);
+		free(it[i].key);
+	}
+	free(keys);
+	free(it);
+	return rc;
+}
+
+static void
+store_keep(struct store *st, int i, const char *v, const char **out)
+{
+	free(st->state[i]);
+	st->state[i] = v != NULL ? xstrdup(v) : NULL;
+	*out = st->state[i];
+}
+
+int
+store_source_get(struct store *st, const char *source,
+    struct store_source_state *ss, char *err, size_t errlen)
+{
+	sqlite3_stmt	*s = st->stmt[ST_SRC_GET];
+	int		 r;
+
+	memset(ss, 0, sizeof(*ss));
+	sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
+	if ((r = store_step_row(st, ST_SRC_GET, err, errlen)) == 1) {
+		store_keep(st, 0, store_col_text(s, 0), &ss->etag);
+		store_keep(st, 1, store_col_text(s, 1), &ss->last_modified);
+		store_keep(st, 2, store_col_text(s, 2), &ss->redirect_url);
+		store_keep(st, 3, store_col_text(s, 3), &ss->last_status);
+		ss->next_fetch = sqlite3_column_int64(s, 4);
+		ss->last_fetch = sqlite3_column_int64(s, 5);
+		ss->last_success = sqlite3_column_int64(s, 6);
+		ss->http_status = sqlite3_column_int(s, 7);
+		ss->error_streak = sqlite3_column_int(s, 8);
+		ss->disabled = sqlite3_column_int(s, 9) != 0;
+	}
+	store_reset(st, ST_SRC_GET);
+	return r == -1 ? -1 : 0;
+}
+
+int
+store_source_set(struct store *st, const char *source,
+    const struct store_source_state *ss, char *err, size_t errlen)
+{
+	sqlite3_stmt	*s = st->stmt[ST_SRC_SET];
+
+	sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
+	store_bind_text(s, 2, ss->etag);
+	store_bind_text(s, 3, ss->last_modified);
+	store_bind_text(s, 4, ss->redirect_url);
+	store_bind_text(s, 5, ss->last_status);
+	sqlite3_bind_int64(s, 6, ss->next_fetch);
+	sqlite3_bind_int64(s, 7, ss->last_fetch);
+	sqlite3_bind_int64(s, 8, ss->last_success);
+	sqlite3_bind_int(s, 9, ss->http_status);
+	sqlite3_bind_int(s, 10, ss->error_streak);
+	sqlite3_bind_int(s, 11, ss->disabled);
+	return store_step_done(st, ST_SRC_SET, err, errlen);
+}
+
+/* JSON arrays of strings back into the entry; see store_json_*. */
+static const char *
+store_json_str(struct feed *f, json_t *a, size_t i)
+{
+	return feed_strdup(f, json_string_value(json_array_get(a, i)));
+}
+
+static void
+store_entry_json(struct feed *f, struct entry *e, sqlite3_stmt *s, int col)
+{
+	for (int k = 0; k < 4; k++) {
+		const char	*txt = store_col_text(s, col + k);
+		json_t		*a, *v;
+		size_t		 i;
+
+		if (txt == NULL || (a = json_loads(txt, 0, NULL)) == NULL)
+			continue;
+		json_array_foreach(a, i, v) {
+			if (k == 0) {
+				struct person *p = feed_add_author(f, e);
+
+				p->name = store_json_str(f, v, 0);
+				p->email = store_json_str(f, v, 1);
+				p->uri = store_json_str(f, v, 2);
+			} else if (k == 1) {
+				struct category *c = feed_add_category(f, e);
+
+				c->term = store_json_str(f, v, 0);
+				c->scheme = store_json_str(f, v, 1);
+				c->label = store_json_str(f, v, 2);
+			} else if (k == 2) {
+				struct enclosure *x = feed_add_enclosure(e);
+
+				x->href = store_json_str(f, v, 0);
+				x->type = store_json_str(f, v, 1);
+				x->length = store_json_str(f, v, 2);
+			} else {
+				struct link *l = feed_add_link(f, e);
+
+				l->href = store_json_str(f, v, 0);
+				l->rel = store_json_str(f, v, 1);
+				l->type = store_json_str(f, v, 2);
+				l->title = store_json_str(f, v, 3);
+				l->length = store_json_str(f, v, 4);
+				l->hreflang = store_json_str(f, v, 5);
+			}
+		}
+		json_decref(a);
+	}
+}
+
+/* Loads one story: its entries (the first is the representative) and
+ * topics, then calls cb. */
+static int
+store_story_emit(struct store *st, sqlite3_stmt *q, store_story_cb cb,
+    void *arg, int *stop, char *err, size_t errlen)
+{
+	sqlite3_stmt		*s = st->stmt[ST_Q_ENTRIES];
+	struct store_story	 story;
+	struct store_carrier	*cv = NULL;
+	struct store_feedinfo	 fi;
+	struct feed		*f;
+	struct entry		*e = NULL;
+	size_t			 nc = 0;
+	int			 r, rc = -1;
+
+	memset(&story, 0, sizeof(story));
+	story.id = sqlite3_column_int64(q, 0);
+	story.updated = sqlite3_column_int64(q, 1);
+	story.first = sqlite3_column_int64(q, 2);
+	f = feed_new();
+	story.uid = feed_strdup(f, store_col_text(q, 3));
+
+	sqlite3_bind_int64(s, 1, story.id);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		fi.id = feed_strdup(f, store_col_text(s, 14));
+		fi.title = feed_strdup(f, store_col_text(s, 15));
+		fi.link = feed_strdup(f, store_col_text(s, 16));
+		fi.updated = store_col_date(s, 17);
+		if (nc % 8 == 0)
+			cv = xreallocarray(cv, nc + 8, sizeof(*cv));
+		cv[nc].source = feed_strdup(f, store_col_text(s, 13));
+		cv[nc].link = feed_strdup(f, store_col_text(s, 4));
+		cv[nc].entry_id = feed_strdup(f, store_col_text(s, 1));
+		cv[nc].feed = fi;
+		if (nc++ > 0)
+			continue;
+		e = feed_add_entry(f);
+		e->id = cv[0].entry_id;
+		e->title = feed_strdup(f, store_col_text(s, 2));
+		e->title_type = sqlite3_column_int(s, 3);
+		e->link = cv[0].link;
+		e->published = store_col_date(s, 5);
+		e->updated = store_col_date(s, 6);
+		e->lang = feed_strdup(f, store_col_text(s, 7));
+		e->base = feed_strdup(f, store_col_text(s, 8));
+		store_entry_json(f, e, s, 9);
+		e->summary = feed_strdup(f, store_col_text(s, 18));
+		e->summary_type = sqlite3_column_int(s, 19);
+		e->content = feed_strdup(f, store_col_text(s, 20));
+		e->content_type = sqlite3_column_int(s, 21);
+	}
+	store_reset(st, ST_Q_ENTRIES);
+	if (r != SQLITE_DONE) {
+		store_fail(st, err, errlen, "story entries");
+		goto done;
+	}
+	if (e == NULL) {
+		rc = 0;		/* cannot happen: no story without entries */
+		goto done;
+	}
+	s = st->stmt[ST_Q_TOPICS];
+	sqlite3_bind_int64(s, 1, story.id);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		struct entry_topic *t = feed_add_topic(e);
+
+		t->id = feed_strdup(f, store_col_text(s, 0));
+		t->score = sqlite3_column_double(s, 1);
+		t->why = feed_strdup(f, store_col_text(s, 2));
+	}
+	store_reset(st, ST_Q_TOPICS);
+	if (r != SQLITE_DONE) {
+		store_fail(st, err, errlen, "story topics");
+		goto done;
+	}
+	story.entry = e;
+	story.source = cv[0].source;
+	story.feed = &cv[0].feed;
+	story.carriers = cv;
+	story.ncarriers = nc;
+	*stop = cb(&story, arg);
+	rc = 0;
+done:
+	free(cv);
+	feed_free(f);
+	return rc;
+}
+
+int
+store_query_stories(struct store *st, const struct store_filter *flt,
+    store_story_cb cb, void *arg, char *err, size_t errlen)
+{
+	enum store_stmt	 which;
+	sqlite3_stmt	*q;
+	char		 lang[9];
+	int64_t		 sid = 0;
+	int		 r, stop = 0;
+
+	if (flt->source != NULL) {
+		if (store_source_id(st, flt->source, false, &sid, NULL, err,
+		    errlen) == -1)
+			return -1;
+		if (sid == 0)
+			return 0;	/* unknown source: no stories */
+	}
+	store_lang(flt->lang, lang);
+	if (flt->lang != NULL && lang[0] == '\0')
+		return 0;
+	if (flt->topic != NULL)
+		which = ST_Q_TOPIC;
+	else if (flt->source != NULL)
+		which = ST_Q_SOURCE;
+	else if (flt->q != NULL)
+		which = ST_Q_TEXT;
+	else if (flt->lang != NULL)
+		which = ST_Q_LANG;
+	else
+		which = ST_Q_ALL;
+	q = st->stmt[which];
+	store_bind_text(q, 1, flt->topic);
+	if (flt->source != NULL)
+		sqlite3_bind_int64(q, 2, sid);
+	else
+		sqlite3_bind_null(q, 2);
+	store_bind_text(q, 3, flt->q);
+	store_bind_text(q, 4, flt->lang != NULL ? lang : NULL);
+	sqlite3_bind_int64(q, 5, flt->since != 0 ? flt->since : INT64_MIN);
+	sqlite3_bind_int64(q, 6, flt->has_cursor ? flt->cursor_updated :
+	    INT64_MAX);
+	sqlite3_bind_int64(q, 7, flt->has_cursor ? flt->cursor_id :
+	    INT64_MAX);
+	sqlite3_bind_int64(q, 8, flt->limit != 0 ? (int64_t)flt->limit : 50);
+	while (!stop && (r = sqlite3_step(q)) == SQLITE_ROW)
+		if (store_story_emit(st, q, cb, arg, &stop, err,
+		    errlen) == -1) {
+			store_reset(st, which);
+			return -1;
+		}
+	if (!stop && r != SQLITE_DONE) {
+		store_fail(st, err, errlen, "story query");
+		store_reset(st, which);
+		return -1;
+	}
+	store_reset(st, which);
+	return 0;
+}
+
+static int
+store_count(struct store *st, enum store_stmt i, store_count_cb cb,
+    void *arg, char *err, size_t errlen)
+{
+	sqlite3_stmt	*s = st->stmt[i];
+	int		 r;
+
+	while ((r = sqlite3_step(s)) == SQLITE_ROW)
+		if (cb(store_col_text(s, 0), sqlite3_column_int64(s, 1),
+		    arg) != 0)
+			break;
+	if (r != SQLITE_ROW && r != SQLITE_DONE) {
+		store_fail(st, err, errlen, "count");
+		store_reset(st, i);
+		return -1;
+	}
+	store_reset(st, i);
+	return 0;
+}
+
+int
+store_count_topics(struct store *st, store_count_cb cb, void *arg,
+    char *err, size_t errlen)
+{
+	return store_count(st, ST_COUNT_TOPICS, cb, arg, err, errlen);
+}
+
+int
+store_count_sources(struct store *st, store_count_cb cb, void *arg,
+    char *err, size_t errlen)
+{
+	return store_count(st, ST_COUNT_SOURCES, cb, arg, err, errlen);
+}
+
+/* After entries left a story: delete it when empty, else bring its upd,
+ * sources and topics in line with the entries that remain. */
+static int
+store_story_settle(struct store *st, int64_t story, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt	*s = st->stmt[ST_STORY_LEFT];
+	bool		 empty = true;
+	time_t		 upd = 0;
+	int		 r;
+
+	sqlite3_bind_int64(s, 1, story);
+	if ((r = store_step_row(st, ST_STORY_LEFT, err, errlen)) == 1 &&
+	    sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		empty = false;
+		upd = sqlite3_column_int64(s, 0);
+	}
+	store_reset(st, ST_STORY_LEFT);
+	if (r == -1)
+		return -1;
+	if (empty) {
+		/* Its topic and source rows cascade; its fingerprints
+		 * go at the end of store_prune(). */
+		sqlite3_bind_int64(st->stmt[ST_STORY_DEL], 1, story);
+		return store_step_done(st, ST_STORY_DEL, err, errlen);
+	}
+	sqlite3_bind_int64(st->stmt[ST_STORY_REUPD], 1, story);
+	sqlite3_bind_int64(st->stmt[ST_STORY_REUPD], 2, upd);
+	sqlite3_bind_int64(st->stmt[ST_SSRC_DEL], 1, story);
+	sqlite3_bind_int64(st->stmt[ST_SSRC_REBUILD], 1, story);
+	if (store_step_done(st, ST_STORY_REUPD, err, errlen) == -1 ||
+	    store_step_done(st, ST_SSRC_DEL, err, errlen) == -1 ||
+	    store_step_done(st, ST_SSRC_REBUILD, err, errlen) == -1)
+		return -1;
+	return store_story_topics_rebuild(st, story, err, errlen);
+}
+
+static int
+store_cmp_i64(const void *a, const void *b)
+{
+	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Settles each distinct story of v once. */
+static int
+store_stories_settle(struct store *st, int64_t *v, size_t n, char *err,
+    size_t errlen)
+{
+	qsort(v, n, sizeof(*v), store_cmp_i64);
+	for (size_t i = 0; i < n; i++)
+		if ((i == 0 || v[i] != v[i - 1]) &&
+		    store_story_settle(st, v[i], err, errlen) == -1)
+			return -1;
+	return 0;
+}
+
+int
+store_prune(struct store *st, time_t before, size_t *npruned, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt	*s = st->stmt[ST_PRUNE_SEL], *t;
+	int64_t		*eids = NULL, *stories = NULL, lasteid = 0;
+	size_t		 n, total = 0;
+	int		 r;
+
+	if (npruned != NULL)
+		*npruned = 0;
+	/* Batches of 500, one transaction each: a long prune never holds
+	 * the writer lock for long. */
+	do {
+		n = 0;
+		if (store_begin(st, err, errlen) == -1)
+			return -1;
+		eids = xreallocarray(NULL, 500, sizeof(*eids));
+		stories = xreallocarray(NULL, 500, sizeof(*stories));
+		sqlite3_bind_int64(s, 1, before);
+		sqlite3_bind_int64(s, 2, lasteid);
+		while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+			t = st->stmt[ST_TOMB_INS];
+			sqlite3_bind_int64(t, 1, sqlite3_column_int64(s, 1));
+			sqlite3_bind_text(t, 2, store_col_text(s, 2), -1,
+			    SQLITE_TRANSIENT);
+			store_bind_text(t, 3, store_col_text(s, 3));
+			eids[n] = sqlite3_column_int64(s, 0);
+			stories[n] = sqlite3_column_int64(s, 4);
+			n++;
+			if (store_step_done(st, ST_TOMB_INS, err, errlen) == -1)
+				break;
+		}
+		store_reset(st, ST_PRUNE_SEL);
+		if (r != SQLITE_DONE) {
+			if (r != SQLITE_ROW)
+				store_fail(st, err, errlen, "prune");
+			goto fail;
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (store_fts_delete(st, eids[i], err, errlen) == -1)
+				goto fail;
+			sqlite3_bind_int64(st->stmt[ST_ENT_DEL], 1, eids[i]);
+			if (store_step_done(st, ST_ENT_DEL, err, errlen) == -1)
+				goto fail;
+		}
+		if (store_fts_flush(st, err, errlen) == -1 ||
+		    store_stories_settle(st, stories, n, err, errlen) == -1 ||
+		    (n < 500 && store_step_done(st, ST_FP_ORPHANS, err,
+		    errlen) == -1) ||
+		    store_commit(st, n > 0, err, errlen) == -1)
+			goto fail;
+		total += n;
+		if (n > 0) {
+			lasteid = eids[n - 1];
+			st->tombs = true;
+		}
+		free(eids);
+		free(stories);
+	} while (n == 500);
+	if (npruned != NULL)
+		*npruned = total;
+	return 0;
+fail:
+	store_rollback(st);
+	free(eids);
+	free(stories);
+	return -1;
+}
+
+int
+store_retag(struct store *st, int64_t after, size_t limit,
+    store_retag_cb cb, void *arg, int64_t *last, char *err, size_t errlen)
+{
+	sqlite3_stmt	*s = st->stmt[ST_RETAG_SEL];
+	struct feed	*f;
+	int64_t		*eids, *stories;
+	size_t		 n = 0;
+	int		 r, rc = -1;
+
+	*last = 0;
+	if (store_begin(st, err, errlen) == -1)
+		return -1;
+	f = feed_new();
+	eids = xreallocarray(NULL, limit + 1, sizeof(*eids));
+	stories = xreallocarray(NULL, limit + 1, sizeof(*stories));
+	sqlite3_bind_int64(s, 1, after);
+	sqlite3_bind_int64(s, 2, (int64_t)limit);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		struct entry	*e = feed_add_entry(f);
+
+		eids[n] = sqlite3_column_int64(s, 0);
+		stories[n] = sqlite3_column_int64(s, 1);
+		n++;
+		e->title = feed_strdup(f, store_col_text(s, 2));
+		e->title_type = sqlite3_column_int(s, 3);
+		e->summary = feed_strdup(f, store_col_text(s, 4));
+		e->summary_type = sqlite3_column_int(s, 5);
+		e->content = feed_strdup(f, store_col_text(s, 6));
+		e->content_type = sqlite3_column_int(s, 7);
+		e->lang = feed_strdup(f, store_col_text(s, 8));
+		e->link = feed_strdup(f, store_col_text(s, 9));
+	}
+	store_reset(st, ST_RETAG_SEL);
+	if (r != SQLITE_DONE) {
+		store_fail(st, err, errlen, "retag");
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct entry	*e = &f->entries[i];
+
+		if (cb(f, e, arg) != 0) {
+			snprintf(err, errlen, "retag: callback failed");
+			goto done;
+		}
+		sqlite3_bind_int64(st->stmt[ST_ETOPIC_DEL], 1, eids[i]);
+		if (store_step_done(st, ST_ETOPIC_DEL, err, errlen) == -1 ||
+		    store_topics_put(st, eids[i], e, err, errlen) == -1)
+			goto done;
+	}
+	qsort(stories, n, sizeof(*stories), store_cmp_i64);
+	for (size_t i = 0; i < n; i++)
+		if ((i == 0 || stories[i] != stories[i - 1]) &&
+		    store_story_topics_rebuild(st, stories[i], err,
+		    errlen) == -1)
+			goto done;
+	if (store_commit(st, n > 0, err, errlen) == -1)
+		goto done;
+	*last = n > 0 ? eids[n - 1] : 0;
+	rc = 0;
+done:
+	if (rc == -1)
+		store_rollback(st);
+	free(eids);
+	free(stories);
+	feed_free(f);
+	return rc;
+}

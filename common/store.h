@@ -1,0 +1,143 @@
+#ifndef STORE_H
+#define STORE_H
+
+/*
+ * The archive: every entry any source ever published, once, in SQLite.
+ * Entries are keyed within their source (id/guid, else canonical link,
+ * else a hash of title and date); entries carrying the same news from
+ * several sources form one story, which keeps its first entry's id for
+ * ever. One transaction per fetched feed; statements prepared once.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct entry;
+struct feed;
+struct store;		/* the SQLite archive; one per process */
+
+/* What store_put_feed did with a feed's entries. */
+struct store_put_result {
+	size_t		 nnew;		/* stored for the first time */
+	size_t		 nupdated;	/* title, link or text changed */
+	size_t		 nunchanged;	/* seen before, nothing written */
+	size_t		 npruned;	/* key of a pruned entry: ignored */
+	size_t		 nmerged;	/* new entries that joined a story */
+	bool		 link_keys;	/* the source's ids are broken: its
+					   entries are keyed by link */
+};
+
+/* What the store remembers of a source between runs. Strings are
+ * borrowed from the store until the next call on it. */
+struct store_source_state {
+	const char	*etag;
+	const char	*last_modified;
+	const char	*redirect_url;	/* permanent redirect target */
+	const char	*last_status;	/* one line, for humans */
+	time_t		 next_fetch;	/* 0: never set */
+	time_t		 last_fetch;
+	time_t		 last_success;
+	int		 http_status;
+	int		 error_streak;
+	bool		 disabled;
+};
+
+/* The original feed an entry came from, for atom:source. */
+struct store_feedinfo {
+	const char	*id;
+	const char	*title;
+	const char	*link;
+	time_t		 updated;	/* DATE_NONE when unknown */
+};
+
+/* One source that carried a story. */
+struct store_carrier {
+	const char	*source;	/* source id, as in sources.conf */
+	const char	*link;		/* its entry's link */
+	const char	*entry_id;	/* its entry's original id, or NULL */
+	struct store_feedinfo feed;
+};
+
+/* One story, as handed to a store_story_cb; all of it is borrowed and
+ * lives until the callback returns. */
+struct store_story {
+	int64_t		 id;		/* with updated: the paging cursor */
+	time_t		 updated;	/* newest update of its entries */
+	time_t		 first;		/* date of its first entry */
+	const char	*uid;		/* the first entry's id, for ever */
+	const struct entry *entry;	/* the representative (first) entry;
+					   its topics are the story's */
+	const char	*source;	/* the representative's source */
+	const struct store_feedinfo *feed; /* and its feed */
+	const struct store_carrier *carriers;	/* every source, first first */
+	size_t		 ncarriers;
+};
+
+typedef int	(*store_story_cb)(const struct store_story *, void *);
+
+/* A story query. NULL / 0 fields do not filter. Stories come newest
+ * first by (updated, id); a cursor from the last story of a page gives
+ * the next page. */
+struct store_filter {
+	const char	*topic;
+	const char	*source;
+	const char	*q;		/* FTS5 query over title and text */
+	const char	*lang;		/* primary subtag: "en", "fr" */
+	time_t		 since;		/* updated at or after */
+	bool		 has_cursor;
+	time_t		 cursor_updated;	/* strictly older than this */
+	int64_t		 cursor_id;
+	size_t		 limit;		/* 0: 50 */
+};
+
+typedef int	(*store_count_cb)(const char *name, int64_t n, void *);
+/* Re-tagging: the callback replaces e->topics, adding them with
+ * feed_add_topic(e) and copying strings with feed_strdup(f, ...). */
+typedef int	(*store_retag_cb)(struct feed *f, struct entry *e, void *);
+
+struct store	*store_open(const char *path, char *err, size_t errlen);
+void		 store_close(struct store *);
+/* The time the store takes as now; 0 (the default) is the clock. */
+void		 store_set_now(struct store *, time_t);
+
+/* Stores the entries of one fetch of a source, in one transaction. */
+int		 store_put_feed(struct store *, const char *source,
+		    const struct feed *, struct store_put_result *,
+		    char *err, size_t errlen);
+
+/* Source state: get fills *state (zeroed when the source is unknown,
+ * then returns 0 too); set writes every field. */
+int		 store_source_get(struct store *, const char *source,
+		    struct store_source_state *, char *err, size_t errlen);
+int		 store_source_set(struct store *, const char *source,
+		    const struct store_source_state *, char *err,
+		    size_t errlen);
+
+/* Calls cb for each story matching f, newest first; stops early when cb
+ * returns non-zero. */
+int		 store_query_stories(struct store *,
+		    const struct store_filter *f, store_story_cb cb, void *arg,
+		    char *err, size_t errlen);
+/* Stories per topic; stored entries per source. */
+int		 store_count_topics(struct store *, store_count_cb, void *,
+		    char *err, size_t errlen);
+int		 store_count_sources(struct store *, store_count_cb, void *,
+		    char *err, size_t errlen);
+/* Grows with every change written; the HTTP cache compares it. */
+uint64_t	 store_generation(struct store *);
+
+/* Deletes entries last updated before `before`, keeping their keys so
+ * a source still listing one never brings it back. */
+int		 store_prune(struct store *, time_t before, size_t *npruned,
+		    char *err, size_t errlen);
+
+/* Re-tags up to `limit` entries with row ids above `after`, in one
+ * transaction; *last is the last row id seen (0 when there is none
+ * left). */
+int		 store_retag(struct store *, int64_t after, size_t limit,
+		    store_retag_cb, void *arg, int64_t *last,
+		    char *err, size_t errlen);
+
+#endif /* STORE_H */

@@ -1,0 +1,1056 @@
+/*
+ * The archive: identity and its fallbacks, broken-guid sources, updates
+ * against no-ops, stories that must and must not merge, topics, retention
+ * with tombstones, search, filters and keyset paging, source state.
+ */
+
+#include <inttypes.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "entry.h"
+#include "store.h"
+#include "store_util.h"
+
+/* The tables below leave trailing fields out on purpose. */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+static struct store_put_result
+put(struct store *st, const char *src, const struct tentry *t, size_t n)
+{
+	struct store_put_result	 res;
+	struct feed		*f = tfeed(t, n);
+	char			 err[256];
+
+	if (store_put_feed(st, src, f, &res, err, sizeof(err)) == -1)
+		fail_msg("put %s: %s", src, err);
+	feed_free(f);
+	return res;
+}
+
+static int64_t
+count_sql(const char *path, const char *sql)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+	int64_t		 n = -1;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return n;
+}
+
+static size_t
+nstories(struct store *st)
+{
+	struct store_filter	 f = { .limit = 500 };
+	struct tstories		*ts = xcalloc(1, sizeof(*ts));
+	size_t			 n = tquery(st, &f, ts);
+
+	tstories_clear(ts);
+	free(ts);
+	return n;
+}
+
+static void
+test_open_schema(void **state)
+{
+	struct store	*st;
+	char		*path, err[256];
+
+	(void)state;
+	st = tstore_open(&path);
+	store_close(st);
+	/* Reopening migrates nothing and keeps the data. */
+	st = store_open(path, err, sizeof(err));
+	assert_non_null(st);
+	assert_int_equal(count_sql(path, "PRAGMA user_version"), 1);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM pragma_journal_mode"
+	    " WHERE journal_mode = 'wal'"), 1);
+	store_close(st);
+	/* A schema from the future is refused, not damaged. */
+	{
+		sqlite3	*db;
+
+		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+		sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL);
+		sqlite3_close(db);
+	}
+	assert_null(store_open(path, err, sizeof(err)));
+	assert_non_null(strstr(err, "newer"));
+	tstore_remove(path);
+	free(path);
+	printf("schema: migrate, reopen, WAL, refuse newer: ok\n");
+}
+
+static void
+test_source_state(void **state)
+{
+	struct store		*st;
+	struct store_source_state ss, got;
+	char			*path, err[256];
+
+	(void)state;
+	st = tstore_open(&path);
+	assert_int_equal(store_source_get(st, "ecre", &got, err,
+	    sizeof(err)), 0);
+	assert_null(got.etag);
+	assert_int_equal(got.error_streak, 0);
+	memset(&ss, 0, sizeof(ss));
+	ss.etag = "\"abc\"";
+	ss.last_modified = "Mon, 10 Jun 2024 06:00:00 GMT";
+	ss.redirect_url = "https://ecre.org/feed/";
+	ss.last_status = "HTTP 503, retry in 600s";
+	ss.next_fetch = T0 + 600;
+	ss.last_fetch = T0;
+	ss.last_success = T0 - 3600;
+	ss.http_status = 503;
+	ss.error_streak = 3;
+	ss.disabled = true;
+	assert_int_equal(store_source_set(st, "ecre", &ss, err,
+	    sizeof(err)), 0);
+	store_close(st);
+	st = store_open(path, err, sizeof(err));	/* a restart */
+	assert_non_null(st);
+	assert_int_equal(store_source_get(st, "ecre", &got, err,
+	    sizeof(err)), 0);
+	assert_string_equal(got.etag, ss.etag);
+	assert_string_equal(got.last_modified, ss.last_modified);
+	assert_string_equal(got.redirect_url, ss.redirect_url);
+	assert_string_equal(got.last_status, ss.last_status);
+	assert_int_equal(got.next_fetch, ss.next_fetch);
+	assert_int_equal(got.last_fetch, ss.last_fetch);
+	assert_int_equal(got.last_success, ss.last_success);
+	assert_int_equal(got.http_status, 503);
+	assert_int_equal(got.error_streak, 3);
+	assert_true(got.disabled);
+	store_close(st);
+	tstore_remove(path);
+	free(path);
+	printf("source state: 10 fields survive a restart: ok\n");
+}
+
+/*
+ * Identity: each case puts `first`, then `again` into one source and
+ * expects `again` to be the same entry (1 stored) or not (2 stored).
+ */
+static void
+test_identity(void **state)
+{
+	static const struct {
+		const char	*what;
+		struct tentry	 first, again;
+		int		 nstored;
+	} cases[] = {
+		{ "same guid, new link",
+		  { "urn:x:1", "Title one", "https://a.eu/1", NULL, T0 },
+		  { "urn:x:1", "Title one", "https://a.eu/1-moved", NULL, T0 },
+		  1 },
+		{ "different guids, same title",
+		  { "urn:x:1", "Title one", "https://a.eu/1", NULL, T0 },
+		  { "urn:x:2", "Title one", "https://a.eu/2", NULL, T0 },
+		  2 },
+		{ "no guid: link, http vs https",
+		  { NULL, "Title one", "http://a.eu/news/1", NULL, T0 },
+		  { NULL, "Title one!", "https://a.eu/news/1", NULL, T0 },
+		  1 },
+		{ "no guid: link with utm_source",
+		  { NULL, "Title", "https://a.eu/news/1", NULL, T0 },
+		  { NULL, "Title", "https://a.eu/news/1?utm_source=rss", NULL,
+		    T0 },
+		  1 },
+		{ "no guid: link with fragment",
+		  { NULL, "Title", "https://a.eu/news/1", NULL, T0 },
+		  { NULL, "Title", "https://a.eu/news/1#comments", NULL, T0 },
+		  1 },
+		{ "no guid: host case",
+		  { NULL, "Title", "https://A.EU/news/1", NULL, T0 },
+		  { NULL, "Title", "https://a.eu/news/1", NULL, T0 },
+		  1 },
+		{ "no guid: different links",
+		  { NULL, "Title", "https://a.eu/news/1", NULL, T0 },
+		  { NULL, "Title", "https://a.eu/news/2", NULL, T0 },
+		  2 },
+		{ "no guid, no link: same title and date",
+		  { NULL, "Weekly update", NULL, "x", T0 },
+		  { NULL, "Weekly update", NULL, "y", T0 },
+		  1 },
+		{ "no guid, no link: same title, other date",
+		  { NULL, "Weekly update", NULL, "x", T0 },
+		  { NULL, "Weekly update", NULL, "x", T0 + 7 * DAY },
+		  2 },
+		{ "no guid, no link: other title",
+		  { NULL, "Weekly update 1", NULL, NULL, T0 },
+		  { NULL, "Weekly update 2", NULL, NULL, T0 },
+		  2 },
+		{ "blank guid counts as none",
+		  { "  ", "Title", "https://a.eu/news/1", NULL, T0 },
+		  { NULL, "Title", "https://a.eu/news/1", NULL, T0 },
+		  1 },
+	};
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct store	*st;
+		char		*path;
+
+		st = tstore_open(&path);
+		put(st, "src", &cases[i].first, 1);
+		put(st, "src", &cases[i].again, 1);
+		if (count_sql(path, "SELECT count(*) FROM entry") !=
+		    cases[i].nstored)
+			fail_msg("%s: %" PRId64 " stored, want %d",
+			    cases[i].what, count_sql(path,
+			    "SELECT count(*) FROM entry"), cases[i].nstored);
+		store_close(st);
+		tstore_remove(path);
+		free(path);
+	}
+	printf("identity: %zu cases ok\n", i);
+}
+
+static void
+test_update_noop(void **state)
+{
+	struct tentry t[3] = {
+		{ "urn:1", "Council agrees position on screening regulation",
+		  "https://a.eu/1", "<p>The Council agreed.</p>", T0, "en",
+		  "screening", TEXT_HTML },
+		{ "urn:2", "Eurodac: trilogue concluded", "https://a.eu/2",
+		  "Agreement reached.", T0 + 3600, "en", "eurodac" },
+		{ "urn:3", "Solidarity pool set up", "https://a.eu/3", NULL,
+		  T0 + 7200, "en", NULL },
+	};
+	struct store_put_result	 r;
+	struct store_filter	 f = { .limit = 10 };
+	struct tstories		*ts = xcalloc(1, sizeof(*ts));
+	struct store		*st;
+	sqlite3			*db;
+	sqlite3_stmt		*dv;
+	char			*path;
+	uint64_t		 gen;
+	int64_t			 v0, v1;
+
+	(void)state;
+	st = tstore_open(&path);
+	store_set_now(st, T0 + DAY);
+	r = put(st, "src", t, 3);
+	assert_int_equal(r.nnew, 3);
+	gen = store_generation(st);
+	assert_true(gen > 0);
+
+	/* Another connection sees no commit at all for a re-fetch. */
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA data_version", -1,
+	    &dv, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(dv), SQLITE_ROW);
+	v0 = sqlite3_column_int64(dv, 0);
+	sqlite3_reset(dv);
+	r = put(st, "src", t, 3);
+	assert_int_equal(r.nnew, 0);
+	assert_int_equal(r.nupdated, 0);
+	assert_int_equal(r.nunchanged, 3);
+	assert_int_equal(store_generation(st), gen);
+	assert_int_equal(sqlite3_step(dv), SQLITE_ROW);
+	v1 = sqlite3_column_int64(dv, 0);
+	sqlite3_reset(dv);
+	assert_int_equal(v0, v1);
+
+	/* A changed date alone is no change. */
+	t[2].date = T0 + 9000;
+	r = put(st, "src", t, 3);
+	assert_int_equal(r.nunchanged, 3);
+
+	/* A changed title is: updated in place, updated bumped. */
+	t[1].title = "Eurodac: trilogue concluded, text published";
+	store_set_now(st, T0 + 2 * DAY);
+	r = put(st, "src", t, 3);
+	assert_int_equal(r.nupdated, 1);
+	assert_int_equal(r.nunchanged, 2);
+	assert_true(store_generation(st) > gen);
+	assert_int_equal(sqlite3_step(dv), SQLITE_ROW);
+	assert_true(sqlite3_column_int64(dv, 0) != v1);
+	sqlite3_finalize(dv);
+	sqlite3_close(db);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM entry"), 3);
+	assert_int_equal(tquery(st, &f, ts), 3);
+	assert_string_equal(ts->v[0].title, t[1].title);
+	assert_int_equal(ts->v[0].updated, T0 + 2 * DAY);
+
+	/* Changed text is a change too, and searchable at once. */
+	t[0].summary = "<p>The Council agreed its mandate on Eurodac.</p>";
+	r = put(st, "src", t, 3);
+	assert_int_equal(r.nupdated, 1);
+	f.q = "mandate";
+	assert_int_equal(tquery(st, &f, ts), 1);
+	assert_string_equal(ts->v[0].uid, "urn:1");
+	f.q = "agreed";
+	assert_int_equal(tquery(st, &f, ts), 1);
+	f.q = "Council";
+	assert_int_equal(tquery(st, &f, ts), 1);
+
+	/* The same entry twice in one feed: the first wins, no flip-flop. */
+	{
+		struct tentry	dup[2] = { t[2], t[2] };
+
+		dup[1].title = "Solidarity pool set up (other text)";
+		r = put(st, "src", dup, 2);
+		assert_int_equal(r.nunchanged, 2);
+		r = put(st, "src", dup, 2);
+		assert_int_equal(r.nunchanged, 2);
+	}
+	store_close(st);
+	tstore_remove(path);
+	free(path);
+	tstories_clear(ts);
+	free(ts);
+	printf("updates: no-op re-fetch writes nothing, 3 kinds of change "
+	    "update in place: ok\n");
+}
+
+static void
+test_broken_guids(void **state)
+{
+	struct tentry		 t[5];
+	struct store_put_result	 r;
+	struct store		*st;
+	char			*path, ids[5][64], links[5][64], titles[5][64];
+
+	(void)state;
+	/* A guid that changes on every fetch. */
+	st = tstore_open(&path);
+	for (int round = 0; round < 4; round++) {
+		for (int i = 0; i < 5; i++) {
+			snprintf(ids[i], sizeof(ids[i]), "urn:rand:%d-%d",
+			    rand(), round);
+			snprintf(links[i], sizeof(links[i]),
+			    "https://ngo.example/news/%d", i);
+			snprintf(titles[i], sizeof(titles[i]),
+			    "Item number %d about asylum", i);
+			t[i] = (struct tentry){ ids[i], titles[i], links[i],
+			    NULL, T0 + i * 3600 };
+		}
+		r = put(st, "flaky", t, 5);
+		if (round == 0)
+			assert_int_equal(r.nnew, 5);
+		else {
+			assert_int_equal(r.nnew, 0);
+			assert_int_equal(r.nunchanged, 5);
+			assert_true(r.link_keys);
+		}
+	}
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM entry"), 5);
+	/* Keyed by link now: a changed title updates, does not add. */
+	snprintf(ids[2], sizeof(ids[2]), "urn:rand:new");
+	t[2].title = "Item number 2 about asylum, corrected";
+	r = put(st, "flaky", t, 5);
+	assert_int_equal(r.nupdated, 1);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM entry"), 5);
+	store_close(st);
+	tstore_remove(path);
+	free(path);
+
+	/* The same guid on every item. */
+	st = tstore_open(&path);
+	for (int i = 0; i < 5; i++)
+		t[i] = (struct tentry){ "https://ngo.example/feed", titles[i],
+		    links[i], NULL, T0 + i * 3600 };
+	r = put(st, "samey", t, 5);
+	assert_int_equal(r.nnew, 5);
+	assert_true(r.link_keys);
+	r = put(st, "samey", t, 5);
+	assert_int_equal(r.nunchanged, 5);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM entry"), 5);
+
+	/* A healthy source next to it keeps keying by guid. */
+	for (int i = 0; i < 5; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "urn:ok:%d", i);
+		t[i] = (struct tentry){ ids[i], titles[i], links[i], NULL,
+		    T0 + i * 3600 };
+	}
+	r = put(st, "healthy", t, 5);
+	assert_false(r.link_keys);
+	/* One guid fixed by its publisher is matched by link, no switch. */
+	t[0].id = "urn:ok:0-fixed";
+	r = put(st, "healthy", t, 5);
+	assert_false(r.link_keys);
+	assert_int_equal(r.nnew, 0);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM entry"), 10);
+	/* Two items sharing one link stay two entries. */
+	t[0].id = "urn:ok:0";
+	t[1].link = t[0].link;
+	r = put(st, "healthy", t, 5);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM entry"), 10);
+	store_close(st);
+	tstore_remove(path);
+	free(path);
+	printf("broken guids: changing guid (4 fetches), same guid, healthy "
+	    "neighbour, one fixed guid: ok\n");
+}
+
+struct side {
+	const char	*title;
+	const char	*link;
+	const char	*summary;
+	int		 hours;		/* after the first side */
+	enum text_type	 stype;
+};
+
+struct pair {
+	const char	*what;
+	struct side	 a, b;
+};
+
+#define BODY_SCREENING \
+	"The Council today agreed its negotiating mandate on the proposal " \
+	"for a regulation introducing a screening of third country nationals " \
+	"at the external borders. The screening will include identification, " \
+	"health and security checks and registration in the Eurodac database, " \
+	"and will last no longer than seven days."
+#define BODY_FRONTEX \
+	"Irregular crossings of the EU external borders fell by 36 percent " \
+	"in the first half of the year according to preliminary Frontex " \
+	"calculations, with the Western Balkan route seeing the steepest " \
+	"decline and the Central Mediterranean remaining the busiest route."
+#define BODY_UNHCR \
+	"UNHCR calls on European states to ensure that the implementation of " \
+	"the Pact on Migration and Asylum upholds the right to seek asylum, " \
+	"guarantees access to fair procedures and avoids detention of " \
+	"children and families at the borders."
+#define BODY_BULLETIN1 \
+	"This week: Greek authorities continue pushbacks in the Evros region, " \
+	"the Italian government extends the Albania protocol, and civil " \
+	"society organisations publish a report on reception conditions in " \
+	"Cyprus and Malta."
+#define BODY_BULLETIN2 \
+	"This week: the Commission presents its implementation plan for the " \
+	"Pact, Germany reintroduces internal border controls on all land " \
+	"borders, and a Dutch court rules on transfers to Croatia under the " \
+	"Dublin regulation."
+#define BODY_CALL \
+	"The European Commission has published a new call for proposals " \
+	"under the Asylum, Migration and Integration Fund. Eligible applicants " \
+	"are public bodies and non-profit organisations established in a " \
+	"Member State. The deadline for submitting applications is 30 " \
+	"September and the total budget available amounts to 25 million euro."
+
+static const struct pair merge_pairs[] = {
+	{ "same link, http vs https, other titles",
+	  { "Pact adopted", "http://www.consilium.europa.eu/en/press/"
+	    "press-releases/2024/05/14/pact-adopted/", NULL, 0 },
+	  { "Council adopts the Pact on Migration and Asylum",
+	    "https://www.consilium.europa.eu/en/press/press-releases/2024/05/"
+	    "14/pact-adopted/", NULL, 5 } },
+	{ "same link with utm parameters",
+	  { "Frontex publishes risk analysis", "https://frontex.europa.eu/"
+	    "media-centre/news/risk-analysis-2024", NULL, 0 },
+	  { "Risk analysis for 2024", "https://frontex.europa.eu/media-centre/"
+	    "news/risk-analysis-2024?utm_source=newsletter&utm_medium=email",
+	    NULL, 20 } },
+	{ "same link with a fragment",
+	  { "EUAA asylum report 2024", "https://euaa.europa.eu/asylum-report-"
+	    "2024", NULL, 0 },
+	  { "Asylum Report 2024 published", "https://euaa.europa.eu/asylum-"
+	    "report-2024#key-findings", NULL, 30 } },
+	{ "same link, host in capitals",
+	  { "Statement on Lampedusa arrivals", "https://ec.europa.eu/"
+	    "commission/presscorner/detail/en/statement_23_4502", NULL, 0 },
+	  { "Lampedusa: Commission statement", "https://EC.EUROPA.EU/"
+	    "commission/presscorner/detail/en/statement_23_4502", NULL, 1 } },
+	{ "same title, one without text",
+	  { "Council agrees position on screening regulation",
+	    "https://www.consilium.europa.eu/en/press/1", BODY_SCREENING, 0 },
+	  { "Council agrees position on screening regulation",
+	    "https://migration-news.example/2024/council-screening", NULL,
+	    4 } },
+	{ "source name appended to the title",
+	  { "Frontex: irregular border crossings down 36% in first half of "
+	    "the year", "https://frontex.europa.eu/news/1", BODY_FRONTEX, 0 },
+	  { "Frontex: irregular border crossings down 36% in first half of "
+	    "the year | ECRE", "https://ecre.org/frontex-crossings-down/",
+	    BODY_FRONTEX, 12 } },
+	{ "'Press release:' prefix",
+	  { "Council agrees position on screening regulation",
+	    "https://a.example/1", BODY_SCREENING, 0 },
+	  { "Press release: Council agrees position on screening regulation",
+	    "https://b.example/2", BODY_SCREENING, 2 } },
+	{ "case, dashes and punctuation",
+	  { "EU\xe2\x80\x93Turkey statement: five years on",
+	    "https://a.example/eu-turkey", BODY_UNHCR, 0 },
+	  { "EU-Turkey Statement - Five Years On", "https://b.example/x",
+	    BODY_UNHCR, 3 } },
+	{ "accents dropped by one source",
+	  { "R\xc3\xa8glement Eurodac : accord provisoire entre le Conseil et "
+	    "le Parlement", "https://a.example/fr/1", NULL, 0 },
+	  { "Reglement Eurodac: accord provisoire entre le Conseil et le "
+	    "Parlement", "https://b.example/fr/2", NULL, 6 } },
+	{ "decomposed accents (NFD) against composed",
+	  { "Proc\xc3\xa9" "dure d'asile \xc3\xa0 la fronti\xc3\xa8re : le "
+	    "Parlement adopte sa position", "https://a.example/fr/3", NULL, 0 },
+	  { "Proce\xcc\x81" "dure d'asile a\xcc\x80 la frontie\xcc\x80re : le "
+	    "Parlement adopte sa position", "https://b.example/fr/4", NULL,
+	    1 } },
+	{ "HTML summary against plain text",
+	  { "UNHCR urges states to uphold asylum under the Pact",
+	    "https://unhcr.example/1", "<p>" BODY_UNHCR "</p>", 0, TEXT_HTML },
+	  { "UNHCR urges states to uphold asylum under the Pact",
+	    "https://b.example/unhcr", BODY_UNHCR, 8 } },
+	{ "summary truncated by the second source",
+	  { "Commission publishes call for proposals on migrant integration",
+	    "https://ec.example/call", BODY_CALL, 0 },
+	  { "Commission publishes call for proposals on migrant integration",
+	    "https://b.example/call", "The European Commission has published "
+	    "a new call for proposals under the Asylum, Migration and "
+	    "Integration Fund. Eligible applicants are public bodies [\xe2\x80"
+	    "\xa6]", 24 } },
+	{ "three days apart",
+	  { "Frontex: irregular border crossings down 36% in first half of "
+	    "the year", "https://a.example/f", BODY_FRONTEX, 0 },
+	  { "Frontex: irregular border crossings down 36% in first half of "
+	    "the year", "https://b.example/f", BODY_FRONTEX, 72 } },
+	{ "German title, one without text",
+	  { "Rat legt Standpunkt zur Verordnung \xc3\xbc" "ber Asyl- und "
+	    "Migrationsmanagement fest", "https://a.example/de/1",
+	    "Der Rat hat heute seinen Standpunkt festgelegt.", 0 },
+	  { "Rat legt Standpunkt zur Verordnung \xc3\xbc" "ber Asyl- und "
+	    "Migrationsmanagement fest", "https://b.example/de/1", NULL, 2 } },
+	{ "one source adds a sentence",
+	  { "UNHCR urges states to uphold asylum under the Pact",
+	    "https://a.example/u", BODY_UNHCR, 0 },
+	  { "UNHCR urges states to uphold asylum under the Pact",
+	    "https://b.example/u", BODY_UNHCR " The statement was issued in "
+	    "Geneva on Tuesday.", 5 } },
+	{ "'EU' added to the title",
+	  { "Commission welcomes agreement on the Pact on Migration and "
+	    "Asylum", "https://a.example/w", BODY_UNHCR, 0 },
+	  { "EU Commission welcomes agreement on the Pact on Migration and "
+	    "Asylum", "https://b.example/w", BODY_UNHCR, 1 } },
+	{ "same link, parameters in another order",
+	  { "Eurostat: first-time asylum applicants in March",
+	    "https://ec.europa.eu/eurostat/news?id=123&lang=en", NULL, 0 },
+	  { "Asylum applicants, March", "https://ec.europa.eu/eurostat/news?"
+	    "lang=en&id=123", NULL, 3 } },
+	{ "same link with mc_cid and fbclid",
+	  { "PICUM statement on the Pact", "https://picum.org/blog/pact-"
+	    "statement/", NULL, 0 },
+	  { "Statement: the Pact will lead to more detention",
+	    "https://picum.org/blog/pact-statement/?mc_cid=abc&mc_eid=def&"
+	    "fbclid=xyz", NULL, 9 } },
+	{ "typographic quotes against straight ones",
+	  { "\xe2\x80\x9c" "No one left behind\xe2\x80\x9d" ": NGOs react to "
+	    "the Pact vote", "https://a.example/q", BODY_UNHCR, 0 },
+	  { "\"No one left behind\": NGOs react to the Pact vote",
+	    "https://b.example/q", BODY_UNHCR, 3 } },
+	{ "' - UNHCR' suffix",
+	  { "UNHCR urges states to uphold asylum under the Pact",
+	    "https://a.example/u2", BODY_UNHCR, 0 },
+	  { "UNHCR urges states to uphold asylum under the Pact - UNHCR "
+	    "Europe", "https://b.example/u2", BODY_UNHCR, 3 } },
+	{ "generic title with the same long text",
+	  { "Weekly Bulletin", "https://ecre.org/weekly-bulletin-1",
+	    BODY_BULLETIN1, 0 },
+	  { "Weekly Bulletin", "https://mirror.example/ecre-weekly",
+	    BODY_BULLETIN1, 2 } },
+	{ "HTML title markup",
+	  { "<b>Eurodac</b> recast adopted by the Council",
+	    "https://a.example/e", BODY_SCREENING, 0 },
+	  { "Eurodac recast adopted by the Council", "https://b.example/e",
+	    BODY_SCREENING, 2 } },
+};
+
+static const struct pair apart_pairs[] = {
+	{ "screening vs Eurodac, same boilerplate",
+	  { "Council agrees position on screening regulation",
+	    "https://a.example/1", BODY_SCREENING, 0 },
+	  { "Council agrees position on Eurodac regulation",
+	    "https://b.example/2", BODY_SCREENING, 1 } },
+	{ "screening vs Eurodac, no text",
+	  { "Council agrees position on screening regulation",
+	    "https://a.example/1", NULL, 0 },
+	  { "Council agrees position on Eurodac regulation",
+	    "https://b.example/2", NULL, 1 } },
+	{ "'Weekly Bulletin', no text",
+	  { "Weekly Bulletin", "https://ecre.org/wb-1", NULL, 0 },
+	  { "Weekly Bulletin", "https://other.example/wb", NULL, 24 } },
+	{ "'Weekly Bulletin', different text",
+	  { "Weekly Bulletin", "https://ecre.org/wb-1", BODY_BULLETIN1, 0 },
+	  { "Weekly Bulletin", "https://other.example/wb", BODY_BULLETIN2,
+	    24 } },
+	{ "'Press release', no text",
+	  { "Press release", "https://a.example/pr/1", NULL, 0 },
+	  { "Press release", "https://b.example/pr/2", NULL, 1 } },
+	{ "'Newsletter', different text",
+	  { "Newsletter", "https://a.example/n/1", BODY_BULLETIN1, 0 },
+	  { "Newsletter", "https://b.example/n/2", BODY_CALL, 1 } },
+	{ "same title, eight days apart",
+	  { "Boats intercepted off the Libyan coast", "https://a.example/l1",
+	    NULL, 0 },
+	  { "Boats intercepted off the Libyan coast", "https://b.example/l2",
+	    NULL, 8 * 24 } },
+	{ "2024 vs 2025",
+	  { "Council adopts 2024 budget for the Asylum Migration and "
+	    "Integration Fund", "https://a.example/b24", BODY_CALL, 0 },
+	  { "Council adopts 2025 budget for the Asylum Migration and "
+	    "Integration Fund", "https://b.example/b25", BODY_CALL, 1 } },
+	{ "Italy vs Greece",
+	  { "Italy: 50 people rescued off Lampedusa", "https://a.example/it",
+	    NULL, 0 },
+	  { "Greece: 50 people rescued off Lesvos", "https://b.example/gr",
+	    NULL, 1 } },
+	{ "vague title, different text",
+	  { "Statement on the situation at the border", "https://a.example/s",
+	    BODY_UNHCR, 0 },
+	  { "Statement on the situation at the border", "https://b.example/s",
+	    BODY_FRONTEX, 1 } },
+	{ "title a subset, other text",
+	  { "Asylum statistics", "https://a.example/as", BODY_FRONTEX, 0 },
+	  { "Asylum statistics Germany 2023", "https://b.example/as",
+	    BODY_BULLETIN2, 1 } },
+	{ "same site root as link",
+	  { "Detention of children in Hungary", "https://ngo.example/", NULL,
+	    0 },
+	  { "New report on reception in Cyprus", "https://ngo.example/",
+	    NULL, 1 } },
+	{ "March vs April",
+	  { "Eurostat: asylum applications up in March", "https://a.example/m",
+	    NULL, 0 },
+	  { "Eurostat: asylum applications up in April", "https://b.example/a",
+	    NULL, 1 } },
+	{ "adopts screening vs adopts Eurodac",
+	  { "Pact on Migration and Asylum: Council adopts screening "
+	    "regulation", "https://a.example/p1", BODY_SCREENING, 0 },
+	  { "Pact on Migration and Asylum: Council adopts Eurodac regulation",
+	    "https://b.example/p2", BODY_SCREENING, 1 } },
+	{ "one-word title",
+	  { "Migration", "https://a.example/m1", NULL, 0 },
+	  { "Migration", "https://b.example/m2", NULL, 1 } },
+	{ "'Daily update 12 March', different text",
+	  { "Daily update 12 March", "https://a.example/d", BODY_BULLETIN1,
+	    0 },
+	  { "Daily update 12 March", "https://b.example/d", BODY_BULLETIN2,
+	    1 } },
+	{ "English vs French",
+	  { "Council agrees position on screening regulation",
+	    "https://a.example/en", NULL, 0 },
+	  { "Le Conseil arr\xc3\xaate sa position sur le r\xc3\xa8glement "
+	    "filtrage", "https://a.example/fr", NULL, 1 } },
+	{ "same call boilerplate, other subject",
+	  { "New call for proposals: integration of migrants",
+	    "https://a.example/c1", BODY_CALL, 0 },
+	  { "New call for proposals: return and reintegration",
+	    "https://b.example/c2", BODY_CALL, 1 } },
+	{ "title extended by many words",
+	  { "Court ruling on detention", "https://a.example/cr", NULL, 0 },
+	  { "Court ruling on detention of children in Hungary violates the "
+	    "Convention", "https://b.example/cr", NULL, 1 } },
+	{ "same title, two different joint statements",
+	  { "Joint statement on the Pact on Migration and Asylum",
+	    "https://a.example/js", BODY_UNHCR, 0 },
+	  { "Joint statement on the Pact on Migration and Asylum",
+	    "https://b.example/js", BODY_CALL, 1 } },
+	{ "'Press release: Weekly Bulletin', different text",
+	  { "Press release: Weekly Bulletin", "https://a.example/p",
+	    BODY_BULLETIN1, 0 },
+	  { "Press release: Weekly Bulletin", "https://b.example/p",
+	    BODY_BULLETIN2, 1 } },
+	{ "an added case number, same text",
+	  { "Dublin transfers: Court rules in case C-392/22",
+	    "https://a.example/cj1", BODY_SCREENING, 0 },
+	  { "Dublin transfers: Court rules in case C-392/22 and C-228/21",
+	    "https://b.example/cj2", BODY_SCREENING, 1 } },
+	{ "Italy vs Malta",
+	  { "Search and rescue: NGO ship detained in Italy",
+	    "https://a.example/sar1", NULL, 0 },
+	  { "Search and rescue: NGO ship detained in Malta",
+	    "https://b.example/sar2", NULL, 1 } },
+};
+
+/* Puts one pair from two sources; returns how many stories result. */
+static size_t
+pair_stories(const struct pair *p, char **uid)
+{
+	struct store_filter	 f = { .limit = 10 };
+	struct tstories		*ts = xcalloc(1, sizeof(*ts));
+	struct tentry		 a = { "urn:a:1", p->a.title, p->a.link,
+	    p->a.summary, T0, "en", NULL, p->a.stype };
+	struct tentry		 b = { "urn:b:1", p->b.title, p->b.link,
+	    p->b.summary, T0 + p->b.hours * 3600, "en", NULL, p->b.stype };
+	struct store		*st;
+	char			*path;
+	size_t			 n;
+
+	st = tstore_open(&path);
+	put(st, "a", &a, 1);
+	put(st, "b", &b, 1);
+	n = tquery(st, &f, ts);
+	*uid = NULL;
+	if (n == 1) {
+		if (ts->v[0].ncarriers != 2 ||
+		    strcmp(ts->v[0].carriers, "a,b") != 0)
+			fail_msg("%s: carriers %s", p->what, ts->v[0].carriers);
+		*uid = xstrdup(ts->v[0].uid);
+	}
+	store_close(st);
+	tstore_remove(path);
+	free(path);
+	tstories_clear(ts);
+	free(ts);
+	return n;
+}
+
+static void
+test_merge(void **state)
+{
+	size_t	i, bad = 0;
+	char	*uid;
+
+	(void)state;
+	for (i = 0; i < sizeof(merge_pairs) / sizeof(merge_pairs[0]); i++) {
+		if (pair_stories(&merge_pairs[i], &uid) != 1) {
+			printf("must merge, did not: %s\n",
+			    merge_pairs[i].what);
+			bad++;
+		} else if (strcmp(uid, "urn:a:1") != 0) {
+			printf("merged but lost the first id: %s\n",
+			    merge_pairs[i].what);
+			bad++;
+		}
+		free(uid);
+	}
+	assert_int_equal(bad, 0);
+	printf("merge: %zu pairs merged into one story keeping the first "
+	    "id: ok\n", i);
+}
+
+static void
+test_no_merge(void **state)
+{
+	size_t	i, bad = 0;
+	char	*uid;
+
+	(void)state;
+	for (i = 0; i < sizeof(apart_pairs) / sizeof(apart_pairs[0]); i++) {
+		if (pair_stories(&apart_pairs[i], &uid) != 2) {
+			printf("must not merge, did: %s\n",
+			    apart_pairs[i].what);
+			bad++;
+		}
+		free(uid);
+	}
+	assert_int_equal(bad, 0);
+	printf("no merge: %zu pairs kept apart: ok\n", i);
+}
+
+static int
+count_cb(const char *name, int64_t n, void *arg)
+{
+	char	*buf = arg;
+	size_t	 len = strlen(buf);
+
+	snprintf(buf + len, 256 - len, "%s%s=%" PRId64, len > 0 ? " " : "",
+	    name, n);
+	return 0;
+}
+
+static void
+test_story_topics(void **state)
+{
+	struct tentry a[2] = {
+		{ "urn:a:1", "Council agrees position on screening regulation",
+		  "https://a.example/1", BODY_SCREENING, T0, "en",
+		  "screening" },
+		{ "urn:a:2", "Frontex: irregular border crossings down 36% in "
+		  "first half of the year", "https://a.example/2",
+		  BODY_FRONTEX, T0 + 3600, "en", "borders" },
+	};
+	struct tentry b[1] = {
+		{ "urn:b:1", "Council agrees position on screening regulation",
+		  "https://b.example/1", BODY_SCREENING, T0 + 7200, "en-GB",
+		  "eurodac,screening" },
+	};
+	struct store_filter	 f = { .limit = 10 };
+	struct tstories		*ts = xcalloc(1, sizeof(*ts));
+	struct store		*st;
+	char			*path, err[256], buf[256] = "";
+
+	(void)state;
+	st = tstore_open(&path);
+	put(st, "a", a, 2);
+	put(st, "b", b, 1);
+	assert_int_equal(tquery(st, &f, ts), 2);
+	/* Newest first: the merged story took b's later date. */
+	assert_string_equal(ts->v[0].uid, "urn:a:1");
+	assert_string_equal(ts->v[0].topics, "eurodac,screening");
+	assert_string_equal(ts->v[0].carriers, "a,b");
+	assert_int_equal(ts->v[0].updated, T0 + 7200);
+	f.topic = "eurodac";
+	assert_int_equal(tquery(st, &f, ts), 1);
+	assert_string_equal(ts->v[0].uid, "urn:a:1");
+	f.topic = "borders";
+	assert_int_equal(tquery(st, &f, ts), 1);
+	f.topic = NULL;
+	f.source = "b";
+	assert_int_equal(tquery(st, &f, ts), 1);
+	f.source = "nonesuch";
+	assert_int_equal(tquery(st, &f, ts), 0);
+	f.source = "a";
+	f.topic = "screening";
+	assert_int_equal(tquery(st, &f, ts), 1);
+	assert_int_equal(store_count_topics(st, count_cb, buf, err,
+	    sizeof(err)), 0);
+	assert_string_equal(buf, "borders=1 eurodac=1 screening=1");
+	buf[0] = '\0';
+	assert_int_equal(store_count_sources(st, count_cb, buf, err,
+	    sizeof(err)), 0);
+	assert_string_equal(buf, "a=2 b=1");
+	store_close(st);
+	tstore_remove(path);
+	free(path);
+	tstories_clear(ts);
+	free(ts);
+	printf("story topics: union of sources, filters by topic and source, "
+	    "counts: ok\n");
+}
+
+static int
+retag_cb(struct feed *f, struct entry *e, void *arg)
+{
+	(void)arg;
+	if (e->title != NULL && strstr(e->title, "Eurodac") != NULL) {
+		struct entry_topic *t = feed_add_topic(e);
+
+		t->id = feed_strdup(f, "eurodac");
+		t->score = 2;
+	}
+	return 0;
+}
+
+static void
+test_retag(void **state)
+{
+	struct tentry t[3] = {
+		{ "urn:1", "Eurodac recast adopted", "https://a.example/1", NULL,
+		  T0, "en", "screening" },
+		{ "urn:2", "Reception conditions in Cyprus",
+		  "https://a.example/2", NULL, T0 + 1, "en", "reception" },
+		{ "urn:3", "Eurodac: what changes", "https://a.example/3", NULL,
+		  T0 + 2, "en", NULL },
+	};
+	struct store_filter	 f = { .limit = 10 };
+	struct tstories		*ts = xcalloc(1, sizeof(*ts));
+	struct store		*st;
+	char			*path, err[256];
+	int64_t			 after = 0, last;
+	size_t			 batches = 0;
+
+	(void)state;
+	st = tstore_open(&path);
+	put(st, "a", t, 3);
+	do {
+		assert_int_equal(store_retag(st, after, 2, retag_cb, NULL,
+		    &last, err, sizeof(err)), 0);
+		after = last;
+		batches++;
+	} while (last != 0);
+	assert_int_equal(batches, 3);
+	f.topic = "eurodac";
+	assert_int_equal(tquery(st, &f, ts), 2);
+	f.topic = "screening";
+	assert_int_equal(tquery(st, &f, ts), 0);
+	f.topic = "reception";
+	assert_int_equal(tquery(st, &f, ts), 0);
+	store_close(st);
+	tstore_remove(path);
+	free(path);
+	tstories_clear(ts);
+	free(ts);
+	printf("retag: 3 entries in batches of 2, topics replaced: ok\n");
+}
+
+static void
+test_retention(void **state)
+{
+	struct tentry		 t[10];
+	char			 ids[10][32], titles[10][64], links[10][64];
+	struct store_put_result	 r;
+	struct store		*st;
+	char			*path, err[256];
+	size_t			 n;
+
+	(void)state;
+	st = tstore_open(&path);
+	store_set_now(st, T0 + 400 * DAY);
+	for (int i = 0; i < 10; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "urn:r:%d", i);
+		snprintf(titles[i], sizeof(titles[i]), "Old news item %d on "
+		    "the Dublin transfers", i);
+		snprintf(links[i], sizeof(links[i]), "https://a.example/%d", i);
+		/* Entries 0-5 older than a year, 6-9 recent. */
+		t[i] = (struct tentry){ ids[i], titles[i], links[i], NULL,
+		    i < 6 ? T0 + i * DAY : T0 + 390 * DAY + i, "en", "dublin" };
+	}
+	r = put(st, "a", t, 10);
+	assert_int_equal(r.nnew, 10);
+	assert_int_equal(nstories(st), 10);
+	assert_int_equal(store_prune(st, T0 + 35 * DAY, &n, err,
+	    sizeof(err)), 0);
+	assert_int_equal(n, 6);
+	assert_int_equal(nstories(st), 4);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM story_topic"),
+	    4);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM story_fp"
+	    " WHERE story NOT IN (SELECT story FROM story)"), 0);
+	/* The source still lists them: they never come back. */
+	r = put(st, "a", t, 10);
+	assert_int_equal(r.npruned, 6);
+	assert_int_equal(r.nnew, 0);
+	assert_int_equal(r.nunchanged, 4);
+	assert_int_equal(nstories(st), 4);
+	/* Not even with a changed title, nor under a source now keyed by
+	 * link (every guid changed). */
+	for (int i = 0; i < 10; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "urn:changed:%d", i);
+		t[i].title = "Changed";
+	}
+	r = put(st, "a", t, 10);
+	assert_true(r.link_keys);
+	assert_int_equal(r.npruned, 6);
+	assert_int_equal(r.nnew, 0);
+	assert_int_equal(nstories(st), 4);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM"
+	    " pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+	store_close(st);
+	tstore_remove(path);
+	free(path);
+	printf("retention: 6 of 10 pruned, tombstones hold against re-listing "
+	    "and changed guids: ok\n");
+}
+
+static void
+test_search_paging(void **state)
+{
+	struct tentry		*t;
+	char			(*titles)[128], (*ids)[32];
+	struct store_filter	 f = { .limit = 50 };
+	struct tstories		*ts = xcalloc(1, sizeof(*ts));
+	struct store		*st;
+	char			*path, seen[150] = { 0 };
+	size_t			 total = 0, pages = 0;
+	static const char	*subjects[] = { "Eurodac", "screening",
+	    "r\xc3\xa8glement", "Dublin", "solidarity" };
+
+	(void)state;
+	t = xcalloc(150, sizeof(*t));
+	titles = xcalloc(150, sizeof(*titles));
+	ids = xcalloc(150, sizeof(*ids));
+	st = tstore_open(&path);
+	for (int i = 0; i < 150; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "urn:p:%d", i);
+		snprintf(titles[i], sizeof(titles[i]), "Item %d about %s and "
+		    "case %d", i, subjects[i % 5], i * 7919);
+		/* Every three share a date: the id breaks ties. */
+		t[i] = (struct tentry){ ids[i], titles[i], NULL, NULL,
+		    T0 + (i / 3) * 3600, i % 2 ? "fr" : "en",
+		    i % 3 == 0 ? "three" : NULL };
+	}
+	put(st, "a", t, 150);
+	/* Keyset paging sees every story once, newest first. */
+	for (;;) {
+		size_t	n = tquery(st, &f, ts);
+
+		if (n == 0)
+			break;
+		pages++;
+		for (size_t i = 0; i < n; i++) {
+			int	k = atoi(ts->v[i].uid + strlen("urn:p:"));
+
+			assert_int_equal(seen[k], 0);
+			seen[k] = 1;
+			if (i > 0)
+				assert_true(ts->v[i].updated <
+				    ts->v[i - 1].updated ||
+				    (ts->v[i].updated == ts->v[i - 1].updated &&
+				    ts->v[i].id < ts->v[i - 1].id));
+		}
+		total += n;
+		f.has_cursor = true;
+		f.cursor_updated = ts->v[n - 1].updated;
+		f.cursor_id = ts->v[n - 1].id;
+	}
+	assert_int_equal(total, 150);
+	assert_int_equal(pages, 3);
+
+	memset(&f, 0, sizeof(f));
+	f.limit = 100;
+	f.q = "eurodac";
+	assert_int_equal(tquery(st, &f, ts), 30);
+	f.q = "reglement";		/* diacritics folded */
+	assert_int_equal(tquery(st, &f, ts), 30);
+	f.q = "eurodac OR dublin";
+	assert_int_equal(tquery(st, &f, ts), 60);
+	f.q = "\"about screening\"";
+	assert_int_equal(tquery(st, &f, ts), 30);
+	f.lang = "fr";
+	assert_int_equal(tquery(st, &f, ts), 15);
+	f.topic = "three";
+	assert_int_equal(tquery(st, &f, ts), 5);
+	f.q = NULL;
+	assert_int_equal(tquery(st, &f, ts), 25);
+	f.topic = NULL;
+	f.lang = "FR-be";
+	assert_int_equal(tquery(st, &f, ts), 75);
+	f.lang = NULL;
+	f.since = T0 + 40 * 3600;
+	assert_int_equal(tquery(st, &f, ts), 30);
+	f.since = 0;
+	f.q = "\"unbalanced";		/* an FTS syntax error is an error */
+	{
+		char	err[256];
+
+		assert_int_equal(store_query_stories(st, &f, tstories_cb, ts,
+		    err, sizeof(err)), -1);
+	}
+	store_close(st);
+	tstore_remove(path);
+	free(path);
+	tstories_clear(ts);
+	free(ts);
+	free(t);
+	free(titles);
+	free(ids);
+	printf("search and paging: 150 stories in 3 pages, 9 filter "
+	    "combinations: ok\n");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_open_schema),
+		cmocka_unit_test(test_source_state),
+		cmocka_unit_test(test_identity),
+		cmocka_unit_test(test_update_noop),
+		cmocka_unit_test(test_broken_guids),
+		cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_no_merge),
+		cmocka_unit_test(test_story_topics),
+		cmocka_unit_test(test_retag),
+		cmocka_unit_test(test_retention),
+		cmocka_unit_test(test_search_paging),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
