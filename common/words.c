@@ -34,8 +34,10 @@ words_reserve(struct words *w, size_t more)
 static void
 words_push(struct words *w, size_t off, size_t len)
 {
-	if (w->v == NULL || w->n % 32 == 0)
-		w->v = xreallocarray(w->v, w->n + 32, sizeof(*w->v));
+	if (w->n == w->vcap) {
+		w->vcap = w->vcap < 32 ? 32 : w->vcap * 2;
+		w->v = xreallocarray(w->v, w->vcap, sizeof(*w->v));
+	}
 	w->v[w->n].off = off;
 	w->v[w->n].len = len;
 	w->n++;
@@ -59,6 +61,18 @@ words_is_wordchar(utf8proc_int32_t c)
 	default:
 		return false;
 	}
+}
+
+/* Scripts written without spaces between words: each ideograph or kana
+ * is a word (UAX #29 does the same for ideographs). */
+static bool
+words_is_ideograph(utf8proc_int32_t c)
+{
+	return (c >= 0x3040 && c <= 0x30ff) ||		/* kana */
+	    (c >= 0x3400 && c <= 0x4dbf) ||		/* CJK ext. A */
+	    (c >= 0x4e00 && c <= 0x9fff) ||		/* CJK unified */
+	    (c >= 0xf900 && c <= 0xfaff) ||		/* compatibility */
+	    (c >= 0x20000 && c <= 0x3ffff);		/* ext. B and on */
 }
 
 void
@@ -115,7 +129,20 @@ words_split(struct words *w, const char *s, size_t len)
 			}
 		}
 		for (utf8proc_ssize_t i = 0; i < k; i++) {
-			if (words_is_wordchar(out[i])) {
+			if (words_is_ideograph(out[i])) {
+				/* A word of its own, as in UAX #29. */
+				words_reserve(w, 6 + (size_t)(end - p) + 1);
+				if (inword) {
+					words_push(w, start, w->len - start);
+					w->text[w->len++] = ' ';
+				}
+				start = w->len;
+				w->len += utf8proc_encode_char(out[i],
+				    (utf8proc_uint8_t *)w->text + w->len);
+				words_push(w, start, w->len - start);
+				w->text[w->len++] = ' ';
+				inword = false;
+			} else if (words_is_wordchar(out[i])) {
 				/* Room for this char and ASCII to the end. */
 				words_reserve(w, 4 + (size_t)(end - p) + 1);
 				if (!inword) {

@@ -1,0 +1,907 @@
+/*
+ * The topic tagger (phrase syntax and scoring: tag.h). Every phrase and
+ * veto of every topic goes into one trie of normalised characters; a
+ * space edge joins the words of a phrase and a star edge follows a
+ * "prefix*" word. Tagging a field enters the trie at each of its words
+ * and walks on while the text agrees, so the work per word is bounded by
+ * the longest phrase, whatever the number of topics. The invariant that
+ * makes this correct: phrases and text go through the same words_split(),
+ * so both sides are normalised and split alike.
+ */
+
+#include "tag.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+#include <utf8proc.h>
+
+#include "config.h"
+#include "entry.h"
+#include "text.h"
+#include "words.h"
+#include "xmalloc.h"
+
+#define TAG_MAXWORDS	16	/* words in a phrase */
+#define TAG_TITLE	1.5	/* factor of an occurrence in the title */
+#define TAG_DEEP	0.5	/* ... in summary or content past TAG_LEAD */
+#define TAG_CAP		1.5	/* most a phrase's occurrences add up to */
+#define TAG_DENSE	8	/* nodes with more children get a table */
+
+enum tag_field {
+	TAG_FTITLE,
+	TAG_FSUMMARY,
+	TAG_FCONTENT,
+	TAG_NFIELDS
+};
+
+static const char *const tag_field_names[TAG_NFIELDS] = {
+	"title", "summary", "content"
+};
+
+struct tag_phrase {
+	size_t		 topic;
+	double		 weight;
+	bool		 veto;
+	bool		 global;	/* "!" veto */
+	char		*text;		/* as written, for explanations */
+};
+
+/* A trie node: children by byte, then what ends or continues here. */
+struct tag_node {
+	int32_t		 edges;		/* first in edge_byte/edge_node */
+	int32_t		 nedges;
+	int32_t		 dense;		/* table in tg->dense, or -1 */
+	int32_t		 space;		/* next word after a whole word; -1 */
+	int32_t		 star;		/* next word after a prefix; -1 */
+	int32_t		 exact;		/* phrases ending with the word: */
+	int32_t		 nexact;	/* tg->accept[exact .. +nexact) */
+	int32_t		 prefix;	/* phrases ending with "prefix*" */
+	int32_t		 nprefix;
+};
+
+/* One occurrence of a phrase or veto in a field. */
+struct tag_match {
+	int32_t		 phrase;
+	uint8_t		 field;
+	bool		 cancelled;
+	uint32_t	 first;		/* word indexes in the field */
+	uint32_t	 last;
+};
+
+struct tagger {
+	char			**ids;
+	size_t			  ntopics;
+	struct tag_phrase	 *phrases;
+	size_t			  nphrases;
+
+	struct tag_node		 *nodes;
+	size_t			  nnodes;
+	unsigned char		 *edge_byte;
+	int32_t			 *edge_node;
+	size_t			  nedges;
+	int32_t			 *dense;	/* 256 per dense node */
+	size_t			  ndense;
+	int32_t			 *accept;
+	size_t			  naccept;
+
+	/* Scratch for one document; stamps spare clearing per call. */
+	struct words		  words[TAG_NFIELDS];
+	struct buf		  html;
+	struct buf		  why;
+	struct tag_match	 *m;
+	size_t			  nm, mcap;
+	uint32_t		  gen;
+	uint32_t		 *pstamp;	/* per phrase */
+	double			 *pacc;
+	uint8_t			 *pfields;	/* bit per field */
+	uint32_t		 *pshown;
+	uint32_t		 *tstamp;	/* per topic */
+	uint32_t		 *tveto;
+	double			 *tscore;
+	size_t			 *touched;	/* phrases, then topics */
+	size_t			  ntouched;
+	size_t			 *ttouched;
+	size_t			  nttouched;
+	struct tag_hit		 *hits;
+	size_t			 *whyoff;
+};
+
+/* The trie while it is built: linked lists, packed by tag_pack(). */
+struct tag_build {
+	struct tag_bnode {
+		int32_t	 edge, space, star, exact, prefix;
+	}			*nodes;
+	size_t			 nnodes, ncap;
+	struct tag_bedge {
+		unsigned char	 c;
+		int32_t		 node, next;
+	}			*edges;
+	size_t			 nedges, ecap;
+	struct tag_bacc {
+		int32_t	 phrase, next;
+	}			*accs;
+	size_t			 naccs, acap;
+};
+
+static int32_t
+tag_build_node(struct tag_build *b)
+{
+	if (b->nnodes == b->ncap) {
+		b->ncap = b->ncap == 0 ? 256 : b->ncap * 2;
+		b->nodes = xreallocarray(b->nodes, b->ncap, sizeof(*b->nodes));
+	}
+	b->nodes[b->nnodes].edge = -1;
+	b->nodes[b->nnodes].space = -1;
+	b->nodes[b->nnodes].star = -1;
+	b->nodes[b->nnodes].exact = -1;
+	b->nodes[b->nnodes].prefix = -1;
+	return (int32_t)b->nnodes++;
+}
+
+static int32_t
+tag_build_child(struct tag_build *b, int32_t node, unsigned char c)
+{
+	int32_t	 e, child;
+
+	for (e = b->nodes[node].edge; e != -1; e = b->edges[e].next)
+		if (b->edges[e].c == c)
+			return b->edges[e].node;
+	child = tag_build_node(b);
+	if (b->nedges == b->ecap) {
+		b->ecap = b->ecap == 0 ? 256 : b->ecap * 2;
+		b->edges = xreallocarray(b->edges, b->ecap, sizeof(*b->edges));
+	}
+	b->edges[b->nedges].c = c;
+	b->edges[b->nedges].node = child;
+	b->edges[b->nedges].next = b->nodes[node].edge;
+	b->nodes[node].edge = (int32_t)b->nedges++;
+	return child;
+}
+
+/* Adds phrase p to the accept list *head unless its topic already has
+ * an identical phrase of the same kind there; returns that one or -1. */
+static int32_t
+tag_build_accept(struct tag_build *b, const struct tag_phrase *ph,
+    int32_t *head, int32_t p)
+{
+	int32_t	 a;
+
+	for (a = *head; a != -1; a = b->accs[a].next) {
+		const struct tag_phrase	*q = &ph[b->accs[a].phrase];
+
+		if (q->topic == ph[p].topic)
+			return b->accs[a].phrase;
+	}
+	if (b->naccs == b->acap) {
+		b->acap = b->acap == 0 ? 256 : b->acap * 2;
+		b->accs = xreallocarray(b->accs, b->acap, sizeof(*b->accs));
+	}
+	b->accs[b->naccs].phrase = p;
+	b->accs[b->naccs].next = *head;
+	*head = (int32_t)b->naccs++;
+	return -1;
+}
+
+static void
+tag_build_free(struct tag_build *b)
+{
+	free(b->nodes);
+	free(b->edges);
+	free(b->accs);
+}
+
+/*
+ * Compiles phrase p (its text s without "!" and "^W") into the trie.
+ * Chunks between spaces are normalised by words_split(), which may make
+ * several words of one chunk ("pre-entry"); a chunk's trailing "*"
+ * applies to its last word.
+ */
+static int
+tag_compile(struct tag_build *b, struct tag_phrase *ph, int32_t p,
+    const char *s, char *err, size_t errlen)
+{
+	struct words	 w = { 0 };
+	const char	*q = s, *chunk;
+	int32_t		 node = 0, dup, n;
+	size_t		 nwords = 0, len;
+	bool		 star, wordstart = true;
+	int		 rc = -1;
+
+	for (;;) {
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (*q == '\0')
+			break;
+		chunk = q;
+		while (*q != '\0' && *q != ' ' && *q != '\t')
+			q++;
+		len = q - chunk;
+		if ((star = chunk[len - 1] == '*'))
+			len--;
+		if (memchr(chunk, '*', len) != NULL) {
+			snprintf(err, errlen, "\"*\" only ends a word");
+			goto out;
+		}
+		words_clear(&w);
+		words_split(&w, chunk, len);
+		if (w.n == 0 && star) {
+			snprintf(err, errlen, "\"*\" after no word");
+			goto out;
+		}
+		if (nwords + w.n > TAG_MAXWORDS) {
+			snprintf(err, errlen, "more than %d words",
+			    TAG_MAXWORDS);
+			goto out;
+		}
+		for (size_t i = 0; i < w.n; i++) {
+			const char	*t = w.text + w.v[i].off;
+
+			if (!wordstart) {
+				if ((n = b->nodes[node].space) == -1) {
+					n = tag_build_node(b);
+					b->nodes[node].space = n;
+				}
+				node = n;
+			}
+			for (size_t k = 0; k < w.v[i].len; k++)
+				node = tag_build_child(b, node,
+				    (unsigned char)t[k]);
+			nwords++;
+			wordstart = false;
+		}
+		if (!star)
+			continue;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (*q == '\0') {
+			dup = tag_build_accept(b, ph, &b->nodes[node].prefix,
+			    p);
+			goto accepted;
+		}
+		/* More words follow: they start at the star node. */
+		if ((n = b->nodes[node].star) == -1) {
+			n = tag_build_node(b);
+			b->nodes[node].star = n;
+		}
+		node = n;
+		wordstart = true;
+	}
+	if (nwords == 0) {
+		snprintf(err, errlen, "no words");
+		goto out;
+	}
+	dup = tag_build_accept(b, ph, &b->nodes[node].exact, p);
+accepted:
+	if (dup != -1) {
+		snprintf(err, errlen, "same as \"%s\"", ph[dup].text);
+		goto out;
+	}
+	rc = 0;
+out:
+	words_free(&w);
+	return rc;
+}
+
+/* Turns the linked build lists into flat arrays. */
+static void
+tag_pack(struct tagger *tg, const struct tag_build *b)
+{
+	tg->nnodes = b->nnodes;
+	tg->nodes = xcalloc(b->nnodes, sizeof(*tg->nodes));
+	tg->edge_byte = xmalloc(b->nedges + 1);
+	tg->edge_node = xcalloc(b->nedges + 1, sizeof(*tg->edge_node));
+	tg->accept = xcalloc(b->naccs + 1, sizeof(*tg->accept));
+	for (size_t i = 0; i < b->nnodes; i++) {
+		const struct tag_bnode	*bn = &b->nodes[i];
+		struct tag_node		*n = &tg->nodes[i];
+		int32_t			 e, a;
+
+		n->space = bn->space;
+		n->star = bn->star;
+		n->dense = -1;
+		n->edges = (int32_t)tg->nedges;
+		for (e = bn->edge; e != -1; e = b->edges[e].next) {
+			tg->edge_byte[tg->nedges] = b->edges[e].c;
+			tg->edge_node[tg->nedges++] = b->edges[e].node;
+		}
+		n->nedges = (int32_t)tg->nedges - n->edges;
+		if (n->nedges > TAG_DENSE) {
+			int32_t	*d;
+
+			n->dense = (int32_t)tg->ndense++;
+			tg->dense = xreallocarray(tg->dense, tg->ndense * 256,
+			    sizeof(*tg->dense));
+			d = tg->dense + (size_t)n->dense * 256;
+			for (int c = 0; c < 256; c++)
+				d[c] = -1;
+			for (int32_t k = n->edges; k < n->edges + n->nedges;
+			    k++)
+				d[tg->edge_byte[k]] = tg->edge_node[k];
+		}
+		n->exact = (int32_t)tg->naccept;
+		for (a = bn->exact; a != -1; a = b->accs[a].next)
+			tg->accept[tg->naccept++] = b->accs[a].phrase;
+		n->nexact = (int32_t)tg->naccept - n->exact;
+		n->prefix = (int32_t)tg->naccept;
+		for (a = bn->prefix; a != -1; a = b->accs[a].next)
+			tg->accept[tg->naccept++] = b->accs[a].phrase;
+		n->nprefix = (int32_t)tg->naccept - n->prefix;
+	}
+}
+
+/* Reads "!" and "^W" off phrase text s; the rest goes to *body. */
+static int
+tag_parse_phrase(struct tag_phrase *ph, const char *s, char **body,
+    char *err, size_t errlen)
+{
+	const char	*caret;
+	char		*end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s == '!') {
+		if (!ph->veto) {
+			snprintf(err, errlen, "\"!\" is for vetoes only");
+			return -1;
+		}
+		ph->global = true;
+		s++;
+	}
+	ph->weight = 1.0;
+	if ((caret = strrchr(s, '^')) != NULL) {
+		if (ph->veto) {
+			snprintf(err, errlen, "a veto has no weight");
+			return -1;
+		}
+		errno = 0;
+		ph->weight = strtod(caret + 1, &end);
+		while (*end == ' ' || *end == '\t')
+			end++;
+		if (errno != 0 || end == caret + 1 || *end != '\0' ||
+		    !(ph->weight > 0 && ph->weight <= 10)) {
+			snprintf(err, errlen, "weight after \"^\" must be a "
+			    "number above 0, at most 10");
+			return -1;
+		}
+		*body = xstrndup(s, caret - s);
+	} else
+		*body = xstrdup(s);
+	return 0;
+}
+
+struct tagger *
+tag_new(const struct topic *topics, size_t ntopics, char *err, size_t errlen)
+{
+	struct tagger		*tg;
+	struct tag_build	 b = { 0 };
+	char			 why[200], *body;
+	size_t			 n = 0;
+
+	tg = xcalloc(1, sizeof(*tg));
+	tg->ntopics = ntopics;
+	tg->ids = xcalloc(ntopics + 1, sizeof(*tg->ids));
+	for (size_t t = 0; t < ntopics; t++) {
+		tg->ids[t] = xstrdup(topics[t].id);
+		n += topics[t].nphrases + topics[t].nvetoes;
+	}
+	tg->phrases = xcalloc(n + 1, sizeof(*tg->phrases));
+	tag_build_node(&b);		/* the root */
+	for (size_t t = 0; t < ntopics; t++) {
+		const struct topic	*tp = &topics[t];
+		size_t			 np = tp->nphrases + tp->nvetoes;
+
+		for (size_t i = 0; i < np; i++) {
+			struct tag_phrase	*ph;
+			const char		*s;
+			int32_t			 p;
+
+			p = (int32_t)tg->nphrases++;
+			ph = &tg->phrases[p];
+			ph->topic = t;
+			ph->veto = i >= tp->nphrases;
+			s = ph->veto ? tp->vetoes[i - tp->nphrases] :
+			    tp->phrases[i];
+			ph->text = xstrdup(s);
+			if (tag_parse_phrase(ph, s, &body, why,
+			    sizeof(why)) == -1)
+				goto fail;
+			if (tag_compile(&b, tg->phrases, p, body, why,
+			    sizeof(why)) == -1) {
+				free(body);
+				goto fail;
+			}
+			free(body);
+			continue;
+fail:
+			if (tp->file != NULL)
+				snprintf(err, errlen, "%s:%d: topic %s: %s "
+				    "\"%s\": %s", tp->file, tp->line, tp->id,
+				    ph->veto ? "veto" : "phrase", s, why);
+			else
+				snprintf(err, errlen, "topic %s: %s \"%s\": %s",
+				    tp->id, ph->veto ? "veto" : "phrase", s,
+				    why);
+			tag_build_free(&b);
+			tag_free(tg);
+			return NULL;
+		}
+	}
+	tag_pack(tg, &b);
+	tag_build_free(&b);
+
+	tg->pstamp = xcalloc(tg->nphrases + 1, sizeof(*tg->pstamp));
+	tg->pacc = xcalloc(tg->nphrases + 1, sizeof(*tg->pacc));
+	tg->pfields = xcalloc(tg->nphrases + 1, sizeof(*tg->pfields));
+	tg->pshown = xcalloc(tg->nphrases + 1, sizeof(*tg->pshown));
+	tg->touched = xcalloc(tg->nphrases + 1, sizeof(*tg->touched));
+	tg->tstamp = xcalloc(ntopics + 1, sizeof(*tg->tstamp));
+	tg->tveto = xcalloc(ntopics + 1, sizeof(*tg->tveto));
+	tg->tscore = xcalloc(ntopics + 1, sizeof(*tg->tscore));
+	tg->ttouched = xcalloc(ntopics + 1, sizeof(*tg->ttouched));
+	tg->hits = xcalloc(ntopics + 1, sizeof(*tg->hits));
+	tg->whyoff = xcalloc(ntopics + 1, sizeof(*tg->whyoff));
+	return tg;
+}
+
+void
+tag_free(struct tagger *tg)
+{
+	if (tg == NULL)
+		return;
+	for (size_t t = 0; t < tg->ntopics; t++)
+		free(tg->ids[t]);
+	free(tg->ids);
+	for (size_t p = 0; p < tg->nphrases; p++)
+		free(tg->phrases[p].text);
+	free(tg->phrases);
+	free(tg->nodes);
+	free(tg->edge_byte);
+	free(tg->edge_node);
+	free(tg->dense);
+	free(tg->accept);
+	for (int f = 0; f < TAG_NFIELDS; f++)
+		words_free(&tg->words[f]);
+	buf_free(&tg->html);
+	buf_free(&tg->why);
+	free(tg->m);
+	free(tg->pstamp);
+	free(tg->pacc);
+	free(tg->pfields);
+	free(tg->pshown);
+	free(tg->touched);
+	free(tg->tstamp);
+	free(tg->tveto);
+	free(tg->tscore);
+	free(tg->ttouched);
+	free(tg->hits);
+	free(tg->whyoff);
+	free(tg);
+}
+
+size_t
+tag_ntopics(const struct tagger *tg)
+{
+	return tg->ntopics;
+}
+
+const char *
+tag_topic_id(const struct tagger *tg, size_t t)
+{
+	return t < tg->ntopics ? tg->ids[t] : NULL;
+}
+
+static inline int32_t
+tag_child(const struct tagger *tg, const struct tag_node *n, unsigned char c)
+{
+	const unsigned char	*b;
+
+	if (n->dense >= 0)
+		return tg->dense[(size_t)n->dense * 256 + c];
+	b = tg->edge_byte + n->edges;
+	for (int32_t k = 0; k < n->nedges; k++)
+		if (b[k] == c)
+			return tg->edge_node[n->edges + k];
+	return -1;
+}
+
+static void
+tag_emit(struct tagger *tg, int32_t from, int32_t count, int field,
+    size_t first, size_t last)
+{
+	for (int32_t k = 0; k < count; k++) {
+		struct tag_match	*m;
+
+		if (tg->nm == tg->mcap) {
+			tg->mcap = tg->mcap == 0 ? 64 : tg->mcap * 2;
+			tg->m = xreallocarray(tg->m, tg->mcap, sizeof(*tg->m));
+		}
+		m = &tg->m[tg->nm++];
+		m->phrase = tg->accept[from + k];
+		m->field = (uint8_t)field;
+		m->cancelled = false;
+		m->first = (uint32_t)first;
+		m->last = (uint32_t)last;
+	}
+}
+
+/* Walks the trie from node over word i of w and on, for phrases that
+ * began at word first. */
+static void
+tag_walk(struct tagger *tg, const struct words *w, int field, size_t first,
+    size_t i, int32_t node)
+{
+	const unsigned char	*p, *e;
+	const struct tag_node	*n;
+
+	p = (const unsigned char *)w->text + w->v[i].off;
+	e = p + w->v[i].len;
+	for (;;) {
+		n = &tg->nodes[node];
+		if (n->nprefix > 0)
+			tag_emit(tg, n->prefix, n->nprefix, field, first, i);
+		if (n->star != -1 && i + 1 < w->n)
+			tag_walk(tg, w, field, first, i + 1, n->star);
+		if (p == e)
+			break;
+		if ((node = tag_child(tg, n, *p++)) == -1)
+			return;
+	}
+	if (n->nexact > 0)
+		tag_emit(tg, n->exact, n->nexact, field, first, i);
+	if (n->space != -1 && i + 1 < w->n)
+		tag_walk(tg, w, field, first, i + 1, n->space);
+}
+
+/* Appends the text of an HTML tree, skipping scripts and styles, with a
+ * space at every element boundary. */
+static void
+tag_html_node(struct buf *out, xmlNode *node)
+{
+	for (xmlNode *n = node; n != NULL; n = n->next) {
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			if (n->content != NULL)
+				buf_adds(out, (const char *)n->content);
+		} else if (n->type == XML_ELEMENT_NODE) {
+			if (n->name != NULL &&
+			    (strcasecmp((const char *)n->name, "script") == 0 ||
+			    strcasecmp((const char *)n->name, "style") == 0))
+				continue;
+			buf_addc(out, ' ');
+			tag_html_node(out, n->children);
+			buf_addc(out, ' ');
+		}
+	}
+}
+
+/* libxml2's HTML parser, for markup the quick pass below cannot read. */
+static void
+tag_html_parse(struct buf *out, const char *s)
+{
+	htmlDocPtr	 doc;
+
+	doc = htmlReadMemory(s, (int)strnlen(s, INT32_MAX), NULL, "UTF-8",
+	    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+	if (doc == NULL)
+		return;
+	tag_html_node(out, xmlDocGetRootElement(doc));
+	xmlFreeDoc(doc);
+}
+
+/* Skips past the end of the element named name (an HTML raw text
+ * element), or to the end of s. */
+static const char *
+tag_html_skip_raw(const char *s, const char *name)
+{
+	size_t	 len = strlen(name);
+
+	while ((s = strchr(s, '<')) != NULL) {
+		if (s[1] == '/' && strncasecmp(s + 2, name, len) == 0)
+			break;
+		s++;
+	}
+	if (s == NULL || (s = strchr(s, '>')) == NULL)
+		return NULL;
+	return s + 1;
+}
+
+/*
+ * The text of HTML s, appended to out: tags become spaces, comments,
+ * scripts and styles vanish, numeric entities and the five XML ones plus
+ * &nbsp; are decoded. Returns -1, having written nothing, when s uses
+ * another named entity: the caller then asks libxml2, which knows them
+ * all. Most feed HTML takes this path, several times faster than
+ * building a tree.
+ */
+static int
+tag_html_quick(struct buf *out, const char *s)
+{
+	static const struct {
+		const char	*name;
+		const char	*text;
+	} ents[] = {
+		{ "amp", "&" }, { "lt", "<" }, { "gt", ">" },
+		{ "quot", "\"" }, { "apos", "'" }, { "nbsp", " " },
+	};
+	size_t	 start = out->len, n;
+
+	while (*s != '\0') {
+		n = strcspn(s, "<&");
+		buf_add(out, s, n);
+		s += n;
+		if (*s == '<') {
+			if (strncmp(s, "<!--", 4) == 0) {
+				s = strstr(s + 4, "-->");
+				s = s == NULL ? "" : s + 3;
+				continue;
+			}
+			if (strncasecmp(s, "<script", 7) == 0 &&
+			    (s[7] == '>' || isspace((unsigned char)s[7])))
+				s = tag_html_skip_raw(s + 7, "script");
+			else if (strncasecmp(s, "<style", 6) == 0 &&
+			    (s[6] == '>' || isspace((unsigned char)s[6])))
+				s = tag_html_skip_raw(s + 6, "style");
+			else if ((s = strchr(s, '>')) != NULL)
+				s++;
+			if (s == NULL)
+				s = "";
+			buf_addc(out, ' ');
+		} else if (*s == '&') {
+			const char	*semi;
+			char		*end;
+			long		 c;
+
+			if (s[1] == '#') {
+				unsigned char	 u[4];
+
+				errno = 0;
+				if (s[2] == 'x' || s[2] == 'X')
+					c = strtol(s + 3, &end, 16);
+				else
+					c = strtol(s + 2, &end, 10);
+				if (*end == ';' && errno == 0 && c > 0 &&
+				    c <= 0x10ffff &&
+				    utf8proc_codepoint_valid((int32_t)c)) {
+					buf_add(out, (char *)u,
+					    utf8proc_encode_char((int32_t)c, u));
+					s = end + 1;
+				} else {
+					buf_addc(out, ' ');
+					s++;
+				}
+				continue;
+			}
+			for (semi = s + 1; isalnum((unsigned char)*semi) &&
+			    semi - s < 32; semi++)
+				;
+			if (*semi != ';' || semi == s + 1) {
+				buf_addc(out, '&');	/* a bare ampersand */
+				s++;
+				continue;
+			}
+			n = semi - s - 1;
+			size_t	 k;
+			for (k = 0; k < sizeof(ents) / sizeof(ents[0]); k++)
+				if (strlen(ents[k].name) == n &&
+				    strncmp(s + 1, ents[k].name, n) == 0)
+					break;
+			if (k == sizeof(ents) / sizeof(ents[0])) {
+				out->len = start;
+				return -1;
+			}
+			buf_adds(out, ents[k].text);
+			s = semi + 1;
+		}
+	}
+	return 0;
+}
+
+static void
+tag_field(struct tagger *tg, int field, const char *s, bool html)
+{
+	struct words	*w = &tg->words[field];
+
+	words_clear(w);
+	if (s == NULL)
+		return;
+	if (html && strpbrk(s, "<&") != NULL) {
+		buf_reset(&tg->html);
+		if (tag_html_quick(&tg->html, s) == -1)
+			tag_html_parse(&tg->html, s);
+		words_split(w, tg->html.s == NULL ? "" : tg->html.s,
+		    tg->html.len);
+	} else
+		words_split(w, s, strlen(s));
+	for (size_t i = 0; i < w->n; i++)
+		tag_walk(tg, w, field, i, i, 0);
+}
+
+/* Veto occurrences cancel the overlapping occurrences of their topic's
+ * phrases; "!" vetoes cancel the topic. */
+static void
+tag_veto(struct tagger *tg)
+{
+	for (size_t i = 0; i < tg->nm; i++) {
+		const struct tag_match	*v = &tg->m[i];
+		const struct tag_phrase	*vp = &tg->phrases[v->phrase];
+
+		if (!vp->veto)
+			continue;
+		if (vp->global) {
+			tg->tveto[vp->topic] = tg->gen;
+			continue;
+		}
+		for (size_t j = 0; j < tg->nm; j++) {
+			struct tag_match	*m = &tg->m[j];
+			const struct tag_phrase	*mp = &tg->phrases[m->phrase];
+
+			if (mp->veto || mp->topic != vp->topic ||
+			    m->field != v->field || m->last < v->first ||
+			    m->first > v->last)
+				continue;
+			m->cancelled = true;
+		}
+	}
+}
+
+static int
+tag_cmp_size(const void *a, const void *b)
+{
+	size_t	 x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The phrases of topic t that fired, with their fields, into tg->why. */
+static void
+tag_explain(struct tagger *tg, size_t t)
+{
+	bool	 first = true;
+
+	for (size_t i = 0; i < tg->nm; i++) {
+		const struct tag_match	*m = &tg->m[i];
+		const struct tag_phrase	*p = &tg->phrases[m->phrase];
+		int			 nf = 0;
+
+		if (p->veto || m->cancelled || p->topic != t ||
+		    tg->pshown[m->phrase] == tg->gen)
+			continue;
+		tg->pshown[m->phrase] = tg->gen;
+		buf_printf(&tg->why, "%s%s (", first ? "" : ", ", p->text);
+		first = false;
+		for (int f = 0; f < TAG_NFIELDS; f++)
+			if (tg->pfields[m->phrase] & (1 << f))
+				buf_printf(&tg->why, "%s%s", nf++ ? ", " : "",
+				    tag_field_names[f]);
+		buf_addc(&tg->why, ')');
+	}
+	buf_add(&tg->why, "", 1);	/* keep the NUL between strings */
+}
+
+size_t
+tag_doc(struct tagger *tg, const struct tag_doc *doc, int flags,
+    const struct tag_hit **hitsp)
+{
+	size_t	 nhits = 0;
+
+	if (++tg->gen == 0) {
+		/* Stamps wrapped: start them afresh. */
+		memset(tg->pstamp, 0, tg->nphrases * sizeof(*tg->pstamp));
+		memset(tg->pshown, 0, tg->nphrases * sizeof(*tg->pshown));
+		memset(tg->tstamp, 0, tg->ntopics * sizeof(*tg->tstamp));
+		memset(tg->tveto, 0, tg->ntopics * sizeof(*tg->tveto));
+		tg->gen = 1;
+	}
+	tg->nm = 0;
+	tag_field(tg, TAG_FTITLE, doc->title, doc->title_html);
+	tag_field(tg, TAG_FSUMMARY, doc->summary, doc->summary_html);
+	tag_field(tg, TAG_FCONTENT, doc->content, doc->content_html);
+	tag_veto(tg);
+
+	/* Occurrences to phrases. */
+	tg->ntouched = 0;
+	for (size_t i = 0; i < tg->nm; i++) {
+		const struct tag_match	*m = &tg->m[i];
+		double			 f;
+
+		if (m->cancelled || tg->phrases[m->phrase].veto)
+			continue;
+		if (m->field == TAG_FTITLE)
+			f = TAG_TITLE;
+		else
+			f = m->first < TAG_LEAD ? 1.0 : TAG_DEEP;
+		if (tg->pstamp[m->phrase] != tg->gen) {
+			tg->pstamp[m->phrase] = tg->gen;
+			tg->pacc[m->phrase] = 0;
+			tg->pfields[m->phrase] = 0;
+			tg->touched[tg->ntouched++] = m->phrase;
+		}
+		tg->pacc[m->phrase] += f;
+		tg->pfields[m->phrase] |= 1 << m->field;
+	}
+
+	/* Phrases to topics. */
+	tg->nttouched = 0;
+	for (size_t i = 0; i < tg->ntouched; i++) {
+		const struct tag_phrase	*p = &tg->phrases[tg->touched[i]];
+		double			 acc = tg->pacc[tg->touched[i]];
+
+		if (tg->tstamp[p->topic] != tg->gen) {
+			tg->tstamp[p->topic] = tg->gen;
+			tg->tscore[p->topic] = 0;
+			tg->ttouched[tg->nttouched++] = p->topic;
+		}
+		tg->tscore[p->topic] += p->weight * (acc < TAG_CAP ? acc :
+		    TAG_CAP);
+	}
+	qsort(tg->ttouched, tg->nttouched, sizeof(*tg->ttouched),
+	    tag_cmp_size);
+
+	buf_reset(&tg->why);
+	for (size_t i = 0; i < tg->nttouched; i++) {
+		size_t	 t = tg->ttouched[i];
+
+		/* A little slack for sums like 0.5 + 0.5 in binary. */
+		if (tg->tveto[t] == tg->gen ||
+		    tg->tscore[t] < TAG_THRESHOLD - 1e-9)
+			continue;
+		tg->hits[nhits].topic = t;
+		tg->hits[nhits].id = tg->ids[t];
+		tg->hits[nhits].score = tg->tscore[t];
+		tg->hits[nhits].why = NULL;
+		if (flags & TAG_EXPLAIN) {
+			tg->whyoff[nhits] = tg->why.len;
+			tag_explain(tg, t);
+		}
+		nhits++;
+	}
+	if (flags & TAG_EXPLAIN)
+		for (size_t i = 0; i < nhits; i++)
+			tg->hits[i].why = tg->why.s + tg->whyoff[i];
+	*hitsp = tg->hits;
+	return nhits;
+}
+
+size_t
+tag_entry(struct tagger *tg, struct feed *f, struct entry *e)
+{
+	struct tag_doc		 doc = { 0 };
+	const struct tag_hit	*hits;
+	size_t			 n;
+
+	doc.title = e->title;
+	doc.title_html = e->title_type != TEXT_PLAIN;
+	doc.summary = e->summary;
+	doc.summary_html = e->summary_type != TEXT_PLAIN;
+	doc.content = e->content;
+	doc.content_html = e->content_type != TEXT_PLAIN;
+	n = tag_doc(tg, &doc, TAG_EXPLAIN, &hits);
+	e->ntopics = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct entry_topic	*et = feed_add_topic(e);
+
+		et->id = feed_strdup(f, hits[i].id);
+		et->score = hits[i].score;
+		et->why = feed_strdup(f, hits[i].why);
+	}
+	return n;
+}
+
+size_t
+tag_feed(struct tagger *tg, struct feed *f)
+{
+	size_t	 n = 0;
+
+	for (size_t i = 0; i < f->nentries; i++)
+		if (tag_entry(tg, f, &f->entries[i]) > 0)
+			n++;
+	return n;
+}
