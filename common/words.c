@@ -17,8 +17,8 @@
 
 #include "xmalloc.h"
 
-#define WORDS_OPTIONS	(UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | \
-			 UTF8PROC_STRIPMARK | UTF8PROC_IGNORE)
+#define WORDS_OPTIONS	(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | \
+			 UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE)
 
 static void
 words_reserve(struct words *w, size_t more)
