@@ -36,6 +36,10 @@
 #define TAG_CAP		1.5	/* most a phrase's occurrences add up to */
 #define TAG_DENSE	8	/* nodes with more children get a table */
 
+#define TAG_KSTRONG	0x1	/* a phrase of weight 1 or more */
+#define TAG_KWEAK	0x2	/* a lighter one */
+#define TAG_KCONTEXT	0x4	/* a "~" phrase */
+
 enum tag_field {
 	TAG_FTITLE,
 	TAG_FSUMMARY,
@@ -52,6 +56,7 @@ struct tag_phrase {
 	double		 weight;
 	bool		 veto;
 	bool		 global;	/* "!" veto */
+	bool		 context;	/* "~" phrase */
 	char		*text;		/* as written, for explanations */
 };
 
@@ -79,6 +84,7 @@ struct tag_match {
 
 struct tagger {
 	char			**ids;
+	bool			 *hasctx;	/* topic has "~" phrases */
 	size_t			  ntopics;
 	struct tag_phrase	 *phrases;
 	size_t			  nphrases;
@@ -107,6 +113,7 @@ struct tagger {
 	uint32_t		 *tstamp;	/* per topic */
 	uint32_t		 *tveto;
 	double			 *tscore;
+	uint8_t			 *tkinds;	/* TAG_K* that fired */
 	size_t			 *touched;	/* phrases, then topics */
 	size_t			  ntouched;
 	size_t			 *ttouched;
@@ -348,7 +355,14 @@ tag_parse_phrase(struct tag_phrase *ph, const char *s, char **body,
 
 	while (*s == ' ' || *s == '\t')
 		s++;
-	if (*s == '!') {
+	if (*s == '~') {
+		if (ph->veto) {
+			snprintf(err, errlen, "\"~\" is for phrases only");
+			return -1;
+		}
+		ph->context = true;
+		s++;
+	} else if (*s == '!') {
 		if (!ph->veto) {
 			snprintf(err, errlen, "\"!\" is for vetoes only");
 			return -1;
@@ -389,6 +403,7 @@ tag_new(const struct topic *topics, size_t ntopics, char *err, size_t errlen)
 	tg = xcalloc(1, sizeof(*tg));
 	tg->ntopics = ntopics;
 	tg->ids = xcalloc(ntopics + 1, sizeof(*tg->ids));
+	tg->hasctx = xcalloc(ntopics + 1, sizeof(*tg->hasctx));
 	for (size_t t = 0; t < ntopics; t++) {
 		tg->ids[t] = xstrdup(topics[t].id);
 		n += topics[t].nphrases + topics[t].nvetoes;
@@ -446,6 +461,10 @@ fail:
 	tg->tstamp = xcalloc(ntopics + 1, sizeof(*tg->tstamp));
 	tg->tveto = xcalloc(ntopics + 1, sizeof(*tg->tveto));
 	tg->tscore = xcalloc(ntopics + 1, sizeof(*tg->tscore));
+	tg->tkinds = xcalloc(ntopics + 1, sizeof(*tg->tkinds));
+	for (size_t p = 0; p < tg->nphrases; p++)
+		if (tg->phrases[p].context)
+			tg->hasctx[tg->phrases[p].topic] = true;
 	tg->ttouched = xcalloc(ntopics + 1, sizeof(*tg->ttouched));
 	tg->hits = xcalloc(ntopics + 1, sizeof(*tg->hits));
 	tg->whyoff = xcalloc(ntopics + 1, sizeof(*tg->whyoff));
@@ -460,6 +479,7 @@ tag_free(struct tagger *tg)
 	for (size_t t = 0; t < tg->ntopics; t++)
 		free(tg->ids[t]);
 	free(tg->ids);
+	free(tg->hasctx);
 	for (size_t p = 0; p < tg->nphrases; p++)
 		free(tg->phrases[p].text);
 	free(tg->phrases);
@@ -481,6 +501,7 @@ tag_free(struct tagger *tg)
 	free(tg->tstamp);
 	free(tg->tveto);
 	free(tg->tscore);
+	free(tg->tkinds);
 	free(tg->ttouched);
 	free(tg->hits);
 	free(tg->whyoff);
@@ -752,6 +773,17 @@ tag_veto(struct tagger *tg)
 	}
 }
 
+/* Whether the kinds of phrase that fired can tag (tag.h). */
+static bool
+tag_enough(uint8_t kinds, bool hasctx)
+{
+	if (kinds & TAG_KSTRONG)
+		return true;
+	if ((kinds & TAG_KWEAK) == 0)
+		return false;
+	return !hasctx || (kinds & TAG_KCONTEXT);
+}
+
 static int
 tag_cmp_size(const void *a, const void *b)
 {
@@ -837,8 +869,11 @@ tag_doc(struct tagger *tg, const struct tag_doc *doc, int flags,
 		if (tg->tstamp[p->topic] != tg->gen) {
 			tg->tstamp[p->topic] = tg->gen;
 			tg->tscore[p->topic] = 0;
+			tg->tkinds[p->topic] = 0;
 			tg->ttouched[tg->nttouched++] = p->topic;
 		}
+		tg->tkinds[p->topic] |= p->context ? TAG_KCONTEXT :
+		    p->weight >= 1.0 ? TAG_KSTRONG : TAG_KWEAK;
 		tg->tscore[p->topic] += p->weight * (acc < TAG_CAP ? acc :
 		    TAG_CAP);
 	}
@@ -851,7 +886,8 @@ tag_doc(struct tagger *tg, const struct tag_doc *doc, int flags,
 
 		/* A little slack for sums like 0.5 + 0.5 in binary. */
 		if (tg->tveto[t] == tg->gen ||
-		    tg->tscore[t] < TAG_THRESHOLD - 1e-9)
+		    tg->tscore[t] < TAG_THRESHOLD - 1e-9 ||
+		    !tag_enough(tg->tkinds[t], tg->hasctx[t]))
 			continue;
 		tg->hits[nhits].topic = t;
 		tg->hits[nhits].id = tg->ids[t];

@@ -19,6 +19,8 @@
  *				"return" never matches "returned"
  *   frontex^0.5		"^W" at the end: the phrase's weight
  *				(default 1, 0 < W <= 10); not on vetoes
+ *   ~migrant*^0.5		phrases only: "~" first makes a context
+ *				phrase, which never tags on its own (below)
  *   !cancer			vetoes only: "!" first vetoes the topic for
  *				the whole entry
  *
@@ -29,6 +31,10 @@
  * contributions, and the entry gets the topic when the score reaches 1.
  * So a weight-1 phrase tags on its own in the title or lead, or twice
  * deeper in; a weight-0.5 phrase never tags alone, only with another.
+ * Context phrases count only along with a non-context one; and in a
+ * topic that has context phrases, phrases lighter than 1 count only
+ * along with a context phrase ("children" for vulnerable persons needs
+ * "migrants" or "refugees" nearby; "unaccompanied minors" does not).
  *
  * Vetoes. A veto occurrence cancels every occurrence of the same topic's
  * phrases that overlaps it ("cross-border trade" cancels "border" inside

@@ -20,7 +20,7 @@
 #include "entry.h"
 #include "tag.h"
 
-#define NTOPICS	8
+#define NTOPICS	9
 
 /* Test topics: NULL-ended phrase and veto lists. */
 static const struct {
@@ -43,6 +43,8 @@ static const struct {
 	{ "stars", { "asyl* verfahren*", "x* y* z", NULL }, { NULL } },
 	{ "unicode", { "\xce\xbc\xce\xb5\xcf\x84\xce\xb1\xce\xbd\xce\xac\xcf\x83\xcf\x84\xce\xb5\xcf\x82",
 	    "co\xc3\xb6rdination", NULL }, { NULL } },
+	{ "ctx", { "children^0.5", "mental health^0.5", "~migrant*^0.5",
+	    "~refugee*^0.5", "unaccompanied minors", NULL }, { NULL } },
 };
 
 static struct topic	 topics[NTOPICS];
@@ -183,6 +185,41 @@ static const struct {
 	{ "Carbon border adjustment", NULL, "" },
 	{ "Border fence and external borders", NULL, "border" },
 };
+
+/* Context phrases: never alone; light phrases need one. */
+static const struct {
+	const char	*title;
+	const char	*summary;
+	const char	*want;
+} ctx_cases[] = {
+	{ "Unaccompanied minors", NULL, "ctx" },
+	{ "Children and mental health", NULL, "" },
+	{ "Children", "mental health of children", "" },
+	{ "Migrant children", NULL, "ctx" },
+	{ "Children", "refugees", "ctx" },
+	{ "Migrants and refugees", "migrants, refugees", "" },
+	{ "Mental health", "for migrants", "ctx" },
+};
+
+static void
+test_context(void **state)
+{
+	size_t	 n = sizeof(ctx_cases) / sizeof(ctx_cases[0]);
+
+	(void)state;
+	for (size_t i = 0; i < n; i++) {
+		struct tag_doc	 doc = { 0 };
+		const char	*got;
+
+		doc.title = ctx_cases[i].title;
+		doc.summary = ctx_cases[i].summary;
+		got = ids(&doc);
+		if (strcmp(got, ctx_cases[i].want) != 0)
+			fail_msg("case %zu \"%s\": got \"%s\", want \"%s\"",
+			    i, ctx_cases[i].title, got, ctx_cases[i].want);
+	}
+	printf("tag context phrases: %zu cases ok\n", n);
+}
 
 static void
 test_veto(void **state)
@@ -358,6 +395,8 @@ static const struct {
 	{ "asylum^11", 0, NULL },
 	{ "!asylum", 0, "t.conf:7: topic bad: phrase \"!asylum\": \"!\" is "
 	    "for vetoes only" },
+	{ "~asylum", 1, "t.conf:7: topic bad: veto \"~asylum\": \"~\" is "
+	    "for phrases only" },
 	{ "asylum^2", 1, "t.conf:7: topic bad: veto \"asylum^2\": a veto "
 	    "has no weight" },
 	{ "Asylum", 0, "t.conf:7: topic bad: phrase \"Asylum\": same as "
@@ -442,6 +481,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_veto),
+		cmocka_unit_test(test_context),
 		cmocka_unit_test(test_weights),
 		cmocka_unit_test(test_explain),
 		cmocka_unit_test(test_html),
