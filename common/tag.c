@@ -34,6 +34,7 @@
 #define TAG_TITLE	1.5	/* factor of an occurrence in the title */
 #define TAG_DEEP	0.5	/* ... in summary or content past TAG_LEAD */
 #define TAG_CAP		1.5	/* most a phrase's occurrences add up to */
+#define TAG_CTXCAP	0.5	/* most a topic's context phrases add up to */
 #define TAG_DENSE	8	/* nodes with more children get a table */
 
 #define TAG_KSTRONG	0x1	/* a phrase of weight 1 or more */
@@ -77,7 +78,8 @@ struct tag_node {
 struct tag_match {
 	int32_t		 phrase;
 	uint8_t		 field;
-	bool		 cancelled;
+	bool		 cancelled;	/* by a veto or a heavier overlap */
+	bool		 shadowed;
 	uint32_t	 first;		/* word indexes in the field */
 	uint32_t	 last;
 };
@@ -113,6 +115,7 @@ struct tagger {
 	uint32_t		 *tstamp;	/* per topic */
 	uint32_t		 *tveto;
 	double			 *tscore;
+	double			 *tctx;		/* context part of tscore */
 	uint8_t			 *tkinds;	/* TAG_K* that fired */
 	size_t			 *touched;	/* phrases, then topics */
 	size_t			  ntouched;
@@ -461,6 +464,7 @@ fail:
 	tg->tstamp = xcalloc(ntopics + 1, sizeof(*tg->tstamp));
 	tg->tveto = xcalloc(ntopics + 1, sizeof(*tg->tveto));
 	tg->tscore = xcalloc(ntopics + 1, sizeof(*tg->tscore));
+	tg->tctx = xcalloc(ntopics + 1, sizeof(*tg->tctx));
 	tg->tkinds = xcalloc(ntopics + 1, sizeof(*tg->tkinds));
 	for (size_t p = 0; p < tg->nphrases; p++)
 		if (tg->phrases[p].context)
@@ -501,6 +505,7 @@ tag_free(struct tagger *tg)
 	free(tg->tstamp);
 	free(tg->tveto);
 	free(tg->tscore);
+	free(tg->tctx);
 	free(tg->tkinds);
 	free(tg->ttouched);
 	free(tg->hits);
@@ -549,6 +554,7 @@ tag_emit(struct tagger *tg, int32_t from, int32_t count, int field,
 		m->phrase = tg->accept[from + k];
 		m->field = (uint8_t)field;
 		m->cancelled = false;
+		m->shadowed = false;
 		m->first = (uint32_t)first;
 		m->last = (uint32_t)last;
 	}
@@ -784,6 +790,54 @@ tag_enough(uint8_t kinds, bool hasctx)
 	return !hasctx || (kinds & TAG_KCONTEXT);
 }
 
+/* Whether occurrence a outweighs b, which it overlaps: the heavier
+ * phrase, then the longer, then the earlier. */
+static bool
+tag_beats(const struct tagger *tg, const struct tag_match *a,
+    const struct tag_match *b)
+{
+	double	 wa = tg->phrases[a->phrase].weight;
+	double	 wb = tg->phrases[b->phrase].weight;
+
+	if (wa != wb)
+		return wa > wb;
+	if (a->last - a->first != b->last - b->first)
+		return a->last - a->first > b->last - b->first;
+	return a < b;
+}
+
+/* One stretch of text is one piece of evidence: of overlapping
+ * occurrences of one topic's phrases, only the one that outweighs the
+ * others counts ("registering asylum applications" is not both
+ * "registering asylum" and "asylum application*"). */
+static void
+tag_shadow(struct tagger *tg)
+{
+	for (size_t i = 0; i < tg->nm; i++) {
+		struct tag_match	*m = &tg->m[i];
+		const struct tag_phrase	*mp = &tg->phrases[m->phrase];
+
+		if (mp->veto || mp->context || m->cancelled)
+			continue;
+		for (size_t j = 0; j < tg->nm; j++) {
+			const struct tag_match	*o = &tg->m[j];
+			const struct tag_phrase	*op = &tg->phrases[o->phrase];
+
+			if (j == i || op->veto || op->context ||
+			    op->topic != mp->topic || o->field != m->field ||
+			    o->last < m->first || o->first > m->last)
+				continue;
+			if (tag_beats(tg, o, m)) {
+				m->shadowed = true;
+				break;
+			}
+		}
+	}
+	for (size_t i = 0; i < tg->nm; i++)
+		if (tg->m[i].shadowed)
+			tg->m[i].cancelled = true;
+}
+
 static int
 tag_cmp_size(const void *a, const void *b)
 {
@@ -837,6 +891,7 @@ tag_doc(struct tagger *tg, const struct tag_doc *doc, int flags,
 	tag_field(tg, TAG_FSUMMARY, doc->summary, doc->summary_html);
 	tag_field(tg, TAG_FCONTENT, doc->content, doc->content_html);
 	tag_veto(tg);
+	tag_shadow(tg);
 
 	/* Occurrences to phrases. */
 	tg->ntouched = 0;
@@ -869,13 +924,23 @@ tag_doc(struct tagger *tg, const struct tag_doc *doc, int flags,
 		if (tg->tstamp[p->topic] != tg->gen) {
 			tg->tstamp[p->topic] = tg->gen;
 			tg->tscore[p->topic] = 0;
+			tg->tctx[p->topic] = 0;
 			tg->tkinds[p->topic] = 0;
 			tg->ttouched[tg->nttouched++] = p->topic;
 		}
 		tg->tkinds[p->topic] |= p->context ? TAG_KCONTEXT :
 		    p->weight >= 1.0 ? TAG_KSTRONG : TAG_KWEAK;
-		tg->tscore[p->topic] += p->weight * (acc < TAG_CAP ? acc :
-		    TAG_CAP);
+		acc = p->weight * (acc < TAG_CAP ? acc : TAG_CAP);
+		if (p->context)
+			tg->tctx[p->topic] += acc;
+		else
+			tg->tscore[p->topic] += acc;
+	}
+	for (size_t i = 0; i < tg->nttouched; i++) {
+		size_t	 t = tg->ttouched[i];
+
+		tg->tscore[t] += tg->tctx[t] < TAG_CTXCAP ? tg->tctx[t] :
+		    TAG_CTXCAP;
 	}
 	qsort(tg->ttouched, tg->nttouched, sizeof(*tg->ttouched),
 	    tag_cmp_size);

@@ -28,7 +28,10 @@
  * TAG_LEAD words of the summary or content, 0.5 deeper in. A phrase's
  * contribution is its weight times the sum of its occurrences' factors,
  * that sum capped at 1.5; a topic's score is the sum of its phrases'
- * contributions, and the entry gets the topic when the score reaches 1.
+ * contributions, its context phrases' share capped at 0.5, and the
+ * entry gets the topic when the score reaches 1. Where occurrences of a
+ * topic's phrases overlap, only the heaviest counts (then the longest):
+ * one stretch of text is one piece of evidence.
  * So a weight-1 phrase tags on its own in the title or lead, or twice
  * deeper in; a weight-0.5 phrase never tags alone, only with another.
  * Context phrases count only along with a non-context one; and in a
