@@ -37,6 +37,10 @@
 #define TAG_CTXCAP	0.5	/* most a topic's context phrases add up to */
 #define TAG_DENSE	8	/* nodes with more children get a table */
 
+#define TAG_MVETO	0x1	/* match kinds */
+#define TAG_MGLOBAL	0x2
+#define TAG_MCONTEXT	0x4
+
 #define TAG_KSTRONG	0x1	/* a phrase of weight 1 or more */
 #define TAG_KWEAK	0x2	/* a lighter one */
 #define TAG_KCONTEXT	0x4	/* a "~" phrase */
@@ -77,6 +81,8 @@ struct tag_node {
 /* One occurrence of a phrase or veto in a field. */
 struct tag_match {
 	int32_t		 phrase;
+	uint32_t	 topic;
+	uint8_t		 kind;		/* TAG_M*, 0 for a plain phrase */
 	uint8_t		 field;
 	bool		 cancelled;	/* by a veto or a heavier overlap */
 	bool		 shadowed;
@@ -112,15 +118,16 @@ struct tagger {
 	double			 *pacc;
 	uint8_t			 *pfields;	/* bit per field */
 	uint32_t		 *pshown;
-	uint32_t		 *tstamp;	/* per topic */
-	uint32_t		 *tveto;
-	double			 *tscore;
-	double			 *tctx;		/* context part of tscore */
-	uint8_t			 *tkinds;	/* TAG_K* that fired */
-	size_t			 *touched;	/* phrases, then topics */
+	uint8_t			 *pkind;	/* TAG_M* of each phrase */
+	struct tag_match	 *m2;		/* m grouped by topic */
+	size_t			  m2cap;
+	uint32_t		 *gstamp;	/* per topic: */
+	size_t			 *gcount;	/* its occurrences */
+	size_t			 *gstart;	/* where they start in m */
+	size_t			 *glist;	/* topics that occur */
+	size_t			  nglist;
+	size_t			 *touched;	/* phrases of one topic */
 	size_t			  ntouched;
-	size_t			 *ttouched;
-	size_t			  nttouched;
 	struct tag_hit		 *hits;
 	size_t			 *whyoff;
 };
@@ -301,27 +308,56 @@ out:
 	return rc;
 }
 
-/* Turns the linked build lists into flat arrays. */
+/*
+ * Turns the linked build lists into flat arrays, numbering the nodes
+ * breadth first: the first letters of every phrase, where most walks
+ * end, then lie together in a few cache lines.
+ */
 static void
 tag_pack(struct tagger *tg, const struct tag_build *b)
 {
-	tg->nnodes = b->nnodes;
-	tg->nodes = xcalloc(b->nnodes, sizeof(*tg->nodes));
+	int32_t	*order, *newid;
+	size_t	 head = 0, tail = 0;
+
+	order = xcalloc(b->nnodes, sizeof(*order));
+	newid = xcalloc(b->nnodes, sizeof(*newid));
+	for (size_t i = 0; i < b->nnodes; i++)
+		newid[i] = -1;
+	order[tail++] = 0;
+	newid[0] = 0;
+	while (head < tail) {
+		const struct tag_bnode	*bn = &b->nodes[order[head++]];
+		int32_t			 next[2] = { bn->space, bn->star };
+
+		for (int32_t e = bn->edge; e != -1; e = b->edges[e].next)
+			if (newid[b->edges[e].node] == -1) {
+				newid[b->edges[e].node] = (int32_t)tail;
+				order[tail++] = b->edges[e].node;
+			}
+		for (int k = 0; k < 2; k++)
+			if (next[k] != -1 && newid[next[k]] == -1) {
+				newid[next[k]] = (int32_t)tail;
+				order[tail++] = next[k];
+			}
+	}
+
+	tg->nnodes = tail;
+	tg->nodes = xcalloc(tail, sizeof(*tg->nodes));
 	tg->edge_byte = xmalloc(b->nedges + 1);
 	tg->edge_node = xcalloc(b->nedges + 1, sizeof(*tg->edge_node));
 	tg->accept = xcalloc(b->naccs + 1, sizeof(*tg->accept));
-	for (size_t i = 0; i < b->nnodes; i++) {
-		const struct tag_bnode	*bn = &b->nodes[i];
+	for (size_t i = 0; i < tail; i++) {
+		const struct tag_bnode	*bn = &b->nodes[order[i]];
 		struct tag_node		*n = &tg->nodes[i];
 		int32_t			 e, a;
 
-		n->space = bn->space;
-		n->star = bn->star;
+		n->space = bn->space == -1 ? -1 : newid[bn->space];
+		n->star = bn->star == -1 ? -1 : newid[bn->star];
 		n->dense = -1;
 		n->edges = (int32_t)tg->nedges;
 		for (e = bn->edge; e != -1; e = b->edges[e].next) {
 			tg->edge_byte[tg->nedges] = b->edges[e].c;
-			tg->edge_node[tg->nedges++] = b->edges[e].node;
+			tg->edge_node[tg->nedges++] = newid[b->edges[e].node];
 		}
 		n->nedges = (int32_t)tg->nedges - n->edges;
 		if (n->nedges > TAG_DENSE) {
@@ -346,6 +382,8 @@ tag_pack(struct tagger *tg, const struct tag_build *b)
 			tg->accept[tg->naccept++] = b->accs[a].phrase;
 		n->nprefix = (int32_t)tg->naccept - n->prefix;
 	}
+	free(order);
+	free(newid);
 }
 
 /* Reads "!" and "^W" off phrase text s; the rest goes to *body. */
@@ -461,15 +499,20 @@ fail:
 	tg->pfields = xcalloc(tg->nphrases + 1, sizeof(*tg->pfields));
 	tg->pshown = xcalloc(tg->nphrases + 1, sizeof(*tg->pshown));
 	tg->touched = xcalloc(tg->nphrases + 1, sizeof(*tg->touched));
-	tg->tstamp = xcalloc(ntopics + 1, sizeof(*tg->tstamp));
-	tg->tveto = xcalloc(ntopics + 1, sizeof(*tg->tveto));
-	tg->tscore = xcalloc(ntopics + 1, sizeof(*tg->tscore));
-	tg->tctx = xcalloc(ntopics + 1, sizeof(*tg->tctx));
-	tg->tkinds = xcalloc(ntopics + 1, sizeof(*tg->tkinds));
-	for (size_t p = 0; p < tg->nphrases; p++)
-		if (tg->phrases[p].context)
-			tg->hasctx[tg->phrases[p].topic] = true;
-	tg->ttouched = xcalloc(ntopics + 1, sizeof(*tg->ttouched));
+	tg->pkind = xcalloc(tg->nphrases + 1, sizeof(*tg->pkind));
+	for (size_t p = 0; p < tg->nphrases; p++) {
+		const struct tag_phrase	*ph = &tg->phrases[p];
+
+		tg->pkind[p] = (ph->veto ? TAG_MVETO : 0) |
+		    (ph->global ? TAG_MGLOBAL : 0) |
+		    (ph->context ? TAG_MCONTEXT : 0);
+		if (ph->context)
+			tg->hasctx[ph->topic] = true;
+	}
+	tg->gstamp = xcalloc(ntopics + 1, sizeof(*tg->gstamp));
+	tg->gcount = xcalloc(ntopics + 1, sizeof(*tg->gcount));
+	tg->gstart = xcalloc(ntopics + 1, sizeof(*tg->gstart));
+	tg->glist = xcalloc(ntopics + 1, sizeof(*tg->glist));
 	tg->hits = xcalloc(ntopics + 1, sizeof(*tg->hits));
 	tg->whyoff = xcalloc(ntopics + 1, sizeof(*tg->whyoff));
 	return tg;
@@ -502,12 +545,12 @@ tag_free(struct tagger *tg)
 	free(tg->pfields);
 	free(tg->pshown);
 	free(tg->touched);
-	free(tg->tstamp);
-	free(tg->tveto);
-	free(tg->tscore);
-	free(tg->tctx);
-	free(tg->tkinds);
-	free(tg->ttouched);
+	free(tg->pkind);
+	free(tg->m2);
+	free(tg->gstamp);
+	free(tg->gcount);
+	free(tg->gstart);
+	free(tg->glist);
 	free(tg->hits);
 	free(tg->whyoff);
 	free(tg);
@@ -552,6 +595,8 @@ tag_emit(struct tagger *tg, int32_t from, int32_t count, int field,
 		}
 		m = &tg->m[tg->nm++];
 		m->phrase = tg->accept[from + k];
+		m->topic = (uint32_t)tg->phrases[m->phrase].topic;
+		m->kind = tg->pkind[m->phrase];
 		m->field = (uint8_t)field;
 		m->cancelled = false;
 		m->shadowed = false;
@@ -751,43 +796,56 @@ tag_field(struct tagger *tg, int field, const char *s, bool html)
 		tag_walk(tg, w, field, i, i, 0);
 }
 
-/* Veto occurrences cancel the overlapping occurrences of their topic's
- * phrases; "!" vetoes cancel the topic. */
+/*
+ * Groups the occurrences by topic, keeping their order within a topic
+ * (field, then position), so that vetoes, overlaps and explanations look
+ * only at their own topic's few occurrences: a word like "migration" is
+ * context for many topics and occurs once per topic.
+ */
 static void
-tag_veto(struct tagger *tg)
+tag_group(struct tagger *tg)
 {
+	size_t	 ng = 0, off = 0;
+
 	for (size_t i = 0; i < tg->nm; i++) {
-		const struct tag_match	*v = &tg->m[i];
-		const struct tag_phrase	*vp = &tg->phrases[v->phrase];
+		uint32_t	 t = tg->m[i].topic;
 
-		if (!vp->veto)
-			continue;
-		if (vp->global) {
-			tg->tveto[vp->topic] = tg->gen;
-			continue;
+		if (tg->gstamp[t] != tg->gen) {
+			tg->gstamp[t] = tg->gen;
+			tg->gcount[t] = 0;
+			tg->glist[ng++] = t;
 		}
-		for (size_t j = 0; j < tg->nm; j++) {
-			struct tag_match	*m = &tg->m[j];
-			const struct tag_phrase	*mp = &tg->phrases[m->phrase];
-
-			if (mp->veto || mp->topic != vp->topic ||
-			    m->field != v->field || m->last < v->first ||
-			    m->first > v->last)
-				continue;
-			m->cancelled = true;
-		}
+		tg->gcount[t]++;
 	}
-}
+	/* Topic order, for output in topic order. */
+	for (size_t i = 1; i < ng; i++)
+		for (size_t j = i; j > 0 && tg->glist[j - 1] > tg->glist[j];
+		    j--) {
+			size_t	 x = tg->glist[j];
 
-/* Whether the kinds of phrase that fired can tag (tag.h). */
-static bool
-tag_enough(uint8_t kinds, bool hasctx)
-{
-	if (kinds & TAG_KSTRONG)
-		return true;
-	if ((kinds & TAG_KWEAK) == 0)
-		return false;
-	return !hasctx || (kinds & TAG_KCONTEXT);
+			tg->glist[j] = tg->glist[j - 1];
+			tg->glist[j - 1] = x;
+		}
+	for (size_t i = 0; i < ng; i++) {
+		tg->gstart[tg->glist[i]] = off;
+		off += tg->gcount[tg->glist[i]];
+	}
+	tg->nglist = ng;
+	if (tg->m2cap < tg->mcap) {
+		tg->m2cap = tg->mcap;
+		tg->m2 = xreallocarray(tg->m2, tg->m2cap, sizeof(*tg->m2));
+	}
+	for (size_t i = 0; i < ng; i++)
+		tg->gcount[tg->glist[i]] = 0;
+	for (size_t i = 0; i < tg->nm; i++) {
+		uint32_t	 t = tg->m[i].topic;
+
+		tg->m2[tg->gstart[t] + tg->gcount[t]++] = tg->m[i];
+	}
+	struct tag_match	*x = tg->m;
+
+	tg->m = tg->m2;
+	tg->m2 = x;
 }
 
 /* Whether occurrence a outweighs b, which it overlaps: the heavier
@@ -806,67 +864,151 @@ tag_beats(const struct tagger *tg, const struct tag_match *a,
 	return a < b;
 }
 
-/* One stretch of text is one piece of evidence: of overlapping
- * occurrences of one topic's phrases, only the one that outweighs the
- * others counts ("registering asylum applications" is not both
- * "registering asylum" and "asylum application*"). */
-static void
-tag_shadow(struct tagger *tg)
+static bool
+tag_overlap(const struct tag_match *a, const struct tag_match *b)
 {
-	for (size_t i = 0; i < tg->nm; i++) {
-		struct tag_match	*m = &tg->m[i];
-		const struct tag_phrase	*mp = &tg->phrases[m->phrase];
+	return a->field == b->field && a->first <= b->last &&
+	    b->first <= a->last;
+}
 
-		if (mp->veto || mp->context || m->cancelled)
+/*
+ * Within the occurrences [m, m + n) of one topic: a veto cancels the
+ * phrase occurrences it overlaps, a "!" veto the topic; then one stretch
+ * of text is one piece of evidence: of overlapping phrase occurrences
+ * only the one that outweighs the others counts ("registering asylum
+ * applications" is not both "registering asylum" and "asylum
+ * application*"). Returns false when the topic is vetoed.
+ */
+static bool
+tag_settle(struct tagger *tg, struct tag_match *m, size_t n)
+{
+	size_t	 i, j;
+
+	/* Occurrences are in (field, first word) order, and phrases are at
+	 * most TAG_MAXWORDS long: overlaps lie within a small window. */
+	for (i = 0; i < n; i++) {
+		if (!(m[i].kind & TAG_MVETO))
 			continue;
-		for (size_t j = 0; j < tg->nm; j++) {
-			const struct tag_match	*o = &tg->m[j];
-			const struct tag_phrase	*op = &tg->phrases[o->phrase];
-
-			if (j == i || op->veto || op->context ||
-			    op->topic != mp->topic || o->field != m->field ||
-			    o->last < m->first || o->first > m->last)
-				continue;
-			if (tag_beats(tg, o, m)) {
-				m->shadowed = true;
+		if (m[i].kind & TAG_MGLOBAL)
+			return false;
+		for (j = i; j > 0 && m[j - 1].field == m[i].field &&
+		    m[j - 1].first + TAG_MAXWORDS > m[i].first; j--)
+			;
+		for (; j < n && m[j].field == m[i].field &&
+		    m[j].first <= m[i].last; j++)
+			if (!(m[j].kind & TAG_MVETO) && tag_overlap(&m[i], &m[j]))
+				m[j].cancelled = true;
+	}
+	for (i = 0; i < n; i++) {
+		if (m[i].kind != 0 || m[i].cancelled)
+			continue;
+		for (j = i; j > 0 && m[j - 1].field == m[i].field &&
+		    m[j - 1].first + TAG_MAXWORDS > m[i].first; j--)
+			;
+		for (; j < n && m[j].field == m[i].field &&
+		    m[j].first <= m[i].last; j++)
+			if (j != i && m[j].kind == 0 && !m[j].cancelled &&
+			    tag_overlap(&m[i], &m[j]) &&
+			    tag_beats(tg, &m[j], &m[i])) {
+				m[i].shadowed = true;
 				break;
 			}
+	}
+	for (i = 0; i < n; i++)
+		if (m[i].shadowed)
+			m[i].cancelled = true;
+	return true;
+}
+
+/* Whether the kinds of phrase that fired can tag (tag.h). */
+static bool
+tag_enough(uint8_t kinds, bool hasctx)
+{
+	if (kinds & TAG_KSTRONG)
+		return true;
+	if ((kinds & TAG_KWEAK) == 0)
+		return false;
+	return !hasctx || (kinds & TAG_KCONTEXT);
+}
+
+/*
+ * The score of the topic whose settled occurrences are [m, m + n), and
+ * the kinds of phrase that counted. Each phrase's occurrences add their
+ * field factors, capped; context phrases together are capped too.
+ */
+static double
+tag_score(struct tagger *tg, const struct tag_match *m, size_t n,
+    uint8_t *kinds)
+{
+	double	 score = 0, ctx = 0;
+
+	*kinds = 0;
+	tg->ntouched = 0;
+	for (size_t i = 0; i < n; i++) {
+		double	 f;
+
+		if (m[i].cancelled || (m[i].kind & TAG_MVETO))
+			continue;
+		if (m[i].field == TAG_FTITLE)
+			f = TAG_TITLE;
+		else
+			f = m[i].first < TAG_LEAD ? 1.0 : TAG_DEEP;
+		if (tg->pstamp[m[i].phrase] != tg->gen) {
+			tg->pstamp[m[i].phrase] = tg->gen;
+			tg->pacc[m[i].phrase] = 0;
+			tg->pfields[m[i].phrase] = 0;
+			tg->touched[tg->ntouched++] = m[i].phrase;
+		}
+		tg->pacc[m[i].phrase] += f;
+		tg->pfields[m[i].phrase] |= 1 << m[i].field;
+	}
+	for (size_t i = 0; i < tg->ntouched; i++) {
+		const struct tag_phrase	*p = &tg->phrases[tg->touched[i]];
+		double			 acc = tg->pacc[tg->touched[i]];
+
+		acc = p->weight * (acc < TAG_CAP ? acc : TAG_CAP);
+		if (p->context) {
+			ctx += acc;
+			*kinds |= TAG_KCONTEXT;
+		} else {
+			score += acc;
+			*kinds |= p->weight >= 1.0 ? TAG_KSTRONG : TAG_KWEAK;
 		}
 	}
-	for (size_t i = 0; i < tg->nm; i++)
-		if (tg->m[i].shadowed)
-			tg->m[i].cancelled = true;
+	return score + (ctx < TAG_CTXCAP ? ctx : TAG_CTXCAP);
 }
 
-static int
-tag_cmp_size(const void *a, const void *b)
-{
-	size_t	 x = *(const size_t *)a, y = *(const size_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* The phrases of topic t that fired, with their fields, into tg->why. */
 static void
-tag_explain(struct tagger *tg, size_t t)
+tag_why_add(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+/* The phrases of a topic that counted, with their fields, into tg->why,
+ * NUL-terminated. */
+static void
+tag_explain(struct tagger *tg, const struct tag_match *m, size_t n)
 {
 	bool	 first = true;
 
-	for (size_t i = 0; i < tg->nm; i++) {
-		const struct tag_match	*m = &tg->m[i];
-		const struct tag_phrase	*p = &tg->phrases[m->phrase];
-		int			 nf = 0;
+	for (size_t i = 0; i < n; i++) {
+		int	 nf = 0;
 
-		if (p->veto || m->cancelled || p->topic != t ||
-		    tg->pshown[m->phrase] == tg->gen)
+		if ((m[i].kind & TAG_MVETO) || m[i].cancelled ||
+		    tg->pshown[m[i].phrase] == tg->gen)
 			continue;
-		tg->pshown[m->phrase] = tg->gen;
-		buf_printf(&tg->why, "%s%s (", first ? "" : ", ", p->text);
+		tg->pshown[m[i].phrase] = tg->gen;
+		if (!first)
+			tag_why_add(&tg->why, ", ");
 		first = false;
+		tag_why_add(&tg->why, tg->phrases[m[i].phrase].text);
+		tag_why_add(&tg->why, " (");
 		for (int f = 0; f < TAG_NFIELDS; f++)
-			if (tg->pfields[m->phrase] & (1 << f))
-				buf_printf(&tg->why, "%s%s", nf++ ? ", " : "",
-				    tag_field_names[f]);
+			if (tg->pfields[m[i].phrase] & (1 << f)) {
+				if (nf++ > 0)
+					tag_why_add(&tg->why, ", ");
+				tag_why_add(&tg->why, tag_field_names[f]);
+			}
 		buf_addc(&tg->why, ')');
 	}
 	buf_add(&tg->why, "", 1);	/* keep the NUL between strings */
@@ -882,85 +1024,37 @@ tag_doc(struct tagger *tg, const struct tag_doc *doc, int flags,
 		/* Stamps wrapped: start them afresh. */
 		memset(tg->pstamp, 0, tg->nphrases * sizeof(*tg->pstamp));
 		memset(tg->pshown, 0, tg->nphrases * sizeof(*tg->pshown));
-		memset(tg->tstamp, 0, tg->ntopics * sizeof(*tg->tstamp));
-		memset(tg->tveto, 0, tg->ntopics * sizeof(*tg->tveto));
+		memset(tg->gstamp, 0, tg->ntopics * sizeof(*tg->gstamp));
 		tg->gen = 1;
 	}
 	tg->nm = 0;
 	tag_field(tg, TAG_FTITLE, doc->title, doc->title_html);
 	tag_field(tg, TAG_FSUMMARY, doc->summary, doc->summary_html);
 	tag_field(tg, TAG_FCONTENT, doc->content, doc->content_html);
-	tag_veto(tg);
-	tag_shadow(tg);
-
-	/* Occurrences to phrases. */
-	tg->ntouched = 0;
-	for (size_t i = 0; i < tg->nm; i++) {
-		const struct tag_match	*m = &tg->m[i];
-		double			 f;
-
-		if (m->cancelled || tg->phrases[m->phrase].veto)
-			continue;
-		if (m->field == TAG_FTITLE)
-			f = TAG_TITLE;
-		else
-			f = m->first < TAG_LEAD ? 1.0 : TAG_DEEP;
-		if (tg->pstamp[m->phrase] != tg->gen) {
-			tg->pstamp[m->phrase] = tg->gen;
-			tg->pacc[m->phrase] = 0;
-			tg->pfields[m->phrase] = 0;
-			tg->touched[tg->ntouched++] = m->phrase;
-		}
-		tg->pacc[m->phrase] += f;
-		tg->pfields[m->phrase] |= 1 << m->field;
-	}
-
-	/* Phrases to topics. */
-	tg->nttouched = 0;
-	for (size_t i = 0; i < tg->ntouched; i++) {
-		const struct tag_phrase	*p = &tg->phrases[tg->touched[i]];
-		double			 acc = tg->pacc[tg->touched[i]];
-
-		if (tg->tstamp[p->topic] != tg->gen) {
-			tg->tstamp[p->topic] = tg->gen;
-			tg->tscore[p->topic] = 0;
-			tg->tctx[p->topic] = 0;
-			tg->tkinds[p->topic] = 0;
-			tg->ttouched[tg->nttouched++] = p->topic;
-		}
-		tg->tkinds[p->topic] |= p->context ? TAG_KCONTEXT :
-		    p->weight >= 1.0 ? TAG_KSTRONG : TAG_KWEAK;
-		acc = p->weight * (acc < TAG_CAP ? acc : TAG_CAP);
-		if (p->context)
-			tg->tctx[p->topic] += acc;
-		else
-			tg->tscore[p->topic] += acc;
-	}
-	for (size_t i = 0; i < tg->nttouched; i++) {
-		size_t	 t = tg->ttouched[i];
-
-		tg->tscore[t] += tg->tctx[t] < TAG_CTXCAP ? tg->tctx[t] :
-		    TAG_CTXCAP;
-	}
-	qsort(tg->ttouched, tg->nttouched, sizeof(*tg->ttouched),
-	    tag_cmp_size);
+	tag_group(tg);
 
 	buf_reset(&tg->why);
-	for (size_t i = 0; i < tg->nttouched; i++) {
-		size_t	 t = tg->ttouched[i];
+	for (size_t g = 0; g < tg->nglist; g++) {
+		size_t			 t = tg->glist[g];
+		struct tag_match	*m = tg->m + tg->gstart[t];
+		size_t			 n = tg->gcount[t];
+		double			 score;
+		uint8_t			 kinds;
 
+		if (!tag_settle(tg, m, n))
+			continue;
+		score = tag_score(tg, m, n, &kinds);
 		/* A little slack for sums like 0.5 + 0.5 in binary. */
-		if (tg->tveto[t] == tg->gen ||
-		    tg->tscore[t] < TAG_THRESHOLD - 1e-9 ||
-		    !tag_enough(tg->tkinds[t], tg->hasctx[t]))
+		if (score < TAG_THRESHOLD - 1e-9 ||
+		    !tag_enough(kinds, tg->hasctx[t]))
 			continue;
 		tg->hits[nhits].topic = t;
 		tg->hits[nhits].id = tg->ids[t];
-		tg->hits[nhits].score = tg->tscore[t];
+		tg->hits[nhits].score = score;
 		tg->hits[nhits].why = NULL;
 		if (flags & TAG_EXPLAIN) {
 			tg->whyoff[nhits] = tg->why.len;
-			tag_explain(tg, t);
+			tag_explain(tg, m, n);
 		}
 		nhits++;
 	}
