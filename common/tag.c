@@ -65,11 +65,24 @@ struct tag_phrase {
 	char		*text;		/* as written, for explanations */
 };
 
-/* A trie node: children by byte, then what ends or continues here. */
+/*
+ * A node of the packed trie, where chains of single children are folded
+ * into their last node's label: after the edge byte, the text must go on
+ * with the label to reach the node. Nodes are 20 bytes and, numbered
+ * breadth first, the ones most walks visit lie together. Nodes where a
+ * phrase ends or goes on to another word point to a struct tag_info.
+ */
 struct tag_node {
-	int32_t		 edges;		/* first in edge_byte/edge_node */
-	int32_t		 nedges;
-	int32_t		 dense;		/* table in tg->dense, or -1 */
+	int32_t		 next;		/* one child: it; more: first edge in
+					   edge_byte/edge_node, or dense table */
+	int32_t		 info;		/* in tg->info, or -1 */
+	int32_t		 label;		/* in tg->labels */
+	uint16_t	 nlabel;
+	uint16_t	 nedges;
+	uint8_t		 c;		/* the byte to the only child */
+};
+
+struct tag_info {
 	int32_t		 space;		/* next word after a whole word; -1 */
 	int32_t		 star;		/* next word after a prefix; -1 */
 	int32_t		 exact;		/* phrases ending with the word: */
@@ -99,6 +112,10 @@ struct tagger {
 
 	struct tag_node		 *nodes;
 	size_t			  nnodes;
+	struct tag_info		 *info;
+	size_t			  ninfo;
+	unsigned char		 *labels;
+	size_t			  nlabels;
 	unsigned char		 *edge_byte;
 	int32_t			 *edge_node;
 	size_t			  nedges;
@@ -308,32 +325,78 @@ out:
 	return rc;
 }
 
+/* Whether build node i must stay a node of its own: the root, where a
+ * word may start or end, where the trie branches. */
+static bool
+tag_pack_real(const struct tag_build *b, const bool *entry, int32_t i)
+{
+	const struct tag_bnode	*bn = &b->nodes[i];
+
+	return i == 0 || entry[i] || bn->space != -1 || bn->star != -1 ||
+	    bn->exact != -1 || bn->prefix != -1 || bn->edge == -1 ||
+	    b->edges[bn->edge].next != -1;
+}
+
+/* Follows the single-child chain from build node x; returns the node
+ * that ends it and appends the bytes on the way to lab. */
+static int32_t
+tag_pack_chain(const struct tag_build *b, const bool *entry, int32_t x,
+    struct buf *lab)
+{
+	while (!tag_pack_real(b, entry, x)) {
+		const struct tag_bedge	*e = &b->edges[b->nodes[x].edge];
+
+		buf_addc(lab, (char)e->c);
+		x = e->node;
+	}
+	return x;
+}
+
 /*
- * Turns the linked build lists into flat arrays, numbering the nodes
- * breadth first: the first letters of every phrase, where most walks
- * end, then lie together in a few cache lines.
+ * Turns the linked build lists into flat arrays: chains folded into
+ * labels, nodes numbered breadth first so that the first letters of
+ * every phrase, where most walks end, lie together in a few cache lines.
  */
 static void
 tag_pack(struct tagger *tg, const struct tag_build *b)
 {
-	int32_t	*order, *newid;
-	size_t	 head = 0, tail = 0;
+	struct buf	 lab = { 0 };
+	int32_t		*order, *newid, *labeloff;
+	uint16_t	*labellen;
+	bool		*entry;
+	size_t		 head = 0, tail = 0;
 
 	order = xcalloc(b->nnodes, sizeof(*order));
 	newid = xcalloc(b->nnodes, sizeof(*newid));
-	for (size_t i = 0; i < b->nnodes; i++)
+	labeloff = xcalloc(b->nnodes, sizeof(*labeloff));
+	labellen = xcalloc(b->nnodes, sizeof(*labellen));
+	entry = xcalloc(b->nnodes, sizeof(*entry));
+	for (size_t i = 0; i < b->nnodes; i++) {
 		newid[i] = -1;
+		if (b->nodes[i].space != -1)
+			entry[b->nodes[i].space] = true;
+		if (b->nodes[i].star != -1)
+			entry[b->nodes[i].star] = true;
+	}
+
+	/* Breadth first over the real nodes, labels as we go. */
+	buf_add(&lab, "", 0);
 	order[tail++] = 0;
 	newid[0] = 0;
 	while (head < tail) {
 		const struct tag_bnode	*bn = &b->nodes[order[head++]];
 		int32_t			 next[2] = { bn->space, bn->star };
 
-		for (int32_t e = bn->edge; e != -1; e = b->edges[e].next)
-			if (newid[b->edges[e].node] == -1) {
-				newid[b->edges[e].node] = (int32_t)tail;
-				order[tail++] = b->edges[e].node;
-			}
+		for (int32_t e = bn->edge; e != -1; e = b->edges[e].next) {
+			size_t	 off = lab.len;
+			int32_t	 x;
+
+			x = tag_pack_chain(b, entry, b->edges[e].node, &lab);
+			labeloff[x] = (int32_t)off;
+			labellen[x] = (uint16_t)(lab.len - off);
+			newid[x] = (int32_t)tail;
+			order[tail++] = x;
+		}
 		for (int k = 0; k < 2; k++)
 			if (next[k] != -1 && newid[next[k]] == -1) {
 				newid[next[k]] = (int32_t)tail;
@@ -346,44 +409,67 @@ tag_pack(struct tagger *tg, const struct tag_build *b)
 	tg->edge_byte = xmalloc(b->nedges + 1);
 	tg->edge_node = xcalloc(b->nedges + 1, sizeof(*tg->edge_node));
 	tg->accept = xcalloc(b->naccs + 1, sizeof(*tg->accept));
+	tg->info = xcalloc(tail, sizeof(*tg->info));
 	for (size_t i = 0; i < tail; i++) {
 		const struct tag_bnode	*bn = &b->nodes[order[i]];
 		struct tag_node		*n = &tg->nodes[i];
-		int32_t			 e, a;
+		struct tag_info		*in;
+		size_t			 first = tg->nedges;
+		int32_t			 e, a, x;
 
-		n->space = bn->space == -1 ? -1 : newid[bn->space];
-		n->star = bn->star == -1 ? -1 : newid[bn->star];
-		n->dense = -1;
-		n->edges = (int32_t)tg->nedges;
+		n->label = labeloff[order[i]];
+		n->nlabel = labellen[order[i]];
 		for (e = bn->edge; e != -1; e = b->edges[e].next) {
+			/* The chain's end, found again without labels. */
+			for (x = b->edges[e].node; newid[x] == -1;
+			    x = b->edges[b->nodes[x].edge].node)
+				;
 			tg->edge_byte[tg->nedges] = b->edges[e].c;
-			tg->edge_node[tg->nedges++] = newid[b->edges[e].node];
+			tg->edge_node[tg->nedges++] = newid[x];
 		}
-		n->nedges = (int32_t)tg->nedges - n->edges;
-		if (n->nedges > TAG_DENSE) {
+		n->nedges = (uint16_t)(tg->nedges - first);
+		if (n->nedges == 1) {
+			n->c = tg->edge_byte[first];
+			n->next = tg->edge_node[first];
+			tg->nedges = first;	/* kept in the node itself */
+		} else if (n->nedges > TAG_DENSE) {
 			int32_t	*d;
 
-			n->dense = (int32_t)tg->ndense++;
+			n->next = (int32_t)tg->ndense++;
 			tg->dense = xreallocarray(tg->dense, tg->ndense * 256,
 			    sizeof(*tg->dense));
-			d = tg->dense + (size_t)n->dense * 256;
+			d = tg->dense + (size_t)n->next * 256;
 			for (int c = 0; c < 256; c++)
 				d[c] = -1;
-			for (int32_t k = n->edges; k < n->edges + n->nedges;
-			    k++)
+			for (size_t k = first; k < tg->nedges; k++)
 				d[tg->edge_byte[k]] = tg->edge_node[k];
-		}
-		n->exact = (int32_t)tg->naccept;
+			tg->nedges = first;
+		} else
+			n->next = (int32_t)first;
+		n->info = -1;
+		if (bn->space == -1 && bn->star == -1 && bn->exact == -1 &&
+		    bn->prefix == -1)
+			continue;
+		n->info = (int32_t)tg->ninfo;
+		in = &tg->info[tg->ninfo++];
+		in->space = bn->space == -1 ? -1 : newid[bn->space];
+		in->star = bn->star == -1 ? -1 : newid[bn->star];
+		in->exact = (int32_t)tg->naccept;
 		for (a = bn->exact; a != -1; a = b->accs[a].next)
 			tg->accept[tg->naccept++] = b->accs[a].phrase;
-		n->nexact = (int32_t)tg->naccept - n->exact;
-		n->prefix = (int32_t)tg->naccept;
+		in->nexact = (int32_t)tg->naccept - in->exact;
+		in->prefix = (int32_t)tg->naccept;
 		for (a = bn->prefix; a != -1; a = b->accs[a].next)
 			tg->accept[tg->naccept++] = b->accs[a].phrase;
-		n->nprefix = (int32_t)tg->naccept - n->prefix;
+		in->nprefix = (int32_t)tg->naccept - in->prefix;
 	}
+	tg->nlabels = lab.len;
+	tg->labels = (unsigned char *)buf_release(&lab);
 	free(order);
 	free(newid);
+	free(labeloff);
+	free(labellen);
+	free(entry);
 }
 
 /* Reads "!" and "^W" off phrase text s; the rest goes to *body. */
@@ -531,6 +617,8 @@ tag_free(struct tagger *tg)
 		free(tg->phrases[p].text);
 	free(tg->phrases);
 	free(tg->nodes);
+	free(tg->info);
+	free(tg->labels);
 	free(tg->edge_byte);
 	free(tg->edge_node);
 	free(tg->dense);
@@ -573,12 +661,14 @@ tag_child(const struct tagger *tg, const struct tag_node *n, unsigned char c)
 {
 	const unsigned char	*b;
 
-	if (n->dense >= 0)
-		return tg->dense[(size_t)n->dense * 256 + c];
-	b = tg->edge_byte + n->edges;
-	for (int32_t k = 0; k < n->nedges; k++)
+	if (n->nedges == 1)
+		return n->c == c ? n->next : -1;
+	if (n->nedges > TAG_DENSE)
+		return tg->dense[(size_t)n->next * 256 + c];
+	b = tg->edge_byte + n->next;
+	for (int k = 0; k < n->nedges; k++)
 		if (b[k] == c)
-			return tg->edge_node[n->edges + k];
+			return tg->edge_node[n->next + k];
 	return -1;
 }
 
@@ -613,24 +703,39 @@ tag_walk(struct tagger *tg, const struct words *w, int field, size_t first,
 {
 	const unsigned char	*p, *e;
 	const struct tag_node	*n;
+	const struct tag_info	*in;
 
 	p = (const unsigned char *)w->text + w->v[i].off;
 	e = p + w->v[i].len;
 	for (;;) {
 		n = &tg->nodes[node];
-		if (n->nprefix > 0)
-			tag_emit(tg, n->prefix, n->nprefix, field, first, i);
-		if (n->star != -1 && i + 1 < w->n)
-			tag_walk(tg, w, field, first, i + 1, n->star);
+		if (n->info >= 0) {
+			in = &tg->info[n->info];
+			if (in->nprefix > 0)
+				tag_emit(tg, in->prefix, in->nprefix, field,
+				    first, i);
+			if (in->star != -1 && i + 1 < w->n)
+				tag_walk(tg, w, field, first, i + 1, in->star);
+		}
 		if (p == e)
 			break;
 		if ((node = tag_child(tg, n, *p++)) == -1)
 			return;
+		n = &tg->nodes[node];
+		if (n->nlabel > 0) {
+			if ((size_t)(e - p) < n->nlabel ||
+			    memcmp(p, tg->labels + n->label, n->nlabel) != 0)
+				return;
+			p += n->nlabel;
+		}
 	}
-	if (n->nexact > 0)
-		tag_emit(tg, n->exact, n->nexact, field, first, i);
-	if (n->space != -1 && i + 1 < w->n)
-		tag_walk(tg, w, field, first, i + 1, n->space);
+	if (n->info < 0)
+		return;
+	in = &tg->info[n->info];
+	if (in->nexact > 0)
+		tag_emit(tg, in->exact, in->nexact, field, first, i);
+	if (in->space != -1 && i + 1 < w->n)
+		tag_walk(tg, w, field, first, i + 1, in->space);
 }
 
 /* Appends the text of an HTML tree, skipping scripts and styles, with a

@@ -6,7 +6,7 @@
  * shared); tests/bench/tag.sh runs it several times and reports the
  * median.
  *
- *	bench_tag [-n entries] [-r rounds] TOPICS.CONF
+ *	bench_tag [-k plain|html|entities] [-n entries] [-r rounds] TOPICS.CONF
  */
 
 #include <stdio.h>
@@ -93,10 +93,14 @@ main(int argc, char *argv[])
 	struct tagger	*tg;
 	char		*errors = NULL, err[512];
 	size_t		 n = 20000, rounds = 5, bytes = 0, hits = 0;
-	int		 ch;
+	int		 ch, only = -1;
 
-	while ((ch = getopt(argc, argv, "n:r:")) != -1) {
+	while ((ch = getopt(argc, argv, "k:n:r:")) != -1) {
 		switch (ch) {
+		case 'k':
+			only = strcmp(optarg, "plain") == 0 ? PLAIN :
+			    strcmp(optarg, "html") == 0 ? HTML : ENTITIES;
+			break;
 		case 'n':
 			n = strtoul(optarg, NULL, 10);
 			break;
@@ -124,6 +128,11 @@ main(int argc, char *argv[])
 		char	**bodies = calloc(n, sizeof(*bodies));
 		double	 t0, t;
 
+		if (only != -1 && only != k) {
+			free(titles);
+			free(bodies);
+			continue;
+		}
 		bytes = 0;
 		for (size_t i = 0; i < n; i++) {
 			bodies[i] = make_entry(i, k, &titles[i]);
@@ -156,7 +165,7 @@ main(int argc, char *argv[])
 	config_free(conf);
 	return 0;
 usage:
-	fprintf(stderr, "usage: bench_tag [-n entries] [-r rounds] "
-	    "topics.conf\n");
+	fprintf(stderr, "usage: bench_tag [-k plain|html|entities] "
+	    "[-n entries] [-r rounds] topics.conf\n");
 	return 2;
 }
