@@ -63,6 +63,7 @@ struct tag_phrase {
 	bool		 global;	/* "!" veto */
 	bool		 context;	/* "~" phrase */
 	char		*text;		/* as written, for explanations */
+	size_t		 len;
 };
 
 /*
@@ -142,6 +143,7 @@ struct tagger {
 	size_t			 *gcount;	/* its occurrences */
 	size_t			 *gstart;	/* where they start in m */
 	size_t			 *glist;	/* topics that occur */
+	uint64_t		 *tbits;	/* the same, as a bitmap */
 	size_t			  nglist;
 	size_t			 *touched;	/* phrases of one topic */
 	size_t			  ntouched;
@@ -553,6 +555,7 @@ tag_new(const struct topic *topics, size_t ntopics, char *err, size_t errlen)
 			s = ph->veto ? tp->vetoes[i - tp->nphrases] :
 			    tp->phrases[i];
 			ph->text = xstrdup(s);
+			ph->len = strlen(s);
 			if (tag_parse_phrase(ph, s, &body, why,
 			    sizeof(why)) == -1)
 				goto fail;
@@ -599,6 +602,7 @@ fail:
 	tg->gcount = xcalloc(ntopics + 1, sizeof(*tg->gcount));
 	tg->gstart = xcalloc(ntopics + 1, sizeof(*tg->gstart));
 	tg->glist = xcalloc(ntopics + 1, sizeof(*tg->glist));
+	tg->tbits = xcalloc(ntopics / 64 + 1, sizeof(*tg->tbits));
 	tg->hits = xcalloc(ntopics + 1, sizeof(*tg->hits));
 	tg->whyoff = xcalloc(ntopics + 1, sizeof(*tg->whyoff));
 	return tg;
@@ -639,6 +643,7 @@ tag_free(struct tagger *tg)
 	free(tg->gcount);
 	free(tg->gstart);
 	free(tg->glist);
+	free(tg->tbits);
 	free(tg->hits);
 	free(tg->whyoff);
 	free(tg);
@@ -723,9 +728,13 @@ tag_walk(struct tagger *tg, const struct words *w, int field, size_t first,
 			return;
 		n = &tg->nodes[node];
 		if (n->nlabel > 0) {
-			if ((size_t)(e - p) < n->nlabel ||
-			    memcmp(p, tg->labels + n->label, n->nlabel) != 0)
+			const unsigned char	*l = tg->labels + n->label;
+
+			if ((size_t)(e - p) < n->nlabel)
 				return;
+			for (uint16_t k = 0; k < n->nlabel; k++)
+				if (p[k] != l[k])
+					return;
 			p += n->nlabel;
 		}
 	}
@@ -918,18 +927,17 @@ tag_group(struct tagger *tg)
 		if (tg->gstamp[t] != tg->gen) {
 			tg->gstamp[t] = tg->gen;
 			tg->gcount[t] = 0;
-			tg->glist[ng++] = t;
+			tg->tbits[t / 64] |= (uint64_t)1 << (t % 64);
 		}
 		tg->gcount[t]++;
 	}
-	/* Topic order, for output in topic order. */
-	for (size_t i = 1; i < ng; i++)
-		for (size_t j = i; j > 0 && tg->glist[j - 1] > tg->glist[j];
-		    j--) {
-			size_t	 x = tg->glist[j];
+	/* The topics that occur, in topic order, from the bitmap. */
+	for (size_t k = 0; k < (tg->ntopics + 63) / 64; k++)
+		while (tg->tbits[k] != 0) {
+			int	 b = __builtin_ctzll(tg->tbits[k]);
 
-			tg->glist[j] = tg->glist[j - 1];
-			tg->glist[j - 1] = x;
+			tg->glist[ng++] = k * 64 + (size_t)b;
+			tg->tbits[k] &= tg->tbits[k] - 1;
 		}
 	for (size_t i = 0; i < ng; i++) {
 		tg->gstart[tg->glist[i]] = off;
@@ -1106,7 +1114,8 @@ tag_explain(struct tagger *tg, const struct tag_match *m, size_t n)
 		if (!first)
 			tag_why_add(&tg->why, ", ");
 		first = false;
-		tag_why_add(&tg->why, tg->phrases[m[i].phrase].text);
+		buf_add(&tg->why, tg->phrases[m[i].phrase].text,
+		    tg->phrases[m[i].phrase].len);
 		tag_why_add(&tg->why, " (");
 		for (int f = 0; f < TAG_NFIELDS; f++)
 			if (tg->pfields[m[i].phrase] & (1 << f)) {

@@ -63,6 +63,25 @@ words_is_wordchar(utf8proc_int32_t c)
 	}
 }
 
+/* ASCII letters and digits as they are written out (lower case); 0 for
+ * the rest, which separates words. */
+static const unsigned char words_ascii[128] = {
+	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+	['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e',
+	['f'] = 'f', ['g'] = 'g', ['h'] = 'h', ['i'] = 'i', ['j'] = 'j',
+	['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n', ['o'] = 'o',
+	['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't',
+	['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y',
+	['z'] = 'z',
+	['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e',
+	['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j',
+	['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o',
+	['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't',
+	['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y',
+	['Z'] = 'z',
+};
+
 /* Scripts written without spaces between words: each ideograph or kana
  * is a word (UAX #29 does the same for ideographs). */
 static bool
@@ -92,21 +111,14 @@ words_split(struct words *w, const char *s, size_t len)
 		w->text[w->len++] = ' ';
 	while (p < end) {
 		if (*p < 0x80) {
-			unsigned char	ch = *p++;
+			unsigned char	ch = words_ascii[*p++];
 
-			if ((ch >= 'a' && ch <= 'z') ||
-			    (ch >= '0' && ch <= '9')) {
+			if (ch != 0) {
 				if (!inword) {
 					start = w->len;
 					inword = true;
 				}
 				w->text[w->len++] = ch;
-			} else if (ch >= 'A' && ch <= 'Z') {
-				if (!inword) {
-					start = w->len;
-					inword = true;
-				}
-				w->text[w->len++] = ch + ('a' - 'A');
 			} else if (inword) {
 				words_push(w, start, w->len - start);
 				w->text[w->len++] = ' ';
