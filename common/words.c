@@ -17,8 +17,8 @@
 
 #include "xmalloc.h"
 
-#define WORDS_OPTIONS	(UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | \
-			 UTF8PROC_STRIPMARK | UTF8PROC_IGNORE)
+#define WORDS_OPTIONS	(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | \
+			 UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE)
 
 static void
 words_reserve(struct words *w, size_t more)
@@ -34,8 +34,10 @@ words_reserve(struct words *w, size_t more)
 static void
 words_push(struct words *w, size_t off, size_t len)
 {
-	if (w->v == NULL || w->n % 32 == 0)
-		w->v = xreallocarray(w->v, w->n + 32, sizeof(*w->v));
+	if (w->n == w->vcap) {
+		w->vcap = w->vcap < 32 ? 32 : w->vcap * 2;
+		w->v = xreallocarray(w->v, w->vcap, sizeof(*w->v));
+	}
 	w->v[w->n].off = off;
 	w->v[w->n].len = len;
 	w->n++;
@@ -61,6 +63,37 @@ words_is_wordchar(utf8proc_int32_t c)
 	}
 }
 
+/* ASCII letters and digits as they are written out (lower case); 0 for
+ * the rest, which separates words. */
+static const unsigned char words_ascii[128] = {
+	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+	['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e',
+	['f'] = 'f', ['g'] = 'g', ['h'] = 'h', ['i'] = 'i', ['j'] = 'j',
+	['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n', ['o'] = 'o',
+	['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't',
+	['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y',
+	['z'] = 'z',
+	['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e',
+	['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j',
+	['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o',
+	['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't',
+	['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y',
+	['Z'] = 'z',
+};
+
+/* Scripts written without spaces between words: each ideograph or kana
+ * is a word (UAX #29 does the same for ideographs). */
+static bool
+words_is_ideograph(utf8proc_int32_t c)
+{
+	return (c >= 0x3040 && c <= 0x30ff) ||		/* kana */
+	    (c >= 0x3400 && c <= 0x4dbf) ||		/* CJK ext. A */
+	    (c >= 0x4e00 && c <= 0x9fff) ||		/* CJK unified */
+	    (c >= 0xf900 && c <= 0xfaff) ||		/* compatibility */
+	    (c >= 0x20000 && c <= 0x3ffff);		/* ext. B and on */
+}
+
 void
 words_split(struct words *w, const char *s, size_t len)
 {
@@ -78,21 +111,14 @@ words_split(struct words *w, const char *s, size_t len)
 		w->text[w->len++] = ' ';
 	while (p < end) {
 		if (*p < 0x80) {
-			unsigned char	ch = *p++;
+			unsigned char	ch = words_ascii[*p++];
 
-			if ((ch >= 'a' && ch <= 'z') ||
-			    (ch >= '0' && ch <= '9')) {
+			if (ch != 0) {
 				if (!inword) {
 					start = w->len;
 					inword = true;
 				}
 				w->text[w->len++] = ch;
-			} else if (ch >= 'A' && ch <= 'Z') {
-				if (!inword) {
-					start = w->len;
-					inword = true;
-				}
-				w->text[w->len++] = ch + ('a' - 'A');
 			} else if (inword) {
 				words_push(w, start, w->len - start);
 				w->text[w->len++] = ' ';
@@ -115,7 +141,20 @@ words_split(struct words *w, const char *s, size_t len)
 			}
 		}
 		for (utf8proc_ssize_t i = 0; i < k; i++) {
-			if (words_is_wordchar(out[i])) {
+			if (words_is_ideograph(out[i])) {
+				/* A word of its own, as in UAX #29. */
+				words_reserve(w, 6 + (size_t)(end - p) + 1);
+				if (inword) {
+					words_push(w, start, w->len - start);
+					w->text[w->len++] = ' ';
+				}
+				start = w->len;
+				w->len += utf8proc_encode_char(out[i],
+				    (utf8proc_uint8_t *)w->text + w->len);
+				words_push(w, start, w->len - start);
+				w->text[w->len++] = ' ';
+				inword = false;
+			} else if (words_is_wordchar(out[i])) {
 				/* Room for this char and ASCII to the end. */
 				words_reserve(w, 4 + (size_t)(end - p) + 1);
 				if (!inword) {

@@ -6,7 +6,10 @@
  * folded, diacritics stripped, default-ignorable characters (soft hyphen,
  * zero-width space) dropped, then split into words: maximal runs of
  * letters and digits. Everything else (spaces, hyphens, apostrophes,
- * punctuation, symbols) separates words.
+ * punctuation, symbols) separates words. Unlike UAX #29, apostrophes and
+ * dots split ("l'asile" is "l asile", "2024.1" is "2024 1"): both sides
+ * of a comparison are split alike, and French elisions come apart. Like
+ * UAX #29, each ideograph or kana is a word of its own.
  */
 
 #include <stddef.h>
@@ -21,7 +24,8 @@ struct words {
 	size_t		 len;
 	struct word	*v;
 	size_t		 n;
-	size_t		 cap;
+	size_t		 cap;	/* of text */
+	size_t		 vcap;	/* of v */
 };
 
 /* Normalise and split s (UTF-8, len bytes); appends to w. Invalid UTF-8
