@@ -2,20 +2,70 @@
 #define URL_H
 
 /*
- * URLs: resolving relative references (RFC 3986, through libxml2's URI
- * code) and the canonical form that identity and dedup compare.
+ * URLs: resolving relative references (RFC 3986 section 5, with libxml2's
+ * URI parser as the judge of syntax) and the canonical form that identity
+ * and dedup compare.
+ *
+ * Both first clean their input the way feeds need: leading and trailing
+ * white space goes, tabs and newlines inside go (as browsers do), and
+ * ASCII characters that can never stand in a URI (space, controls,
+ * "<>\"\\^`{|}", '[' and ']' outside the host, a '%' not followed by two
+ * hex digits, a second '#') are percent-encoded.
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 
-/* ref resolved against base; either may be NULL. Returns a new string
- * (free it) or NULL when the result would not be an absolute URL. */
+/*
+ * ref resolved against base; returns a new string (free it) or NULL.
+ *
+ * - The result is an IRI as written: non-ASCII characters pass through
+ *   raw (never encoded, never decoded) and existing %XX escapes are kept
+ *   as they are; only the cleaning above touches the text.
+ * - A ref with a scheme other than http or https (javascript:, mailto:,
+ *   data:, tag:, ...) comes back trimmed and otherwise as written: the
+ *   sanitizer decides what to keep, not the resolver. An absolute http(s)
+ *   ref only loses its dot segments.
+ * - With no usable base (NULL, empty, unparseable, or opaque such as
+ *   "mailto:x"), a relative ref comes back as written (cleaned), so a feed
+ *   without a known URL keeps its relative links; a relative base such as
+ *   "/news/" still applies to it.
+ * - An empty ref means the base itself, without its fragment.
+ * - NULL for a NULL ref, for an empty ref with no base, and for a ref that
+ *   is not RFC 3986 syntax even after cleaning (e.g. "1:x", "http://a:b@").
+ */
 char	*url_resolve(const char *base, const char *ref);
-/* Canonical form: lower-case scheme and host, no default port, no
- * fragment, tracking parameters removed, query parameters sorted, http
- * and https equal (written as https). NULL for anything but http(s). */
+
+/*
+ * The identity form for dedup, a plain-ASCII URI; NULL for anything but
+ * an absolute http(s) URL with a host. It writes the scheme as https
+ * (http and https are equal), lower-cases the host and drops its trailing
+ * dots, drops ports 80 and 443, the fragment, the empty query and
+ * tracking parameters (url_is_tracking_param), sorts the other query
+ * parameters by key (equal keys keep their order), encodes non-ASCII
+ * bytes, upper-cases %xx escapes and decodes those of unreserved
+ * characters (A-Z a-z 0-9 - . _ ~), removes dot segments and writes an
+ * empty path as "/".
+ *
+ * Left alone on purpose, because the same site may really serve different
+ * things under each: a leading "www." (www.x.eu and x.eu can be different
+ * servers), a trailing slash ("/news" and "/news/" are two resources to
+ * HTTP), the case of the path and query (case-sensitive on most servers),
+ * "+" against "%20" in the query, "index.html", the user name, and
+ * parameters without a value ("a" and "a=" stay different). Stories catch
+ * what this misses by title and text.
+ *
+ * XXX a non-ASCII host is compared as its UTF-8 bytes: no IDNA, so the
+ * punycode spelling of a host differs from its Unicode spelling.
+ */
 char	*url_canonical(const char *url);
-/* An absolute http or https URL with a host. */
+
+/* An absolute http or https URL with a host: exactly the strings for
+ * which url_canonical() returns non-NULL. */
 bool	 url_is_http(const char *url);
+
+/* A query parameter name that only tracks clicks (utm_*, fbclid, ...),
+ * compared without regard to case. */
+bool	 url_is_tracking_param(const char *key, size_t len);
 
 #endif /* URL_H */

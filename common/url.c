@@ -1,0 +1,666 @@
+/*
+ * URLs as feeds write them: resolved against xml:base and the document
+ * URL, and reduced to a canonical form for identity and dedup.
+ *
+ * libxml2's RFC 3986 parser (xmlParseURIRaw) decides what is a URI
+ * reference; the resolution itself follows RFC 3986 section 5.2 on the
+ * raw text. We do not use xmlBuildURI: in libxml2 2.9.14 it unescapes the
+ * reference and writes it out again, so "%2F" turns into a path
+ * separator, "a//b" loses a slash and "/../x" stays "/../x"; links would
+ * no longer name what the feed named.
+ *
+ * The invariants: url_resolve keeps every character the feed wrote but
+ * white space, ASCII that no URI may hold (encoded) and dot segments
+ * (removed); url_canonical is idempotent and yields plain ASCII.
+ */
+
+#include "url.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/uri.h>
+
+#include "xmalloc.h"
+
+/* Part of a string; p is NULL when the component is absent. */
+struct url_span {
+	const char	*p;
+	size_t		 len;
+};
+
+/* The five components of RFC 3986 appendix B. */
+struct url_parts {
+	struct url_span	 scheme;
+	struct url_span	 auth;
+	struct url_span	 path;		/* never absent, maybe empty */
+	struct url_span	 query;
+	struct url_span	 frag;
+};
+
+struct url_buf {
+	char		*s;
+	size_t		 len;
+	size_t		 cap;
+};
+
+/* One query parameter while sorting. */
+struct url_param {
+	const char	*p;
+	size_t		 len;
+	size_t		 keylen;
+	size_t		 pos;
+};
+
+/* Parameter names that only identify a click, a campaign or a mail. */
+static const char *const url_tracking_exact[] = {
+	"_ga", "_gl", "_hsenc", "_hsmi", "_openstat", "at_campaign",
+	"at_medium", "dclid", "ef_id", "fb_action_ids", "fb_action_types",
+	"fb_ref", "fb_source", "fbclid", "gbraid", "gclid", "gclsrc",
+	"hsctatracking", "igsh", "igshid", "li_fat_id", "mc_cid", "mc_eid",
+	"mkt_tok", "msclkid", "ncid", "oly_anon_id", "oly_enc_id",
+	"rb_clickid", "ref_src", "ref_url", "s_kwcid", "srsltid", "ttclid",
+	"twclid", "vero_conv", "vero_id", "wbraid", "wickedid", "xtor",
+	"yclid",
+};
+
+/* Families: Google Analytics, Matomo/Piwik, HubSpot. */
+static const char *const url_tracking_prefix[] = {
+	"__hs", "hsa_", "matomo_", "mtm_", "piwik_", "pk_", "utm_",
+};
+
+static void
+url_buf_add(struct url_buf *b, const char *p, size_t len)
+{
+	if (b->len + len + 1 > b->cap) {
+		b->cap = (b->len + len + 1) * 2;
+		b->s = xrealloc(b->s, b->cap);
+	}
+	memcpy(b->s + b->len, p, len);
+	b->len += len;
+	b->s[b->len] = '\0';
+}
+
+static void
+url_buf_addc(struct url_buf *b, char c)
+{
+	url_buf_add(b, &c, 1);
+}
+
+static void
+url_buf_add_span(struct url_buf *b, struct url_span sp)
+{
+	url_buf_add(b, sp.p, sp.len);
+}
+
+/* The buffer's string, "" when nothing was added; the buffer is spent. */
+static char *
+url_buf_take(struct url_buf *b)
+{
+	if (b->s == NULL)
+		return xstrdup("");
+	return b->s;
+}
+
+static void
+url_buf_add_escape(struct url_buf *b, unsigned char c)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	char			 e[3];
+
+	e[0] = '%';
+	e[1] = hex[c >> 4];
+	e[2] = hex[c & 15];
+	url_buf_add(b, e, 3);
+}
+
+static int
+url_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static bool
+url_is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool
+url_is_unreserved(unsigned char c)
+{
+	return url_is_alpha(c) || (c >= '0' && c <= '9') || c == '-' ||
+	    c == '.' || c == '_' || c == '~';
+}
+
+static bool
+url_is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+	    c == '\f' || c == '\v';
+}
+
+static char
+url_lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
+}
+
+/* Length of the scheme at the start of s[0..len), 0 when there is none. */
+static size_t
+url_scheme_len(const char *s, size_t len)
+{
+	size_t	 i;
+
+	if (len == 0 || !url_is_alpha(s[0]))
+		return 0;
+	for (i = 1; i < len; i++) {
+		if (s[i] == ':')
+			return i;
+		if (!url_is_alpha(s[i]) && !(s[i] >= '0' && s[i] <= '9') &&
+		    s[i] != '+' && s[i] != '-' && s[i] != '.')
+			return 0;
+	}
+	return 0;
+}
+
+/* Split s into its components by RFC 3986 appendix B. */
+static void
+url_split(const char *s, struct url_parts *up)
+{
+	size_t	 len = strlen(s), i = 0, n;
+
+	memset(up, 0, sizeof(*up));
+	if ((n = url_scheme_len(s, len)) > 0) {
+		up->scheme.p = s;
+		up->scheme.len = n;
+		i = n + 1;
+	}
+	if (len - i >= 2 && s[i] == '/' && s[i + 1] == '/') {
+		i += 2;
+		up->auth.p = s + i;
+		n = strcspn(s + i, "/?#");
+		up->auth.len = n;
+		i += n;
+	}
+	up->path.p = s + i;
+	n = strcspn(s + i, "?#");
+	up->path.len = n;
+	i += n;
+	if (s[i] == '?') {
+		i++;
+		up->query.p = s + i;
+		n = strcspn(s + i, "#");
+		up->query.len = n;
+		i += n;
+	}
+	if (s[i] == '#') {
+		i++;
+		up->frag.p = s + i;
+		up->frag.len = len - i;
+	}
+}
+
+/*
+ * The cleaned copy of in: trimmed, tabs and newlines dropped, and every
+ * ASCII character that no URI may hold percent-encoded; with ascii, bytes
+ * above 0x7f too. See url.h.
+ */
+static char *
+url_clean(const char *in, bool ascii)
+{
+	struct url_buf	 b = { NULL, 0, 0 };
+	size_t		 start, end, i, sl, auth_start = 0, auth_end = 0;
+	unsigned char	 c;
+	bool		 hash = false, keep;
+
+	for (start = 0; url_is_space(in[start]); start++)
+		;
+	for (end = start + strlen(in + start); end > start &&
+	    url_is_space(in[end - 1]); end--)
+		;
+	/* '[' and ']' are legal in the host only. */
+	sl = url_scheme_len(in + start, end - start);
+	i = start + (sl > 0 ? sl + 1 : 0);
+	if (end - i >= 2 && in[i] == '/' && in[i + 1] == '/') {
+		auth_start = i + 2;
+		for (auth_end = auth_start; auth_end < end &&
+		    strchr("/?#", in[auth_end]) == NULL; auth_end++)
+			;
+	}
+	for (i = start; i < end; i++) {
+		c = in[i];
+		if (c == '\t' || c == '\n' || c == '\r')
+			continue;
+		if (c == '#' && !hash)
+			keep = hash = true;
+		else if (c == '%')
+			keep = i + 2 < end && url_hexval(in[i + 1]) != -1 &&
+			    url_hexval(in[i + 2]) != -1;
+		else if (c >= 0x80)
+			keep = !ascii;
+		else if (c == '[' || c == ']')
+			keep = i >= auth_start && i < auth_end;
+		else
+			keep = c > 0x20 && c < 0x7f && c != '#' &&
+			    strchr("\"<>\\^`{|}", c) == NULL;
+		if (keep)
+			url_buf_addc(&b, c);
+		else
+			url_buf_add_escape(&b, c);
+	}
+	return url_buf_take(&b);
+}
+
+/* Whether libxml2's RFC 3986 parser takes the cleaned string s. */
+static bool
+url_valid(const char *s)
+{
+	xmlURIPtr	 u;
+	char		*a;
+
+	a = url_clean(s, true);
+	u = xmlParseURIRaw(a, 1);
+	free(a);
+	if (u == NULL)
+		return false;
+	xmlFreeURI(u);
+	return true;
+}
+
+static bool
+url_span_is(struct url_span sp, const char *s)
+{
+	return sp.p != NULL && sp.len == strlen(s) &&
+	    strncasecmp(sp.p, s, sp.len) == 0;
+}
+
+static bool
+url_span_is_http(struct url_span scheme)
+{
+	return url_span_is(scheme, "http") || url_span_is(scheme, "https");
+}
+
+/* Cut the output back to before its last '/', but not before start. */
+static void
+url_buf_cut_segment(struct url_buf *b, size_t start)
+{
+	while (b->len > start && b->s[b->len - 1] != '/')
+		b->len--;
+	if (b->len > start)
+		b->len--;
+	if (b->s != NULL)
+		b->s[b->len] = '\0';
+}
+
+/*
+ * remove_dot_segments of RFC 3986 5.2.4 for a path starting with '/',
+ * appended to b. The output starts with '/' too.
+ */
+static void
+url_remove_dots(struct url_buf *b, const char *p, size_t len)
+{
+	size_t	 start = b->len, n, seg;
+
+	while (len > 0) {
+		n = len;
+		if (n >= 3 && memcmp(p, "/./", 3) == 0)
+			seg = 2;
+		else if (n == 2 && memcmp(p, "/.", 2) == 0) {
+			url_buf_addc(b, '/');
+			seg = 2;
+		} else if (n >= 4 && memcmp(p, "/../", 4) == 0) {
+			url_buf_cut_segment(b, start);
+			seg = 3;
+		} else if (n == 3 && memcmp(p, "/..", 3) == 0) {
+			url_buf_cut_segment(b, start);
+			url_buf_addc(b, '/');
+			seg = 3;
+		} else {
+			for (seg = 1; seg < n && p[seg] != '/'; seg++)
+				;
+			url_buf_add(b, p, seg);
+		}
+		p += seg;
+		len -= seg;
+	}
+}
+
+/*
+ * Append path p to b without its dot segments. A relative path (no
+ * scheme or base gave it a root) is treated as if rooted and comes out
+ * relative again, its leading ".." dropped.
+ */
+static void
+url_add_path(struct url_buf *b, const char *p, size_t len)
+{
+	struct url_buf	 tmp = { NULL, 0, 0 };
+	size_t		 start = b->len;
+
+	if (len == 0)
+		return;
+	if (p[0] == '/') {
+		url_remove_dots(b, p, len);
+		return;
+	}
+	url_buf_addc(&tmp, '/');
+	url_buf_add(&tmp, p, len);
+	url_remove_dots(b, tmp.s, tmp.len);
+	free(tmp.s);
+	/* drop the '/' we put in front */
+	memmove(b->s + start, b->s + start + 1, b->len - start);
+	b->len--;
+}
+
+/* RFC 3986 5.2.3: the reference's path merged with the base's. */
+static void
+url_add_merged(struct url_buf *b, const struct url_parts *base,
+    struct url_span ref)
+{
+	struct url_buf	 tmp = { NULL, 0, 0 };
+	size_t		 n;
+
+	if (base->auth.p != NULL && base->path.len == 0)
+		url_buf_addc(&tmp, '/');
+	else {
+		for (n = base->path.len; n > 0 && base->path.p[n - 1] != '/';
+		    n--)
+			;
+		url_buf_add(&tmp, base->path.p, n);
+	}
+	url_buf_add_span(&tmp, ref);
+	url_add_path(b, tmp.s, tmp.len);
+	free(tmp.s);
+}
+
+/*
+ * RFC 3986 5.2.2 and 5.3: the target of reference r against base, written
+ * to b. base may be NULL only when r has a scheme.
+ */
+static void
+url_transform(struct url_buf *b, const struct url_parts *base,
+    const struct url_parts *r)
+{
+	struct url_span	 scheme, auth, query;
+
+	if (r->scheme.p != NULL || r->auth.p != NULL) {
+		scheme = r->scheme.p != NULL ? r->scheme : base->scheme;
+		auth = r->auth;
+		query = r->query;
+	} else {
+		scheme = base->scheme;
+		auth = base->auth;
+		query = r->query;
+		if (r->path.len == 0 && r->query.p == NULL)
+			query = base->query;
+	}
+	if (scheme.p != NULL) {
+		url_buf_add_span(b, scheme);
+		url_buf_addc(b, ':');
+	}
+	if (auth.p != NULL) {
+		url_buf_add(b, "//", 2);
+		url_buf_add_span(b, auth);
+	}
+	if (r->scheme.p != NULL || r->auth.p != NULL ||
+	    (r->path.len > 0 && r->path.p[0] == '/'))
+		url_add_path(b, r->path.p, r->path.len);
+	else if (r->path.len == 0)	/* RFC: as is; we drop dots here too */
+		url_add_path(b, base->path.p, base->path.len);
+	else
+		url_add_merged(b, base, r->path);
+	if (query.p != NULL) {
+		url_buf_addc(b, '?');
+		url_buf_add_span(b, query);
+	}
+	if (r->frag.p != NULL) {
+		url_buf_addc(b, '#');
+		url_buf_add_span(b, r->frag);
+	}
+}
+
+char *
+url_resolve(const char *base, const char *ref)
+{
+	struct url_buf	 b = { NULL, 0, 0 };
+	struct url_parts bp, rp;
+	char		*bs = NULL, *rs, *ret = NULL;
+	bool		 hasbase = false;
+
+	if (ref == NULL)
+		return NULL;
+	rs = url_clean(ref, false);
+	url_split(rs, &rp);
+	if (rp.scheme.p != NULL && !url_span_is_http(rp.scheme))
+		return rs;	/* javascript:, mailto:, data:, ...: as is */
+	if (!url_valid(rs))
+		goto done;
+	if (base != NULL && rp.scheme.p == NULL) {
+		bs = url_clean(base, false);
+		url_split(bs, &bp);
+		/* An opaque base ("mailto:x", "urn:x") has no hierarchy. */
+		hasbase = bs[0] != '\0' && url_valid(bs) &&
+		    (bp.scheme.p == NULL || bp.auth.p != NULL ||
+		    (bp.path.len > 0 && bp.path.p[0] == '/'));
+	}
+	if (!hasbase && rp.scheme.p == NULL) {
+		/* Nothing to resolve against: keep the link as written. */
+		if (rs[0] != '\0') {
+			ret = rs;
+			rs = NULL;
+		}
+		goto done;
+	}
+	url_transform(&b, hasbase ? &bp : NULL, &rp);
+	ret = url_buf_take(&b);
+done:
+	free(bs);
+	free(rs);
+	return ret;
+}
+
+/*
+ * Append p to b with every %xx upper-cased, or decoded when it stands for
+ * an unreserved character; with lower, ASCII letters lower-cased too.
+ */
+static void
+url_add_normal(struct url_buf *b, const char *p, size_t len, bool lower)
+{
+	size_t		 i;
+	unsigned char	 c;
+
+	for (i = 0; i < len; i++) {
+		c = p[i];
+		if (c == '%' && i + 2 < len && url_hexval(p[i + 1]) != -1 &&
+		    url_hexval(p[i + 2]) != -1) {
+			c = url_hexval(p[i + 1]) << 4 | url_hexval(p[i + 2]);
+			i += 2;
+			if (!url_is_unreserved(c)) {
+				url_buf_add_escape(b, c);
+				continue;
+			}
+		}
+		url_buf_addc(b, lower ? url_lower(c) : c);
+	}
+}
+
+bool
+url_is_tracking_param(const char *key, size_t len)
+{
+	size_t	 i, n;
+
+	for (i = 0; i < sizeof(url_tracking_exact) /
+	    sizeof(url_tracking_exact[0]); i++) {
+		n = strlen(url_tracking_exact[i]);
+		if (len == n && strncasecmp(key, url_tracking_exact[i], n) == 0)
+			return true;
+	}
+	for (i = 0; i < sizeof(url_tracking_prefix) /
+	    sizeof(url_tracking_prefix[0]); i++) {
+		n = strlen(url_tracking_prefix[i]);
+		if (len > n && strncasecmp(key, url_tracking_prefix[i], n) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int
+url_param_cmp(const void *a, const void *b)
+{
+	const struct url_param	*x = a, *y = b;
+	int			 c;
+
+	c = memcmp(x->p, y->p, x->keylen < y->keylen ? x->keylen : y->keylen);
+	if (c != 0)
+		return c;
+	if (x->keylen != y->keylen)
+		return x->keylen < y->keylen ? -1 : 1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* Append the canonical query for raw query q: see url_canonical(). */
+static void
+url_add_query(struct url_buf *b, const char *q, size_t len)
+{
+	struct url_buf		 norm = { NULL, 0, 0 };
+	struct url_param	*v;
+	const char		*p, *end, *amp, *eq;
+	size_t			 i, n = 0;
+
+	url_add_normal(&norm, q, len, false);
+	if (norm.len == 0)
+		return;
+	v = xreallocarray(NULL, norm.len / 2 + 1, sizeof(*v));
+	for (p = norm.s, end = norm.s + norm.len; p < end; p = amp + 1) {
+		if ((amp = memchr(p, '&', end - p)) == NULL)
+			amp = end;
+		if (amp == p)
+			continue;
+		eq = memchr(p, '=', amp - p);
+		v[n].p = p;
+		v[n].len = amp - p;
+		v[n].keylen = (eq != NULL ? eq : amp) - p;
+		v[n].pos = n;
+		if (!url_is_tracking_param(v[n].p, v[n].keylen))
+			n++;
+	}
+	qsort(v, n, sizeof(*v), url_param_cmp);
+	for (i = 0; i < n; i++) {
+		url_buf_addc(b, i == 0 ? '?' : '&');
+		url_buf_add(b, v[i].p, v[i].len);
+	}
+	free(v);
+	free(norm.s);
+}
+
+/* Append the canonical authority (user, host, port); -1 if unusable. */
+static int
+url_add_authority(struct url_buf *b, const char *a, size_t len)
+{
+	const char	*at, *host, *port = NULL;
+	size_t		 hostlen, portlen = 0, start, i;
+	unsigned long	 num = 0;
+
+	at = NULL;
+	for (i = len; i > 0; i--)
+		if (a[i - 1] == '@') {
+			at = a + i - 1;
+			break;
+		}
+	if (at != NULL) {
+		url_add_normal(b, a, at - a, false);
+		url_buf_addc(b, '@');
+		len -= at + 1 - a;
+		a = at + 1;
+	}
+	host = a;
+	hostlen = len;
+	i = 0;
+	if (len > 0 && a[0] == '[')
+		while (i < len && a[i] != ']')
+			i++;
+	for (; i < len; i++)
+		if (a[i] == ':') {
+			hostlen = i;
+			port = a + i + 1;
+			portlen = len - i - 1;
+			break;
+		}
+	start = b->len;
+	url_add_normal(b, host, hostlen, true);
+	while (b->len > start && b->s[b->len - 1] == '.')
+		b->len--;
+	if (b->len == start)
+		return -1;
+	b->s[b->len] = '\0';
+	for (i = 0; i < portlen; i++) {
+		if (port[i] < '0' || port[i] > '9')
+			return -1;
+		num = num * 10 + (port[i] - '0');
+		if (num > 65535)
+			return -1;
+	}
+	if (portlen > 0 && num != 80 && num != 443) {
+		url_buf_addc(b, ':');
+		while (portlen > 1 && port[0] == '0') {
+			port++;
+			portlen--;
+		}
+		url_buf_add(b, port, portlen);
+	}
+	return 0;
+}
+
+char *
+url_canonical(const char *url)
+{
+	struct url_buf	 b = { NULL, 0, 0 }, path = { NULL, 0, 0 };
+	struct url_parts up;
+	xmlURIPtr	 u;
+	char		*s, *ret = NULL;
+
+	if (url == NULL)
+		return NULL;
+	s = url_clean(url, true);
+	url_split(s, &up);
+	if (!url_span_is_http(up.scheme) || up.auth.p == NULL)
+		goto done;
+	if ((u = xmlParseURIRaw(s, 1)) == NULL)
+		goto done;
+	xmlFreeURI(u);
+	url_buf_add(&b, "https://", 8);
+	if (url_add_authority(&b, up.auth.p, up.auth.len) == -1)
+		goto done;
+	url_add_normal(&path, up.path.p, up.path.len, false);
+	if (path.len == 0)
+		url_buf_addc(&b, '/');
+	else
+		url_remove_dots(&b, path.s, path.len);
+	if (up.query.p != NULL)
+		url_add_query(&b, up.query.p, up.query.len);
+	ret = url_buf_take(&b);
+	b.s = NULL;
+done:
+	free(path.s);
+	free(b.s);
+	free(s);
+	return ret;
+}
+
+bool
+url_is_http(const char *url)
+{
+	char	*c;
+
+	if ((c = url_canonical(url)) == NULL)
+		return false;
+	free(c);
+	return true;
+}

@@ -1,0 +1,402 @@
+/*
+ * url.c: reference resolution (RFC 3986 5.4 examples plus what feeds
+ * really write), the canonical form used for dedup, and url_is_http.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "url.h"
+
+#define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
+
+struct resolve_case {
+	const char	*base;
+	const char	*ref;
+	const char	*want;		/* NULL: url_resolve returns NULL */
+};
+
+#define RFC_BASE	"http://a/b/c/d;p?q"
+
+static const struct resolve_case resolve_cases[] = {
+	/* RFC 3986 5.4.1, normal examples */
+	{ RFC_BASE, "g:h",		"g:h" },
+	{ RFC_BASE, "g",		"http://a/b/c/g" },
+	{ RFC_BASE, "./g",		"http://a/b/c/g" },
+	{ RFC_BASE, "g/",		"http://a/b/c/g/" },
+	{ RFC_BASE, "/g",		"http://a/g" },
+	{ RFC_BASE, "//g",		"http://g" },
+	{ RFC_BASE, "?y",		"http://a/b/c/d;p?y" },
+	{ RFC_BASE, "g?y",		"http://a/b/c/g?y" },
+	{ RFC_BASE, "#s",		"http://a/b/c/d;p?q#s" },
+	{ RFC_BASE, "g#s",		"http://a/b/c/g#s" },
+	{ RFC_BASE, "g?y#s",		"http://a/b/c/g?y#s" },
+	{ RFC_BASE, ";x",		"http://a/b/c/;x" },
+	{ RFC_BASE, "g;x",		"http://a/b/c/g;x" },
+	{ RFC_BASE, "g;x?y#s",		"http://a/b/c/g;x?y#s" },
+	{ RFC_BASE, "",			"http://a/b/c/d;p?q" },
+	{ RFC_BASE, ".",		"http://a/b/c/" },
+	{ RFC_BASE, "./",		"http://a/b/c/" },
+	{ RFC_BASE, "..",		"http://a/b/" },
+	{ RFC_BASE, "../",		"http://a/b/" },
+	{ RFC_BASE, "../g",		"http://a/b/g" },
+	{ RFC_BASE, "../..",		"http://a/" },
+	{ RFC_BASE, "../../",		"http://a/" },
+	{ RFC_BASE, "../../g",		"http://a/g" },
+	/* RFC 3986 5.4.2, abnormal examples */
+	{ RFC_BASE, "../../../g",	"http://a/g" },
+	{ RFC_BASE, "../../../../g",	"http://a/g" },
+	{ RFC_BASE, "/./g",		"http://a/g" },
+	{ RFC_BASE, "/../g",		"http://a/g" },
+	{ RFC_BASE, "g.",		"http://a/b/c/g." },
+	{ RFC_BASE, ".g",		"http://a/b/c/.g" },
+	{ RFC_BASE, "g..",		"http://a/b/c/g.." },
+	{ RFC_BASE, "..g",		"http://a/b/c/..g" },
+	{ RFC_BASE, "./../g",		"http://a/b/g" },
+	{ RFC_BASE, "./g/.",		"http://a/b/c/g/" },
+	{ RFC_BASE, "g/./h",		"http://a/b/c/g/h" },
+	{ RFC_BASE, "g/../h",		"http://a/b/c/h" },
+	{ RFC_BASE, "g;x=1/./y",	"http://a/b/c/g;x=1/y" },
+	{ RFC_BASE, "g;x=1/../y",	"http://a/b/c/y" },
+	{ RFC_BASE, "g?y/./x",		"http://a/b/c/g?y/./x" },
+	{ RFC_BASE, "g?y/../x",		"http://a/b/c/g?y/../x" },
+	{ RFC_BASE, "g#s/./x",		"http://a/b/c/g#s/./x" },
+	{ RFC_BASE, "g#s/../x",		"http://a/b/c/g#s/../x" },
+	{ RFC_BASE, "http:g",		"http:g" },
+
+	/* feeds: a channel link without a trailing slash (wto.org) */
+	{ "http://www.wto.org", "/english/news_e/news_docs/629R.pdf",
+	    "http://www.wto.org/english/news_e/news_docs/629R.pdf" },
+	{ "http://www.wto.org", "x.htm",	"http://www.wto.org/x.htm" },
+	{ "http://www.wto.org", "#fnt-1",	"http://www.wto.org#fnt-1" },
+	/* a base with query and fragment */
+	{ "https://e.eu/news?page=2#top", "item/7",
+	    "https://e.eu/item/7" },
+	{ "https://e.eu/news/?page=2#top", "item/7",
+	    "https://e.eu/news/item/7" },
+	{ "https://e.eu/news?page=2#top", "",
+	    "https://e.eu/news?page=2" },
+	{ "https://e.eu/news?page=2#top", "?page=3",
+	    "https://e.eu/news?page=3" },
+	/* white space around and inside (links ending in a newline) */
+	{ "https://www.sec.gov/", "\n  /files/litigation/x.pdf\n",
+	    "https://www.sec.gov/files/litigation/x.pdf" },
+	{ "https://a.eu/", "\thttps://b.eu/x\r\n",	"https://b.eu/x" },
+	{ "https://a.eu/", "/a/\nb\r\n/c\td",	"https://a.eu/a/b/cd" },
+	/* as in browsers, only tabs and newlines go, not spaces */
+	{ "https://a.eu/", "/a/\n  b",		"https://a.eu/a/%20%20b" },
+	{ "https://a.eu/", "my doc.pdf",	"https://a.eu/my%20doc.pdf" },
+	{ " https://a.eu/d/ ", "x",		"https://a.eu/d/x" },
+	/* IRIs: non-ASCII passes through raw, escapes stay as written */
+	{ "http://www.\xe8\xa9\xb9\xe5\xa7\x86\xe6\x96\xaf.com/feed", "",
+	    "http://www.\xe8\xa9\xb9\xe5\xa7\x86\xe6\x96\xaf.com/feed" },
+	{ "https://www.bamf.de/DE/Themen/", "Asyl/fl\xc3\xbc""chtlinge.html",
+	    "https://www.bamf.de/DE/Themen/Asyl/fl\xc3\xbc""chtlinge.html" },
+	{ "https://www.bamf.de/DE/", "fl%C3%BCchtlinge",
+	    "https://www.bamf.de/DE/fl%C3%BCchtlinge" },
+	{ "https://a.eu/x/", "%7e/%2f/%c3%a9",	"https://a.eu/x/%7e/%2f/%c3%a9" },
+	{ "https://a.eu/caf\xc3\xa9/", "../th\xc3\xa9",
+	    "https://a.eu/th\xc3\xa9" },
+	/* protocol-relative, absolute and IPv6 */
+	{ "https://a.eu/x", "//cdn.a.eu/i.png",	"https://cdn.a.eu/i.png" },
+	{ "http://a.eu/x", "//cdn.a.eu/i.png",	"http://cdn.a.eu/i.png" },
+	{ "https://a.eu/", "HTTP://B.EU/A/./B/../C",	"HTTP://B.EU/A/C" },
+	{ "https://a.eu/", "http://[::1]:8080/x",	"http://[::1]:8080/x" },
+	{ "https://a.eu/b/", "http://b.eu/a//b",	"http://b.eu/a//b" },
+	{ "https://a.eu/b//c/", "d",		"https://a.eu/b//c/d" },
+	/* other schemes: as written, the sanitizer decides */
+	{ "https://a.eu/", "javascript:alert(1)",	"javascript:alert(1)" },
+	{ "https://a.eu/", " mailto:info@a.eu ",	"mailto:info@a.eu" },
+	{ "https://a.eu/", "data:text/plain,hi",	"data:text/plain,hi" },
+	{ "https://a.eu/", "tag:a.eu,2024:1",		"tag:a.eu,2024:1" },
+	{ "https://a.eu/", "java\nscript:alert(1)",	"javascript:alert(1)" },
+	/* no base: relative links kept as written */
+	{ NULL, "news/1.html",			"news/1.html" },
+	{ "", "/news/1.html",			"/news/1.html" },
+	{ NULL, "../x/./y",			"../x/./y" },
+	{ NULL, "//h.eu/x",			"//h.eu/x" },
+	{ NULL, "https://h.eu/a/../b",		"https://h.eu/b" },
+	{ "mailto:x@a.eu", "y",			"y" },
+	{ "not a base %", "y",			"y" },
+	{ "/news/", "1.html",			"/news/1.html" },
+	{ "news/a", "../b",			"b" },
+	{ NULL, "",				NULL },
+	{ NULL, " \n",				NULL },
+	{ "https://a.eu/", NULL,		NULL },
+	/* cleaned up or rejected */
+	{ "https://a.eu/", "?filter[type]=news",
+	    "https://a.eu/?filter%5Btype%5D=news" },
+	{ "https://a.eu/", "a%zz",		"https://a.eu/a%25zz" },
+	{ "https://a.eu/", "x#y#z",		"https://a.eu/x#y%23z" },
+	{ "https://a.eu/", "a\"b<c>",		"https://a.eu/a%22b%3Cc%3E" },
+	{ "http://example.test/", "http://example.c[o.test/",	NULL },
+	{ "https://a.eu/", "1:x",		NULL },
+	{ "https://a.eu/", "http://a.eu:99999999999/",	NULL },
+};
+
+struct canon_case {
+	const char	*in;
+	const char	*want;		/* NULL: not an http(s) URL */
+};
+
+static const struct canon_case canon_cases[] = {
+	/* scheme, host, port */
+	{ "http://example.com/",		"https://example.com/" },
+	{ "HTTPS://Example.COM/",		"https://example.com/" },
+	{ "http://example.com",			"https://example.com/" },
+	{ "http://example.com:80/a",		"https://example.com/a" },
+	{ "https://example.com:443/a",		"https://example.com/a" },
+	{ "http://example.com:8080/a",		"https://example.com:8080/a" },
+	{ "http://example.com:08080/a",		"https://example.com:8080/a" },
+	{ "http://example.com:080/a",		"https://example.com/a" },
+	{ "http://example.com.:80/a",		"https://example.com/a" },
+	{ "http://Example.com../",		"https://example.com/" },
+	{ "http://User@Example.com/",		"https://User@example.com/" },
+	{ "http://[2001:DB8::1]:8080/",		"https://[2001:db8::1]:8080/" },
+	{ "http://ex%41mple.com/",		"https://example.com/" },
+	/* fragment, query */
+	{ "https://a.eu/x#section-2",		"https://a.eu/x" },
+	{ "https://a.eu/x?#",			"https://a.eu/x" },
+	{ "https://a.eu/x?",			"https://a.eu/x" },
+	{ "https://a.eu/x?&&",			"https://a.eu/x" },
+	{ "https://a.eu/x?b=2&a=1",		"https://a.eu/x?a=1&b=2" },
+	{ "https://a.eu/x?b=2&a=1&b=1&a=0",	"https://a.eu/x?a=1&a=0&b=2&b=1" },
+	{ "https://a.eu/x?ab=1&a=2&a",		"https://a.eu/x?a=2&a&ab=1" },
+	{ "https://a.eu/x?id=7&&lang=en&",	"https://a.eu/x?id=7&lang=en" },
+	{ "https://a.eu/x?q=a+b&q2=a%20b",	"https://a.eu/x?q=a+b&q2=a%20b" },
+	{ "https://a.eu/x?Q=1&q=2",		"https://a.eu/x?Q=1&q=2" },
+	/* tracking parameters */
+	{ "https://a.eu/x?utm_source=rss&utm_medium=feed&utm_campaign=c",
+	    "https://a.eu/x" },
+	{ "https://a.eu/x?id=3&utm_source=rss",	"https://a.eu/x?id=3" },
+	{ "https://a.eu/x?UTM_Source=rss&id=3",	"https://a.eu/x?id=3" },
+	{ "https://a.eu/x?utm_whatever=1",	"https://a.eu/x" },
+	{ "https://a.eu/x?utm_=1",		"https://a.eu/x?utm_=1" },
+	{ "https://a.eu/x?fbclid=IwAR0&p=1",	"https://a.eu/x?p=1" },
+	{ "https://a.eu/x?gclid=1&dclid=2&gbraid=3&wbraid=4&msclkid=5",
+	    "https://a.eu/x" },
+	{ "https://a.eu/x?mc_cid=1&mc_eid=2&_hsenc=3&_hsmi=4",
+	    "https://a.eu/x" },
+	{ "https://a.eu/x?igshid=1&yclid=2&twclid=3&ttclid=4",
+	    "https://a.eu/x" },
+	{ "https://a.eu/x?pk_campaign=rss&mtm_source=x&xtor=RSS-1",
+	    "https://a.eu/x" },
+	{ "https://a.eu/x?utm%5Fsource=rss",	"https://a.eu/x" },
+	{ "https://a.eu/x?fbclid",		"https://a.eu/x" },
+	{ "https://a.eu/x?page=2&utm_source=a#c",	"https://a.eu/x?page=2" },
+	/* path */
+	{ "https://a.eu/a/./b/../c",		"https://a.eu/a/c" },
+	{ "https://a.eu/../../c",		"https://a.eu/c" },
+	{ "https://a.eu/a/%2e%2E/c",		"https://a.eu/c" },
+	{ "https://a.eu/%7euser/%41%62",	"https://a.eu/~user/Ab" },
+	{ "https://a.eu/a%2fb/%3a",		"https://a.eu/a%2Fb/%3A" },
+	{ "https://a.eu/fl%c3%bcchtlinge",	"https://a.eu/fl%C3%BCchtlinge" },
+	{ "https://a.eu/fl\xc3\xbc""chtlinge",	"https://a.eu/fl%C3%BCchtlinge" },
+	{ "https://a.eu/my doc.pdf",		"https://a.eu/my%20doc.pdf" },
+	{ "  https://a.eu/x\n",			"https://a.eu/x" },
+	{ "https://a.eu/x?q=\xc3\xa9",		"https://a.eu/x?q=%C3%A9" },
+	/* left alone on purpose */
+	{ "https://www.a.eu/x",			"https://www.a.eu/x" },
+	{ "https://a.eu/news/",			"https://a.eu/news/" },
+	{ "https://a.eu/news",			"https://a.eu/news" },
+	{ "https://a.eu/News/Index.html",	"https://a.eu/News/Index.html" },
+	{ "https://a.eu//x",			"https://a.eu//x" },
+	/* not http(s), or not a URL */
+	{ "ftp://a.eu/x",			NULL },
+	{ "mailto:info@a.eu",			NULL },
+	{ "javascript:alert(1)",		NULL },
+	{ "//a.eu/x",				NULL },
+	{ "/x",					NULL },
+	{ "http:x",				NULL },
+	{ "http:///x",				NULL },
+	{ "http://./x",				NULL },
+	{ "http://a.eu:65536/",			NULL },
+	{ "http://a.eu:99999999999/",		NULL },
+	{ "",					NULL },
+	{ NULL,					NULL },
+};
+
+static const struct {
+	const char	*in;
+	bool		 want;
+} http_cases[] = {
+	{ "http://a.eu/",		true },
+	{ "https://a.eu",		true },
+	{ "HTTP://A.EU/x?y#z",		true },
+	{ " https://a.eu/x ",		true },
+	{ "http://[::1]/",		true },
+	{ "https://a.eu:8443/",		true },
+	{ "ftp://a.eu/",		false },
+	{ "https:/a.eu/",		false },
+	{ "https:a.eu",			false },
+	{ "//a.eu/",			false },
+	{ "a.eu/x",			false },
+	{ "https://",			false },
+	{ "javascript:alert(1)",	false },
+	{ "",				false },
+	{ NULL,				false },
+};
+
+static const char *
+show(const char *s)
+{
+	return s == NULL ? "(null)" : s;
+}
+
+static void
+test_resolve(void **state)
+{
+	size_t	 i, bad = 0;
+	char	*got;
+
+	(void)state;
+	for (i = 0; i < NITEMS(resolve_cases); i++) {
+		const struct resolve_case *c = &resolve_cases[i];
+
+		got = url_resolve(c->base, c->ref);
+		if ((got == NULL) != (c->want == NULL) ||
+		    (got != NULL && strcmp(got, c->want) != 0)) {
+			printf("resolve %zu: [%s] + [%s]: got [%s], want [%s]\n",
+			    i, show(c->base), show(c->ref), show(got),
+			    show(c->want));
+			bad++;
+		}
+		free(got);
+	}
+	printf("url: %zu resolution cases checked, %zu wrong\n",
+	    NITEMS(resolve_cases), bad);
+	assert_int_equal(bad, 0);
+}
+
+static void
+test_canonical(void **state)
+{
+	size_t	 i, bad = 0;
+	char	*got, *again;
+
+	(void)state;
+	for (i = 0; i < NITEMS(canon_cases); i++) {
+		const struct canon_case *c = &canon_cases[i];
+
+		got = url_canonical(c->in);
+		if ((got == NULL) != (c->want == NULL) ||
+		    (got != NULL && strcmp(got, c->want) != 0)) {
+			printf("canonical %zu: [%s]: got [%s], want [%s]\n",
+			    i, show(c->in), show(got), show(c->want));
+			bad++;
+		}
+		/* The canonical form is its own canonical form. */
+		if (got != NULL) {
+			again = url_canonical(got);
+			if (again == NULL || strcmp(again, got) != 0) {
+				printf("canonical %zu: [%s] not stable: [%s]\n",
+				    i, got, show(again));
+				bad++;
+			}
+			free(again);
+		}
+		free(got);
+	}
+	printf("url: %zu canonical cases checked (each also for "
+	    "idempotence), %zu wrong\n", NITEMS(canon_cases), bad);
+	assert_int_equal(bad, 0);
+}
+
+static void
+test_is_http(void **state)
+{
+	size_t	 i, n = 0;
+
+	(void)state;
+	for (i = 0; i < NITEMS(http_cases); i++) {
+		if (url_is_http(http_cases[i].in) != http_cases[i].want)
+			printf("is_http %zu: [%s]: want %d\n", i,
+			    show(http_cases[i].in), http_cases[i].want);
+		assert_true(url_is_http(http_cases[i].in) ==
+		    http_cases[i].want);
+		n++;
+	}
+	/* url_is_http agrees with url_canonical on every canonical case. */
+	for (i = 0; i < NITEMS(canon_cases); i++) {
+		assert_true(url_is_http(canon_cases[i].in) ==
+		    (canon_cases[i].want != NULL));
+		n++;
+	}
+	printf("url: %zu url_is_http cases checked\n", n);
+}
+
+static void
+test_tracking(void **state)
+{
+	static const struct {
+		const char	*key;
+		bool		 want;
+	} cases[] = {
+		{ "utm_source", true }, { "utm_content", true },
+		{ "UTM_TERM", true }, { "fbclid", true }, { "gclid", true },
+		{ "mc_eid", true }, { "_hsenc", true }, { "pk_kwd", true },
+		{ "mtm_campaign", true }, { "__hstc", true }, { "xtor", true },
+		{ "utm", false }, { "utm_", false }, { "id", false },
+		{ "page", false }, { "q", false }, { "ref", false },
+		{ "lang", false }, { "fbclid2", false }, { "p", false },
+	};
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < NITEMS(cases); i++)
+		assert_true(url_is_tracking_param(cases[i].key,
+		    strlen(cases[i].key)) == cases[i].want);
+	printf("url: %zu tracking parameter names checked\n", NITEMS(cases));
+}
+
+/* Links a feed and a copy of it write differently end up equal. */
+static void
+test_dedup(void **state)
+{
+	static const char *const same[][2] = {
+		{ "http://www.ecre.org/news/?utm_source=rss#more",
+		  "https://www.ecre.org:443/news/" },
+		{ "https://EC.EUROPA.EU/commission/presscorner/detail/en/"
+		  "ip_24_1234?fbclid=x",
+		  "http://ec.europa.eu/commission/presscorner/detail/en/"
+		  "./ip_24_1234" },
+		{ "https://a.eu/x?b=2&a=1", "https://a.eu/x?a=1&b=2&gclid=9" },
+		{ "https://a.eu/fl\xc3\xbc", "https://a.eu/fl%c3%bc" },
+		{ "https://a.eu/%7Eme", "https://a.eu/~me" },
+	};
+	size_t	 i;
+	char	*x, *y;
+
+	(void)state;
+	for (i = 0; i < NITEMS(same); i++) {
+		x = url_canonical(same[i][0]);
+		y = url_canonical(same[i][1]);
+		assert_non_null(x);
+		assert_non_null(y);
+		assert_string_equal(x, y);
+		free(x);
+		free(y);
+	}
+	printf("url: %zu pairs of equal links checked\n", NITEMS(same));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_resolve),
+		cmocka_unit_test(test_canonical),
+		cmocka_unit_test(test_is_http),
+		cmocka_unit_test(test_tracking),
+		cmocka_unit_test(test_dedup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
