@@ -30,6 +30,8 @@ struct source {
 	struct scrape_rules	 scrape;	/* type html only */
 	char			*file;		/* where it was defined */
 	int			 line;
+	char			**topics;	/* tag only with these; */
+	size_t			 ntopics;	/* 0: every topic */
 };
 
 struct topic {
@@ -59,6 +61,18 @@ struct config {
 	int		 per_host_connections;
 	int		 max_transfers;
 	bool		 allow_private_addresses;
+	/* fetching */
+	int		 connect_timeout;
+	int		 timeout;		/* a whole transfer */
+	int		 low_speed_time;	/* abort when slower than */
+	size_t		 low_speed_limit;	/* this many bytes/s so long */
+	int		 max_redirects;
+	int		 max_backoff;		/* ceiling of retry delays */
+	/* serving */
+	int		 http_max_connections;
+	int		 http_timeout;
+	size_t		 http_max_header_size;
+	size_t		 http_max_body_size;	/* of a request */
 	struct source	*sources;
 	size_t		 nsources;
 	struct topic	*topics;
@@ -67,10 +81,20 @@ struct config {
 
 /* Loads and validates path and its includes. On failure returns NULL and
  * sets *errors to every problem found, one "FILE:LINE: message" per line
- * (free it). */
+ * (free it). A file holding only sources or only topics loads, with every
+ * other key at its default. Not reentrant: libconfuse's lexer is global. */
 struct config	*config_load(const char *path, char **errors);
 void		 config_free(struct config *);
 const struct source *config_source(const struct config *, const char *id);
 const struct topic  *config_topic(const struct config *, const char *id);
+
+/* The value syntax of the file, for command-line options that take the
+ * same. Durations: "90s", "30m", "6h", "2d", "1w", combined ("1h30m") or
+ * plain seconds. Sizes: plain bytes or with B, kB, MB, GB (powers of 1000)
+ * or KiB, MiB, GiB (powers of 1024). Booleans: true, false, yes, no, on,
+ * off. Each returns 0, or -1 when s is not one. */
+int		 config_parse_duration(const char *s, int *secs);
+int		 config_parse_size(const char *s, size_t *bytes);
+int		 config_parse_bool(const char *s, bool *b);
 
 #endif /* CONFIG_H */

@@ -1,0 +1,521 @@
+/*
+ * config.c: the good fixtures load into the structs with every value
+ * converted; each class of mistake gives its message, verbatim, at its
+ * FILE:LINE, all of them at once; nothing reaches stderr; garbage never
+ * crashes. Fixtures: tests/fixtures/config/.
+ */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+
+#define FIX	"fixtures/config/"
+
+/* Loads path with stdout and stderr caught: libconfuse and libxml2 must
+ * print nothing. */
+static struct config *
+load_quiet(const char *path, char **errors)
+{
+	struct config	*c;
+	char		 tmpl[] = "/tmp/test_config_out.XXXXXX";
+	int		 fd, saved[2], i;
+	off_t		 size;
+
+	fflush(stdout);
+	fflush(stderr);
+	fd = mkstemp(tmpl);
+	assert_true(fd != -1);
+	unlink(tmpl);
+	for (i = 0; i < 2; i++) {
+		saved[i] = dup(STDOUT_FILENO + i);
+		dup2(fd, STDOUT_FILENO + i);
+	}
+	c = config_load(path, errors);
+	fflush(stdout);
+	fflush(stderr);
+	for (i = 0; i < 2; i++) {
+		dup2(saved[i], STDOUT_FILENO + i);
+		close(saved[i]);
+	}
+	size = lseek(fd, 0, SEEK_END);
+	close(fd);
+	if (size != 0)
+		fail_msg("%s: %lld bytes printed", path, (long long)size);
+	return c;
+}
+
+static void
+test_good(void **state)
+{
+	const struct source	*s;
+	const struct topic	*t;
+	struct config		*c;
+	char			*errors;
+
+	(void)state;
+	c = load_quiet(FIX "good/pactfeed.conf", &errors);
+	if (c == NULL)
+		fail_msg("%s", errors);
+	assert_null(errors);
+	assert_string_equal(c->path, FIX "good/pactfeed.conf");
+	assert_string_equal(c->listen, "[::1]:9090");
+	assert_string_equal(c->database, "/tmp/pactfeed-test.db");
+	assert_string_equal(c->base_url, "https://news.example.org/pact/");
+	assert_string_equal(c->feed_title, "Test feed");
+	assert_string_equal(c->user_agent,
+	    "pactfeed-test (+https://news.example.org/contact)");
+	assert_int_equal(c->default_interval, 5400);
+	assert_int_equal(c->min_interval, 90);
+	assert_int_equal(c->max_interval, 2 * 86400);
+	assert_int_equal(c->retention, 7 * 86400);
+	assert_int_equal(c->max_body_size, 512 * 1024);
+	assert_int_equal(c->per_host_connections, 4);
+	assert_int_equal(c->max_transfers, 32);
+	assert_true(c->allow_private_addresses);
+	assert_int_equal(c->connect_timeout, 5);
+	assert_int_equal(c->timeout, 120);
+	assert_int_equal(c->low_speed_time, 60);
+	assert_int_equal(c->low_speed_limit, 1000);
+	assert_int_equal(c->max_redirects, 0);
+	assert_int_equal(c->max_backoff, 12 * 3600);
+	assert_int_equal(c->http_max_connections, 1000);
+	assert_int_equal(c->http_timeout, 10);
+	assert_int_equal(c->http_max_header_size, 16 * 1024);
+	assert_int_equal(c->http_max_body_size, 1000 * 1000);
+
+	assert_int_equal(c->nsources, 2);
+	s = config_source(c, "ecre");
+	assert_non_null(s);
+	assert_ptr_equal(s, &c->sources[0]);
+	assert_string_equal(s->title, "ECRE");
+	assert_string_equal(s->url, "https://ecre.org/feed/");
+	assert_int_equal(s->type, SOURCE_FEED);
+	assert_int_equal(s->interval, 3600);
+	assert_false(s->keep_if_topic);
+	assert_string_equal(s->lang, "en");
+	assert_true(s->enabled);
+	assert_null(s->scrape.item);
+	assert_string_equal(s->file, FIX "good/sources.conf");
+	assert_int_equal(s->line, 2);
+	assert_int_equal(s->ntopics, 2);
+	assert_string_equal(s->topics[0], "screening");
+	assert_string_equal(s->topics[1], "solidarity");
+
+	s = config_source(c, "redcross-eu");
+	assert_non_null(s);
+	assert_string_equal(s->title, "redcross-eu");	/* the id */
+	assert_int_equal(s->type, SOURCE_HTML);
+	assert_int_equal(s->interval, 0);
+	assert_true(s->keep_if_topic);
+	assert_null(s->lang);
+	assert_false(s->enabled);
+	assert_string_equal(s->scrape.item,
+	    "//div[contains(@class,'news-item')]");
+	assert_string_equal(s->scrape.title, ".//h3");
+	assert_string_equal(s->scrape.link, ".//a/@href");
+	assert_string_equal(s->scrape.date, ".//time/@datetime");
+	assert_string_equal(s->scrape.date_format, "%d.%m.%Y");
+	assert_string_equal(s->scrape.summary, ".//p[1]");
+	assert_int_equal(s->line, 13);
+	assert_int_equal(s->ntopics, 0);
+	assert_null(config_source(c, "nope"));
+
+	assert_int_equal(c->ntopics, 2);
+	t = config_topic(c, "screening");
+	assert_non_null(t);
+	assert_string_equal(t->name, "Screening at the external borders");
+	assert_string_equal(t->scope,
+	    "Pre-entry screening of third-country nationals.");
+	assert_int_equal(t->nphrases, 4);
+	assert_string_equal(t->phrases[2], "contrôle filtrage");
+	assert_string_equal(t->phrases[3], "Überprüfungsverordnung");
+	assert_int_equal(t->nvetoes, 1);
+	assert_string_equal(t->vetoes[0], "cancer screening");
+	assert_string_equal(t->file, FIX "good/topics.conf");
+	assert_int_equal(t->line, 2);
+	t = config_topic(c, "solidarity");
+	assert_non_null(t);
+	assert_string_equal(t->name, "solidarity");
+	assert_null(t->scope);
+	assert_int_equal(t->nvetoes, 0);
+	assert_null(config_topic(c, "nope"));
+	config_free(c);
+	printf("good: every root key, 2 sources, 2 topics ok\n");
+}
+
+/* Every root key at its default. */
+static void
+check_defaults(const struct config *c)
+{
+	assert_string_equal(c->listen, "127.0.0.1:8080");
+	assert_string_equal(c->database, "/var/lib/pactfeed/pactfeed.db");
+	assert_string_equal(c->base_url, "http://127.0.0.1:8080/");
+	assert_string_equal(c->feed_title,
+	    "EU migration and asylum: merged news");
+	assert_string_equal(c->user_agent, "pactfeed (+http://127.0.0.1:8080/)");
+	assert_int_equal(c->default_interval, 1800);
+	assert_int_equal(c->min_interval, 300);
+	assert_int_equal(c->max_interval, 86400);
+	assert_int_equal(c->retention, 0);
+	assert_int_equal(c->max_body_size, 10 * 1024 * 1024);
+	assert_int_equal(c->per_host_connections, 2);
+	assert_int_equal(c->max_transfers, 16);
+	assert_false(c->allow_private_addresses);
+	assert_int_equal(c->connect_timeout, 10);
+	assert_int_equal(c->timeout, 60);
+	assert_int_equal(c->low_speed_time, 30);
+	assert_int_equal(c->low_speed_limit, 100);
+	assert_int_equal(c->max_redirects, 5);
+	assert_int_equal(c->max_backoff, 86400);
+	assert_int_equal(c->http_max_connections, 256);
+	assert_int_equal(c->http_timeout, 30);
+	assert_int_equal(c->http_max_header_size, 8 * 1024);
+	assert_int_equal(c->http_max_body_size, 64 * 1024);
+}
+
+static void
+test_partial(void **state)
+{
+	static const struct {
+		const char	*file;
+		size_t		 nsources, ntopics;
+	} cases[] = {
+		{ FIX "good/topics.conf",	0, 2 },
+		{ FIX "good/sources.conf",	2, 0 },
+		/* names a topic no file defines: fine without topics */
+		{ FIX "good/sources-only.conf",	1, 0 },
+		{ FIX "good/empty.conf",	0, 0 },
+	};
+	struct config	*c;
+	char		*errors;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		c = load_quiet(cases[i].file, &errors);
+		if (c == NULL)
+			fail_msg("%s: %s", cases[i].file, errors);
+		check_defaults(c);
+		assert_int_equal(c->nsources, cases[i].nsources);
+		assert_int_equal(c->ntopics, cases[i].ntopics);
+		config_free(c);
+	}
+	printf("partial: %zu files alone load with defaults ok\n", i);
+}
+
+/* Each class of mistake, each message verbatim, all in one run. */
+static void
+test_errors(void **state)
+{
+	static const struct {
+		const char	*file;
+		const char	*errors;
+	} cases[] = {
+	{ "unknown-keys.conf",
+"fixtures/config/bad/unknown-keys.conf:1: unknown key \"listn\"; did you mean \"listen\"?\n"
+"fixtures/config/bad/unknown-keys.conf:2: unknown key \"feed_title\"; did you mean \"feed-title\"?\n"
+"fixtures/config/bad/unknown-keys.conf:3: unknown key \"frobnicate\"\n"
+"fixtures/config/bad/unknown-keys.conf:6: source \"ecre\": unknown key \"titel\"; did you mean \"title\"?\n"
+"fixtures/config/bad/unknown-keys.conf:7: source \"ecre\": unknown key \"item_link\"; did you mean \"item-link\"?\n"
+"fixtures/config/bad/unknown-keys.conf:9: unknown key \"sorce\"; did you mean \"source\"?\n"
+"fixtures/config/bad/unknown-keys.conf:14: topic \"screening\": unknown key \"phrase\"; did you mean \"phrases\"?\n"
+"fixtures/config/bad/unknown-keys.conf:16: topic \"screening\": unknown key \"Name\"; did you mean \"name\"?\n"
+"fixtures/config/bad/unknown-keys.conf:20: source \"ecre2\": unknown key \"titel\"; did you mean \"title\"?\n" },
+	{ "values.conf",
+"fixtures/config/bad/values.conf:1: listen: bad address \"localhost\" (expected HOST:PORT, e.g. \"127.0.0.1:8080\")\n"
+"fixtures/config/bad/values.conf:2: base-url: \"ftp://example.org/\" is not an http or https URL\n"
+"fixtures/config/bad/values.conf:3: default-interval: bad duration \"5x\" (expected e.g. \"90s\", \"30m\", \"6h\", \"2d\")\n"
+"fixtures/config/bad/values.conf:4: retention: bad duration \"-1d\" (expected e.g. \"90s\", \"30m\", \"6h\", \"2d\")\n"
+"fixtures/config/bad/values.conf:5: max-body-size: bad size \"10XB\" (expected e.g. \"512KiB\", \"10MiB\", \"1GB\")\n"
+"fixtures/config/bad/values.conf:6: http-max-header-size: \"10\" is out of range (1024 to 1048576 bytes)\n"
+"fixtures/config/bad/values.conf:7: per-host-connections: \"0\" is not a whole number from 1 to 64\n"
+"fixtures/config/bad/values.conf:8: max-transfers: \"many\" is not a whole number from 1 to 10000\n"
+"fixtures/config/bad/values.conf:9: allow-private-addresses: bad boolean \"maybe\" (expected true or false)\n"
+"fixtures/config/bad/values.conf:10: timeout: \"2h\" is out of range (1s to 1h)\n"
+"fixtures/config/bad/values.conf:11: user-agent: empty\n"
+"fixtures/config/bad/values.conf:14: source \"a\": type: unknown type \"rss\" (expected \"feed\" or \"html\")\n"
+"fixtures/config/bad/values.conf:15: source \"a\": lang: bad language tag \"english\" (expected e.g. \"en\", \"de\", \"pt-BR\")\n"
+"fixtures/config/bad/values.conf:16: source \"a\": enabled: bad boolean \"1\" (expected true or false)\n"
+"fixtures/config/bad/values.conf:17: source \"a\": interval: bad duration \"1.5h\" (expected e.g. \"90s\", \"30m\", \"6h\", \"2d\")\n"
+"fixtures/config/bad/values.conf:20: source \"b\": url: \"example.org/feed\" is not an http or https URL\n"
+"fixtures/config/bad/values.conf:23: source \"c\": url: \"https:///no-host\" is not an http or https URL\n"
+"fixtures/config/bad/values.conf:25: source \"bad id!\": bad id (letters, digits, \".\", \"-\" and \"_\", at most 64)\n"
+"fixtures/config/bad/values.conf:29: topic \"t\": phrases: empty\n" },
+	{ "sections.conf",
+"fixtures/config/bad/sections.conf:7: source \"nourl\": missing url\n"
+"fixtures/config/bad/sections.conf:10: duplicate source \"dup\" (first defined at fixtures/config/bad/sections.conf:1)\n"
+"fixtures/config/bad/sections.conf:13: duplicate topic \"dup\" (first defined at fixtures/config/bad/sections.conf:4)\n"
+"fixtures/config/bad/sections.conf:16: topic \"nophrases\": no phrases\n" },
+	{ "html.conf",
+"fixtures/config/bad/html.conf:3: source \"no-rules\": type \"html\" needs item, item-title and item-link\n"
+"fixtures/config/bad/html.conf:7: source \"half\": type \"html\" needs item-title and item-link\n"
+"fixtures/config/bad/html.conf:13: source \"bad-xpath\": item: XPath \"//div[\" does not compile: Invalid expression\n"
+"fixtures/config/bad/html.conf:14: source \"bad-xpath\": item-title: XPath \"h2)\" does not compile: Invalid expression\n"
+"fixtures/config/bad/html.conf:16: source \"bad-xpath\": item-date: XPath \"concat(.//time\" does not compile: Invalid expression\n"
+"fixtures/config/bad/html.conf:17: source \"bad-xpath\": item-date-format: \"dd.mm.yyyy\" is not a strptime format (no % conversion)\n"
+"fixtures/config/bad/html.conf:19: source \"rules-on-feed\": item rules need type \"html\"\n" },
+	{ "topic-refs.conf",
+"fixtures/config/bad/topic-refs.conf:3: source \"a\": topics: bad topic id \"bad id\"\n"
+"fixtures/config/bad/topic-refs.conf:3: source \"a\": topics: unknown topic \"screenin\"; did you mean \"screening\"?\n"
+"fixtures/config/bad/topic-refs.conf:3: source \"a\": topics: unknown topic \"asylum-procedure\"; did you mean \"asylum-procedures\"?\n" },
+	{ "intervals.conf",
+"fixtures/config/bad/intervals.conf:1: min-interval 1h is above max-interval 30m\n"
+"fixtures/config/bad/intervals.conf:5: source \"fast\": interval 1m is below min-interval 1h\n" },
+	{ "intervals2.conf",
+"fixtures/config/bad/intervals2.conf:1: default-interval 2d is outside min-interval 5m to max-interval 1d\n"
+"fixtures/config/bad/intervals2.conf:4: source \"fast\": interval 1m is below min-interval 5m\n"
+"fixtures/config/bad/intervals2.conf:8: source \"slow\": interval 3d is above max-interval 1d\n" },
+	{ "includes.conf",
+"fixtures/config/bad/includes.conf:1: include \"fixtures/config/bad/missing.conf\": No such file or directory\n"
+"fixtures/config/bad/includes.conf:3: include \"fixtures/config/bad/includes.conf\": includes itself\n"
+"fixtures/config/bad/includes.conf:4: include \"/dev/null\": not a regular file\n"
+"fixtures/config/bad/includes.conf:5: include takes one file name\n"
+"fixtures/config/bad/includes.conf:6: listen: bad address \"still checked after a missing include\" (expected HOST:PORT, e.g. \"127.0.0.1:8080\")\n"
+"fixtures/config/bad/includes-inner.conf:3: source \"inner\": url: \"gopher://example.org/\" is not an http or https URL\n" },
+	{ "syntax.conf",
+"fixtures/config/bad/syntax.conf:1: \"{\" is never closed\n"
+"fixtures/config/bad/syntax.conf:4: source \"a\": unknown key \"source\"\n"
+"fixtures/config/bad/syntax.conf:4: \"{\" is never closed\n" },
+	/* libconfuse's own message, at the line in the included file */
+	{ "syntax-included.conf",
+"fixtures/config/bad/syntax-included.conf:1: listen: bad address \"bad\" (expected HOST:PORT, e.g. \"127.0.0.1:8080\")\n"
+"fixtures/config/bad/syntax-inner.conf:3: unexpected token 'name'\n" },
+	{ "nonexistent.conf",
+"fixtures/config/bad/nonexistent.conf: No such file or directory\n" },
+	};
+	struct config	*c;
+	char		 path[256], *errors;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(path, sizeof(path), FIX "bad/%s", cases[i].file);
+		c = load_quiet(path, &errors);
+		assert_null(c);
+		assert_non_null(errors);
+		if (strcmp(errors, cases[i].errors) != 0)
+			fail_msg("%s: got\n%s\nwant\n%s", path, errors,
+			    cases[i].errors);
+		free(errors);
+	}
+	printf("errors: %zu files, every message verbatim ok\n", i);
+}
+
+static void
+test_durations(void **state)
+{
+	static const struct {
+		const char	*s;
+		int		 ok;
+		int		 secs;
+	} cases[] = {
+		{ "90s", 1, 90 }, { "30m", 1, 1800 }, { "6h", 1, 21600 },
+		{ "2d", 1, 172800 }, { "1w", 1, 604800 }, { "3600", 1, 3600 },
+		{ "0", 1, 0 }, { "1h30m", 1, 5400 }, { "1h 30m", 1, 5400 },
+		{ " 5m", 1, 300 }, { "2147483647", 1, 2147483647 },
+		{ "", 0, 0 }, { "m", 0, 0 }, { "5x", 0, 0 }, { "-1s", 0, 0 },
+		{ "1.5h", 0, 0 }, { "1h30", 0, 0 }, { "5 m", 0, 0 },
+		{ "2147483648", 0, 0 }, { "99999999999999999999d", 0, 0 },
+		{ "24855d", 1, 2147472000 }, { "24856d", 0, 0 }, { "5M", 0, 0 },
+	};
+	size_t	 i;
+	int	 secs;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		secs = -1;
+		if ((config_parse_duration(cases[i].s, &secs) == 0) !=
+		    cases[i].ok)
+			fail_msg("duration \"%s\": want %s", cases[i].s,
+			    cases[i].ok ? "ok" : "an error");
+		if (cases[i].ok)
+			assert_int_equal(secs, cases[i].secs);
+	}
+	printf("durations: %zu cases ok\n", i);
+}
+
+static void
+test_sizes(void **state)
+{
+	static const struct {
+		const char	*s;
+		int		 ok;
+		size_t		 bytes;
+	} cases[] = {
+		{ "10MiB", 1, 10485760 }, { "512KiB", 1, 524288 },
+		{ "1GB", 1, 1000000000 }, { "1GiB", 1, 1073741824 },
+		{ "100", 1, 100 }, { "100B", 1, 100 }, { "1kB", 1, 1000 },
+		{ "1KB", 1, 1000 }, { "2 MB", 1, 2000000 },
+		{ "10mib", 1, 10485760 }, { "0", 1, 0 },
+		{ "", 0, 0 }, { "MiB", 0, 0 }, { "10XB", 0, 0 },
+		{ "-1", 0, 0 }, { "1.5MiB", 0, 0 }, { "10 MiB x", 0, 0 },
+		{ "99999999999999999999", 0, 0 }, { "20000000000GiB", 0, 0 },
+	};
+	size_t	 i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = 12345;
+		if ((config_parse_size(cases[i].s, &n) == 0) != cases[i].ok)
+			fail_msg("size \"%s\": want %s", cases[i].s,
+			    cases[i].ok ? "ok" : "an error");
+		if (cases[i].ok)
+			assert_int_equal(n, cases[i].bytes);
+	}
+	printf("sizes: %zu cases ok\n", i);
+}
+
+static void
+test_bools(void **state)
+{
+	static const struct {
+		const char	*s;
+		int		 ok;
+		bool		 b;
+	} cases[] = {
+		{ "true", 1, true }, { "yes", 1, true }, { "on", 1, true },
+		{ "TRUE", 1, true }, { "false", 1, false }, { "no", 1, false },
+		{ "Off", 1, false }, { "1", 0, false }, { "", 0, false },
+		{ "truee", 0, false },
+	};
+	size_t	 i;
+	bool	 b;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		b = !cases[i].b;
+		if ((config_parse_bool(cases[i].s, &b) == 0) != cases[i].ok)
+			fail_msg("bool \"%s\": want %s", cases[i].s,
+			    cases[i].ok ? "ok" : "an error");
+		if (cases[i].ok)
+			assert_int_equal(b, cases[i].b);
+	}
+	printf("booleans: %zu cases ok\n", i);
+}
+
+/* Writes len bytes to a fresh file under /tmp and returns its name. */
+static void
+write_temp(char *path, size_t pathlen, const char *buf, size_t len)
+{
+	int	 fd;
+
+	snprintf(path, pathlen, "/tmp/test_config.XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd != -1);
+	assert_int_equal(write(fd, buf, len), (ssize_t)len);
+	close(fd);
+}
+
+/* Hostile and broken input: a result or errors, never a crash. */
+static void
+test_garbage(void **state)
+{
+	static const struct {
+		const char	*text;
+		size_t		 len;	/* 0: strlen */
+	} cases[] = {
+		{ "\"unterminated", 0 },
+		{ "'unterminated", 0 },
+		{ "listen = \"a\\", 0 },
+		{ "/* never closed", 0 },
+		{ "}}}}", 0 },
+		{ "{{{{", 0 },
+		{ "source", 0 },
+		{ "source \"a\"", 0 },
+		{ "source \"a\" {", 0 },
+		{ "source { url = x }", 0 },
+		{ "source \"a\" { topics += {\"x\"} topics = {} }", 0 },
+		{ "topic \"t\" { phrases = {} }", 0 },
+		{ "include(", 0 },
+		{ "include()", 0 },
+		{ "include(\"/etc\")", 0 },
+		{ "include(\"\")", 0 },
+		{ "x(\"a\") y \"b\" { z { w = 1 } } v = {1,2}", 0 },
+		{ "a { b { c { d { e { f { g = 1 } } } } } }", 0 },
+		{ "source|url = \"x\"", 0 },
+		{ "\"=\" = \"{\"", 0 },
+		{ "__open = 1", 0 },
+		{ "source \"a\" { __open = 1 }", 0 },
+		{ "listen = ${HOME}", 0 },
+		{ "listen = \"\\377\\376\"", 0 },
+		{ "title = \"\x80\xff\"", 0 },
+		{ "listen\0= \"x\"", 13 },
+		{ "\x01\x02\x03\x04\xff\xfe", 0 },
+	};
+	struct config	*c;
+	char		 path[64], *errors, *big;
+	size_t		 i, j, n = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++, n++) {
+		write_temp(path, sizeof(path), cases[i].text,
+		    cases[i].len != 0 ? cases[i].len : strlen(cases[i].text));
+		c = load_quiet(path, &errors);
+		assert_true((c == NULL) != (errors == NULL));
+		if (errors != NULL) {
+			/* one line each, file and message */
+			assert_true(strncmp(errors, path, strlen(path)) == 0);
+			assert_true(errors[strlen(errors) - 1] == '\n');
+		}
+		config_free(c);
+		free(errors);
+		unlink(path);
+	}
+
+	/* Many unknown keys: one parse each, within bounds. */
+	big = malloc(200 * 16);
+	assert_non_null(big);
+	for (i = 0, j = 0; i < 200; i++)
+		j += sprintf(big + j, "k%d = 1\n", (int)i);
+	write_temp(path, sizeof(path), big, j);
+	c = load_quiet(path, &errors);
+	assert_null(c);
+	assert_non_null(strstr(errors, ": too many unknown keys\n"));
+	assert_non_null(strstr(errors, ":1: unknown key \"k0\"\n"));
+	free(errors);
+	unlink(path);
+	free(big);
+	n++;
+
+	/* Deep braces and a long token. */
+	big = malloc(100001);
+	assert_non_null(big);
+	memset(big, '{', 50000);
+	memset(big + 50000, 'x', 50000);
+	write_temp(path, sizeof(path), big, 100000);
+	c = load_quiet(path, &errors);
+	assert_null(c);
+	free(errors);
+	unlink(path);
+	free(big);
+	n++;
+
+	printf("garbage: %zu inputs, no crash, errors well-formed ok\n", n);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_partial),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_durations),
+		cmocka_unit_test(test_sizes),
+		cmocka_unit_test(test_bools),
+		cmocka_unit_test(test_garbage),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
