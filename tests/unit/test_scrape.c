@@ -3,7 +3,8 @@
  * links, <base href>, skipped items, duplicate links, date formats,
  * charsets, hostile pages, bad XPath), then every html source of
  * ../config/sources.conf against its fixture page in fixtures/scrape/,
- * checking the number of entries, the first title, link and date.
+ * checking the number of entries and skipped items and the first two
+ * entries' title, link and date.
  */
 
 #include <setjmp.h>
@@ -16,8 +17,8 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <confuse.h>
 
+#include "config.h"
 #include "date.h"
 #include "entry.h"
 #include "scrape.h"
@@ -572,8 +573,8 @@ test_rules(void **state)
 }
 
 /*
- * The html sources of the shipped configuration against their fixtures.
- * XXX: read with libconfuse directly until config_load() is merged.
+ * The html sources of the shipped configuration, loaded by config_load(),
+ * against their fixtures.
  */
 static const struct {
 	const char	*id;
@@ -582,44 +583,75 @@ static const struct {
 	const char	*title;
 	const char	*link;
 	const char	*date;		/* RFC 3339 or "none" */
+	const char	*title2;	/* the second entry */
+	const char	*link2;
+	const char	*date2;
 } source_cases[] = {
 	{ "dg-home-news", 5, 1,
 	    "Commission reports progress in implementing the Pact on "
 	    "Migration and Asylum",
 	    "https://home-affairs.ec.europa.eu/news/commission-reports-"
 	    "progress-implementing-pact-migration-and-asylum-2026-09-15_en",
-	    "2026-09-15T10:00:00Z" },
+	    "2026-09-15T10:00:00Z",
+	    "Solidarity pool: Member States pledge relocation places for 2027",
+	    "https://ec.europa.eu/commission/presscorner/detail/en/ip_26_4120",
+	    "2026-09-10T00:00:00Z" },
 	{ "kcmd", 3, 1,
 	    "Atlas of Migration: 2026 edition published",
 	    "https://knowledge4policy.ec.europa.eu/migration-demography/news/"
 	    "atlas-migration-2026-edition-published_en",
-	    "2026-09-18T07:00:00Z" },
+	    "2026-09-18T07:00:00Z",
+	    "Demographic scenarios for the EU to 2050",
+	    "https://knowledge4policy.ec.europa.eu/publication/demographic-"
+	    "scenarios-eu-2050_en",
+	    "2026-09-04T00:00:00Z" },
 	{ "euaa", 3, 1,
 	    "Asylum applications in the EU+ fall for a second year",
 	    "https://euaa.europa.eu/news-events/asylum-applications-eu-fall-"
 	    "second-year",
-	    "2026-03-26T12:00:00Z" },
+	    "2026-03-26T12:00:00Z",
+	    "EUAA and Italy sign operational plan for 2026\xe2\x80\x93" "2027",
+	    "https://euaa.europa.eu/news-events/euaa-and-italy-sign-"
+	    "operational-plan-2026-2027",
+	    "2026-03-19T09:30:00Z" },
 	{ "frontex-web", 4, 2,
 	    "Irregular border crossings into EU down in first eight months "
 	    "of 2026",
 	    "https://frontex.europa.eu/media-centre/news/news-release/"
 	    "irregular-border-crossings-in-eu-down-in-first-eight-months-of-"
 	    "2026-aB3kLm",
-	    "2026-09-12T00:00:00Z" },
+	    "2026-09-12T00:00:00Z",
+	    "Frontex deploys standing corps officers to the Western Balkans",
+	    "https://frontex.europa.eu/media-centre/news/news-release/"
+	    "frontex-deploys-standing-corps-officers-to-the-western-balkans-"
+	    "Qw7xYz",
+	    "2026-09-05T00:00:00Z" },
 	{ "emn", 3, 1,
 	    "EMN Inform: Reception of unaccompanied minors in 2025",
 	    "https://home-affairs.ec.europa.eu/networks/european-migration-"
 	    "network-emn/emn-news/emn-inform-unaccompanied-minors-2026_en",
-	    "2026-09-12T00:00:00Z" },
+	    "2026-09-12T00:00:00Z",
+	    "EMN Study on legal labour migration pathways",
+	    "https://home-affairs.ec.europa.eu/networks/european-migration-"
+	    "network-emn/emn-news/emn-study-labour-migration-pathways-2026_en",
+	    "2026-07-03T00:00:00Z" },
 	{ "emn-belgium", 3, 1,
 	    "EMN Belgium Annual Conference: \xe2\x80\x9cProtection in "
 	    "transition\xe2\x80\x9d",
 	    "https://emnbelgium.be/news/emn-belgium-annual-conference-2026",
-	    "2026-10-14T00:00:00Z" },
+	    "2026-10-14T00:00:00Z",
+	    "EMN Inform: Resettlement in Belgium in 2025 \xe2\x80\x93 key "
+	    "figures",
+	    "https://emnbelgium.be/news/emn-inform-resettlement-belgium-2025",
+	    "2026-10-02T00:00:00Z" },
 	{ "redcross-eu", 3, 1,
 	    "Red Cross calls for safe and dignified reception under the Pact",
 	    "https://redcross.eu/latest-news/red-cross-calls-for-safe-and-"
 	    "dignified-reception-under-the-pact",
+	    "none",
+	    "Restoring Family Links along migration routes: 2026 in numbers",
+	    "https://redcross.eu/latest-news/restoring-family-links-along-"
+	    "migration-routes",
 	    "none" },
 };
 
@@ -645,91 +677,69 @@ read_file(const char *path, size_t *len)
 static void
 test_sources(void **state)
 {
-	cfg_opt_t	 src_opts[] = {
-		CFG_STR("title", NULL, CFGF_NONE),
-		CFG_STR("url", NULL, CFGF_NONE),
-		CFG_STR("interval", NULL, CFGF_NONE),
-		CFG_STR("type", "feed", CFGF_NONE),
-		CFG_BOOL("keep-if-topic", cfg_false, CFGF_NONE),
-		CFG_STR("lang", NULL, CFGF_NONE),
-		CFG_BOOL("enabled", cfg_true, CFGF_NONE),
-		CFG_STR("item", NULL, CFGF_NONE),
-		CFG_STR("item-title", NULL, CFGF_NONE),
-		CFG_STR("item-link", NULL, CFGF_NONE),
-		CFG_STR("item-date", NULL, CFGF_NONE),
-		CFG_STR("item-date-format", NULL, CFGF_NONE),
-		CFG_STR("item-summary", NULL, CFGF_NONE),
-		CFG_END()
-	};
-	cfg_opt_t	 opts[] = {
-		CFG_SEC("source", src_opts, CFGF_MULTI | CFGF_TITLE |
-		    CFGF_NO_TITLE_DUPES),
-		CFG_END()
-	};
-	cfg_t		*cfg, *sec;
-	struct scrape_rules r;
-	struct feed	*f;
-	char		 path[256], err[256], d[DATE_STRLEN], *page;
-	size_t		 len = 0, j, nhtml = 0, nchecked = 0;
-	const char	*id, *url;
+	struct config		*cfg;
+	const struct source	*src;
+	struct feed		*f;
+	char			 path[256], err[256], d[DATE_STRLEN], *page;
+	char			*errors = NULL;
+	size_t			 len = 0, j, nhtml = 0, ndisabled = 0;
 
 	(void)state;
-	cfg = cfg_init(opts, CFGF_NONE);
-	assert_int_equal(cfg_parse(cfg, "../config/sources.conf"),
-	    CFG_SUCCESS);
-	for (unsigned i = 0; i < cfg_size(cfg, "source"); i++) {
-		sec = cfg_getnsec(cfg, "source", i);
-		if (strcmp(cfg_getstr(sec, "type"), "html") != 0)
+	if ((cfg = config_load("../config/sources.conf", &errors)) == NULL)
+		fail_msg("../config/sources.conf:\n%s", errors);
+	for (size_t i = 0; i < cfg->nsources; i++) {
+		src = &cfg->sources[i];
+		if (src->type != SOURCE_HTML)
 			continue;
 		nhtml++;
-		id = cfg_title(sec);
-		url = cfg_getstr(sec, "url");
-		memset(&r, 0, sizeof(r));
-		r.item = cfg_getstr(sec, "item");
-		r.title = cfg_getstr(sec, "item-title");
-		r.link = cfg_getstr(sec, "item-link");
-		r.date = cfg_getstr(sec, "item-date");
-		r.date_format = cfg_getstr(sec, "item-date-format");
-		r.summary = cfg_getstr(sec, "item-summary");
-		if (scrape_check_rules(&r, err, sizeof(err)) == -1)
-			fail_msg("source %s: %s", id, err);
+		ndisabled += !src->enabled;
+		if (scrape_check_rules(&src->scrape, err, sizeof(err)) == -1)
+			fail_msg("source %s: %s", src->id, err);
 		for (j = 0; j < sizeof(source_cases) / sizeof(*source_cases);
 		    j++)
-			if (strcmp(source_cases[j].id, id) == 0)
+			if (strcmp(source_cases[j].id, src->id) == 0)
 				break;
 		if (j == sizeof(source_cases) / sizeof(*source_cases))
-			fail_msg("source %s: html but no expectations here", id);
-		snprintf(path, sizeof(path), "fixtures/scrape/%s.html", id);
+			fail_msg("source %s: html but no expectations here",
+			    src->id);
+		snprintf(path, sizeof(path), "fixtures/scrape/%s.html",
+		    src->id);
 		if ((page = read_file(path, &len)) == NULL)
-			fail_msg("source %s: no fixture %s", id, path);
-		f = scrape_page(page, len, url, &r, err, sizeof(err));
+			fail_msg("source %s: no fixture %s", src->id, path);
+		f = scrape_page(page, len, src->url, &src->scrape, err,
+		    sizeof(err));
 		free(page);
 		if (f == NULL)
-			fail_msg("source %s: %s", id, err);
+			fail_msg("source %s: %s", src->id, err);
 		assert_feed_sane(f);
 		if (f->nentries != source_cases[j].nentries ||
 		    f->nskipped != source_cases[j].nskipped)
 			fail_msg("source %s: %zu entries, %zu skipped; want "
-			    "%zu, %zu (%s)", id, f->nentries, f->nskipped,
+			    "%zu, %zu (%s)", src->id, f->nentries, f->nskipped,
 			    source_cases[j].nentries, source_cases[j].nskipped,
 			    f->bozo_reason ? f->bozo_reason : "");
 		assert_string_equal(f->entries[0].title, source_cases[j].title);
 		assert_string_equal(f->entries[0].link, source_cases[j].link);
 		assert_string_equal(fmt_date(f->entries[0].published, d,
 		    sizeof(d)), source_cases[j].date);
+		assert_string_equal(f->entries[1].title,
+		    source_cases[j].title2);
+		assert_string_equal(f->entries[1].link, source_cases[j].link2);
+		assert_string_equal(fmt_date(f->entries[1].published, d,
+		    sizeof(d)), source_cases[j].date2);
 		assert_non_null(f->title);
 		printf("scrape: source %s: %zu entries, %zu skipped, first "
-		    "\"%.40s...\" %s %s\n", id, f->nentries, f->nskipped,
-		    f->entries[0].title, f->entries[0].link,
+		    "\"%.40s...\" %s %s\n", src->id, f->nentries,
+		    f->nskipped, f->entries[0].title, f->entries[0].link,
 		    fmt_date(f->entries[0].published, d, sizeof(d)));
 		feed_free(f);
-		nchecked++;
 	}
-	cfg_free(cfg);
-	assert_true(nhtml > 0);
-	assert_int_equal(nchecked, sizeof(source_cases) / sizeof(*source_cases));
-	printf("scrape: %zu html sources of ../config/sources.conf checked "
-	    "against their fixtures\n", nchecked);
+	printf("scrape: %zu sources in ../config/sources.conf, %zu html "
+	    "(%zu disabled) checked against their fixtures\n",
+	    cfg->nsources, nhtml, ndisabled);
+	assert_int_equal(nhtml, sizeof(source_cases) / sizeof(*source_cases));
+	assert_true(cfg->nsources >= 20);
+	config_free(cfg);
 }
 
 int
