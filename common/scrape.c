@@ -79,6 +79,7 @@ struct scrape {
 	size_t			 nover;		/* beyond SCRAPE_MAX_ITEMS */
 	size_t			 ndup;
 	size_t			 nbaddate;	/* a date we could not read */
+	size_t			 nunread;	/* after the budget was spent */
 	bool			 exhausted;	/* XPath step budget spent */
 };
 
@@ -311,7 +312,7 @@ scrape_charset_declared(const char *buf, size_t len, char *name,
 			if (!((buf[j] >= 'a' && buf[j] <= 'z') ||
 			    (buf[j] >= 'A' && buf[j] <= 'Z') ||
 			    (buf[j] >= '0' && buf[j] <= '9') ||
-			    strchr("-_.:", buf[j]) != NULL))
+			    (buf[j] != '\0' && strchr("-_.:", buf[j]) != NULL)))
 				break;
 			name[k] = buf[j];
 		}
@@ -385,6 +386,8 @@ scrape_to_utf8(const char *buf, size_t len, struct buf *out)
 	static const char *const utf8[] = { "utf-8", "utf8",
 	    "unicode-1-1-utf-8", "utf-16", "utf-16le", "utf-16be",
 	    "utf-32", "utf-32le", "utf-32be", "ucs-2", NULL };
+	static const char *const utf7[] = { "utf-7", "utf7",
+	    "unicode-1-1-utf-7", "csunicode11utf7", NULL };
 	const unsigned char	*u = (const unsigned char *)buf;
 	char			 name[48];
 	const char		*cs = NULL;
@@ -402,7 +405,10 @@ scrape_to_utf8(const char *buf, size_t len, struct buf *out)
 		len -= 2;
 		cs = "UTF-16BE";
 	} else if (scrape_charset_declared(buf, len, name, sizeof(name))) {
-		if (scrape_charset_is(name, latin))
+		/* UTF-7 is refused as browsers do: it hides markup. */
+		if (scrape_charset_is(name, utf7))
+			cs = NULL;
+		else if (scrape_charset_is(name, latin))
 			cs = "WINDOWS-1252";
 		else if (scrape_charset_is(name, utf8))
 			cs = "UTF-8";
@@ -446,6 +452,27 @@ scrape_node_skipped(xmlNodePtr n)
 	return false;
 }
 
+/* Appends s but lets raw grow to limit bytes at most; the cut may split
+ * a character, which scrape_text_end() takes back. */
+static void
+scrape_text_add(struct buf *raw, const xmlChar *s, size_t limit)
+{
+	if (s == NULL || raw->len >= limit)
+		return;
+	buf_add(raw, (const char *)s, strnlen((const char *)s,
+	    limit - raw->len));
+}
+
+/* Drops a character cut in half at the end of raw. */
+static void
+scrape_text_end(struct buf *raw)
+{
+	if (raw->len == 0)
+		return;
+	raw->len = text_utf8_valid_len(raw->s, raw->len);
+	raw->s[raw->len] = '\0';
+}
+
 static void
 scrape_node_text(xmlNodePtr top, struct buf *raw, size_t limit)
 {
@@ -457,8 +484,7 @@ scrape_node_text(xmlNodePtr top, struct buf *raw, size_t limit)
 	case XML_CDATA_SECTION_NODE:
 	case XML_COMMENT_NODE:
 	case XML_PI_NODE:
-		if (top->content != NULL)
-			buf_adds(raw, (const char *)top->content);
+		scrape_text_add(raw, top->content, limit);
 		return;
 	case XML_ATTRIBUTE_NODE:
 	case XML_ELEMENT_NODE:
@@ -473,9 +499,9 @@ scrape_node_text(xmlNodePtr top, struct buf *raw, size_t limit)
 		return;
 	n = top->children;
 	while (n != NULL && raw->len < limit && visited++ < SCRAPE_MAX_NODES) {
-		if ((n->type == XML_TEXT_NODE ||
-		    n->type == XML_CDATA_SECTION_NODE) && n->content != NULL)
-			buf_adds(raw, (const char *)n->content);
+		if (n->type == XML_TEXT_NODE ||
+		    n->type == XML_CDATA_SECTION_NODE)
+			scrape_text_add(raw, n->content, limit);
 		if (n->type == XML_ELEMENT_NODE && n->children != NULL &&
 		    !scrape_node_skipped(n)) {
 			n = n->children;
@@ -546,6 +572,30 @@ scrape_over_budget(xmlXPathContextPtr xp)
 	    code == XPATH_MEMORY_ERROR;
 }
 
+/* The text of an XPath result: the first node of a node-set in document
+ * order, or a string, number or boolean as XPath's string() writes it. */
+static char *
+scrape_object_text(struct scrape *s, xmlXPathObjectPtr obj, size_t max)
+{
+	size_t		 limit = max * 4 + 64;
+	xmlChar		*str;
+
+	buf_reset(&s->raw);
+	if (obj->type == XPATH_NODESET) {
+		if (obj->nodesetval == NULL || obj->nodesetval->nodeNr == 0)
+			return NULL;
+		xmlXPathNodeSetSort(obj->nodesetval);
+		scrape_node_text(obj->nodesetval->nodeTab[0], &s->raw, limit);
+	} else if ((str = xmlXPathCastToString(obj)) != NULL) {
+		scrape_text_add(&s->raw, str, limit);
+		xmlFree(str);
+	}
+	scrape_text_end(&s->raw);
+	if (s->raw.len == 0)
+		return NULL;
+	return scrape_collapse(s->raw.s, s->raw.len, max);
+}
+
 /*
  * Evaluates rule which at node; *out is its text (free it) or NULL when
  * the rule selects nothing or only whitespace. -1 on an evaluation error
@@ -556,7 +606,6 @@ scrape_value(struct scrape *s, enum scrape_rule which, xmlNodePtr node,
     size_t max, char **out, char *err, size_t errlen)
 {
 	xmlXPathObjectPtr	 obj;
-	xmlChar			*str;
 	char			 what[64];
 
 	*out = NULL;
@@ -572,20 +621,8 @@ scrape_value(struct scrape *s, enum scrape_rule which, xmlNodePtr node,
 		scrape_xpath_err(s->xp, what, err, errlen);
 		return -1;
 	}
-	buf_reset(&s->raw);
-	if (obj->type == XPATH_NODESET) {
-		if (obj->nodesetval != NULL && obj->nodesetval->nodeNr > 0) {
-			xmlXPathNodeSetSort(obj->nodesetval);
-			scrape_node_text(obj->nodesetval->nodeTab[0], &s->raw,
-			    max * 4 + 64);
-		}
-	} else if ((str = xmlXPathCastToString(obj)) != NULL) {
-		buf_adds(&s->raw, (const char *)str);
-		xmlFree(str);
-	}
+	*out = scrape_object_text(s, obj, max);
 	xmlXPathFreeObject(obj);
-	if (s->raw.len > 0)
-		*out = scrape_collapse(s->raw.s, s->raw.len, max);
 	return 0;
 }
 
@@ -697,14 +734,7 @@ scrape_doc_value(struct scrape *s, const char *expr, size_t max)
 	obj = xmlXPathEval((const xmlChar *)expr, s->xp);
 	if (obj == NULL)
 		return NULL;
-	if (obj->type == XPATH_NODESET && obj->nodesetval != NULL &&
-	    obj->nodesetval->nodeNr > 0) {
-		buf_reset(&s->raw);
-		scrape_node_text(obj->nodesetval->nodeTab[0], &s->raw,
-		    max * 4 + 64);
-		if (s->raw.len > 0)
-			v = scrape_collapse(s->raw.s, s->raw.len, max);
-	}
+	v = scrape_object_text(s, obj, max);
 	xmlXPathFreeObject(obj);
 	return v;
 }
@@ -736,18 +766,20 @@ static void
 scrape_summarise(struct scrape *s)
 {
 	struct feed	*f = s->feed;
-	char		 line[400];
+	char		 line[400], tail[80] = "";
 
-	f->nskipped = s->nnolink + s->nnotitle + s->nover;
+	f->nskipped = s->nnolink + s->nnotitle + s->nover + s->nunread;
+	if (s->exhausted)
+		snprintf(tail, sizeof(tail), "; XPath step budget spent, "
+		    "%zu items not read", s->nunread);
 	if (s->nitems == 0)
-		snprintf(line, sizeof(line), "rule item matched nothing");
+		snprintf(line, sizeof(line), "rule item matched no element");
 	else if (f->nskipped > 0 || s->nbaddate > 0 || s->exhausted)
 		snprintf(line, sizeof(line), "%zu of %zu items kept: "
 		    "%zu without link, %zu without title, %zu over the limit "
 		    "of %d, %zu duplicate links, %zu unreadable dates%s",
 		    f->nentries, s->nitems, s->nnolink, s->nnotitle, s->nover,
-		    SCRAPE_MAX_ITEMS, s->ndup, s->nbaddate, s->exhausted ?
-		    ", XPath step budget spent" : "");
+		    SCRAPE_MAX_ITEMS, s->ndup, s->nbaddate, tail);
 	else
 		return;
 	f->bozo = true;
@@ -836,18 +868,24 @@ scrape_page(const char *buf, size_t len, const char *url,
 	n = ns != NULL ? ns->nodeNr : 0;
 	if (n > 0)
 		xmlXPathNodeSetSort(ns);
-	s.nitems = n;
 	for (int i = 0; i < n; i++) {
-		if (i >= SCRAPE_MAX_ITEMS) {
-			s.nover = n - i;
-			break;
+		/* Items are elements: "//namespace::*" or "//text()" give
+		 * nodes that are no item (namespace nodes are not even
+		 * xmlNodes). */
+		if (ns->nodeTab[i]->type != XML_ELEMENT_NODE)
+			continue;
+		if (s.nitems++ >= SCRAPE_MAX_ITEMS) {
+			s.nover++;
+			continue;
 		}
-		if (scrape_item(&s, ns->nodeTab[i], err, errlen) == -1) {
-			if (!s.exhausted)
-				goto fail;
-			/* Keep what we have: the page is merely too costly. */
-			break;
+		if (s.exhausted) {
+			s.nunread++;
+			continue;
 		}
+		if (scrape_item(&s, ns->nodeTab[i], err, errlen) == -1 &&
+		    !s.exhausted)
+			goto fail;
+		/* Over the step budget we keep what we have. */
 	}
 	scrape_summarise(&s);
 	xmlXPathFreeObject(items);

@@ -166,6 +166,20 @@ test_base(void **state)
 		feed_free(f);
 	}
 	printf("scrape: <base href>: %zu cases ok\n", i);
+
+	/* Without a page URL only absolute links survive. */
+	snprintf(page, sizeof(page), "<div class=item><h3>A</h3>"
+	    "<a href='/rel'>x</a></div><div class=item><h3>B</h3>"
+	    "<a href='http://ex.net/abs'>x</a></div>");
+	f = scrape_page(page, strlen(page), NULL, &simple_rules, err,
+	    sizeof(err));
+	assert_non_null(f);
+	assert_null(f->link);
+	assert_int_equal(f->nentries, 1);
+	assert_string_equal(f->entries[0].link, "http://ex.net/abs");
+	assert_int_equal(f->nskipped, 1);
+	feed_free(f);
+	printf("scrape: no page URL: relative links skipped, absolute kept\n");
 }
 
 static void
@@ -206,9 +220,30 @@ test_skipped(void **state)
 	assert_non_null(f);
 	assert_int_equal(f->nentries, 0);
 	assert_true(f->bozo);
-	assert_string_equal(f->bozo_reason, "rule item matched nothing");
+	assert_string_equal(f->bozo_reason, "rule item matched no element");
 	feed_free(f);
 	printf("scrape: a page without items gives an empty feed and says so\n");
+
+	/* Items must be elements: namespace, text and attribute nodes
+	 * are passed over. */
+	{
+		static const char *const odd[] = { "//namespace::*",
+		    "//text()", "//@href", "/", "//comment()" };
+		struct scrape_rules r = simple_rules;
+
+		for (size_t i = 0; i < sizeof(odd) / sizeof(*odd); i++) {
+			r.item = odd[i];
+			r.title = ".";
+			r.link = ".";
+			f = scrape_str("<html><body><!-- c --><a href='/x'>t"
+			    "</a></body></html>", &r, err, sizeof(err));
+			assert_non_null(f);
+			assert_int_equal(f->nentries, 0);
+			feed_free(f);
+		}
+		printf("scrape: %zu item rules selecting non-elements ok\n",
+		    sizeof(odd) / sizeof(*odd));
+	}
 }
 
 static void
@@ -350,6 +385,10 @@ test_charsets(void **state)
 		    "<html><head><meta charset=x-nonsense-42></head><body>"
 		    "<div class=item><h3>Z\xfcrich</h3><a href=/x>x</a>"
 		    "</div></body></html>", 0, "Z\xc3\xbcrich" },
+		{ "UTF-7 refused",
+		    "<html><head><meta charset=utf-7></head><body>"
+		    "<div class=item><h3>a+ADw-b</h3><a href=/x>x</a>"
+		    "</div></body></html>", 0, "a+ADw-b" },
 		{ "UTF-8 BOM and a contradicting meta",
 		    "\xef\xbb\xbf<html><head><meta charset=windows-1252></head>"
 		    "<body><div class=item><h3>\xc3\xa9t\xc3\xa9</h3>"
