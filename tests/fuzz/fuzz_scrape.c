@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "entry.h"
 #include "scrape.h"
@@ -72,7 +73,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			if (e->title == NULL || e->link == NULL ||
 			    strcmp(e->id, e->link) != 0 ||
-			    strncmp(e->link, "http", 4) != 0)
+			    strncasecmp(e->link, "http", 4) != 0)
 				abort();
 			fuzz_scrape_check_str(e->title);
 			fuzz_scrape_check_str(e->link);
