@@ -673,9 +673,14 @@ scrape_item(struct scrape *s, xmlNodePtr item, char *err, size_t errlen)
 	char		*date = NULL, *summary = NULL;
 	int		 rc = -1;
 
-	if (scrape_value(s, SCRAPE_LINK, item, SCRAPE_MAX_LINK, &ref,
+	/* One byte more than a link may have, to tell a cut one. */
+	if (scrape_value(s, SCRAPE_LINK, item, SCRAPE_MAX_LINK + 1, &ref,
 	    err, errlen) == -1)
 		goto done;
+	if (ref != NULL && strlen(ref) > SCRAPE_MAX_LINK) {
+		free(ref);
+		ref = NULL;
+	}
 	if ((link = scrape_resolve(s, ref)) == NULL) {
 		s->nnolink++;
 		rc = 0;

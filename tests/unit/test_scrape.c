@@ -495,6 +495,21 @@ test_hostile(void **state)
 	printf("scrape: huge title and summary cut to %d and %d bytes\n",
 	    1000, 4000);
 
+	/* A link too long to be kept whole is no link. */
+	buf_reset(&b);
+	buf_adds(&b, "<div class='item'><h3>Long</h3><a href='/");
+	for (i = 0; i < 5000; i++)
+		buf_addc(&b, 'a' + i % 26);
+	buf_adds(&b, "'>x</a></div><div class='item'><h3>Short</h3>"
+	    "<a href='/s'>x</a></div>");
+	f = scrape_page(b.s, b.len, PAGE_URL, &simple_rules, err, sizeof(err));
+	assert_non_null(f);
+	assert_int_equal(f->nentries, 1);
+	assert_string_equal(f->entries[0].title, "Short");
+	assert_int_equal(f->nskipped, 1);
+	feed_free(f);
+	printf("scrape: a 5000-byte link is refused, not cut\n");
+
 	/* Not HTML at all, empty, whitespace, too large. */
 	buf_reset(&b);
 	for (i = 0; i < 4096; i++)
