@@ -762,6 +762,11 @@ scrape_head(struct scrape *s)
 	if (v != NULL)
 		s->base = url_resolve(s->url, v);
 	free(v);
+	if (s->base != NULL && !url_is_http(s->base)) {
+		/* <base href="javascript:..."> is no base for news links. */
+		free(s->base);
+		s->base = NULL;
+	}
 	if (s->base == NULL && s->url != NULL)
 		s->base = xstrdup(s->url);
 }
@@ -887,10 +892,12 @@ scrape_page(const char *buf, size_t len, const char *url,
 			s.nunread++;
 			continue;
 		}
-		if (scrape_item(&s, ns->nodeTab[i], err, errlen) == -1 &&
-		    !s.exhausted)
-			goto fail;
-		/* Over the step budget we keep what we have. */
+		if (scrape_item(&s, ns->nodeTab[i], err, errlen) == -1) {
+			if (!s.exhausted)
+				goto fail;
+			/* Over the step budget we keep what we have. */
+			s.nunread++;
+		}
 	}
 	scrape_summarise(&s);
 	xmlXPathFreeObject(items);

@@ -143,6 +143,9 @@ test_base(void **state)
 		    "https://cdn.example.net/root" },
 		{ NULL, "x?y=1", "https://example.org/news/x?y=1" },
 		{ "", "x", "https://example.org/news/x" },
+		{ "javascript:void(0)", "x", "https://example.org/news/x" },
+		{ "ftp://files.example.org/", "x",
+		    "https://example.org/news/x" },
 	};
 	char		 page[1024], err[256];
 	struct feed	*f;
@@ -545,6 +548,7 @@ test_hostile(void **state)
 		assert_non_null(f);
 		assert_true(f->nentries < 1000);
 		assert_non_null(strstr(f->bozo_reason, "budget"));
+		assert_int_equal(f->nskipped, 3000 - f->nentries);
 		printf("scrape: costly rule stopped after %zu entries: %s\n",
 		    f->nentries, f->bozo_reason);
 		feed_free(f);
