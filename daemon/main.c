@@ -127,6 +127,7 @@ main(int argc, char *argv[])
 		int		(*run)(int, char *[]);
 	} cmds[] = {
 		{ "parse",	cmd_parse },
+		{ "get",	cmd_get },
 	};
 	const char	*cmd;
 
