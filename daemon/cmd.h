@@ -20,6 +20,7 @@ int	 cmd_serve(int, char *[]);
 int	 cmd_fetch(int, char *[]);
 int	 cmd_export(int, char *[]);
 int	 cmd_sources(int, char *[]);
+int	 cmd_get(int, char *[]);
 
 /* Shared by the commands (main.c). */
 char		*cmd_read_file(const char *path, size_t *len);	/* "-": stdin */

@@ -128,6 +128,7 @@ main(int argc, char *argv[])
 	} cmds[] = {
 		{ "parse",	cmd_parse },
 		{ "tag",	cmd_tag },
+		{ "get",	cmd_get },
 	};
 	const char	*cmd;
 

@@ -1,0 +1,240 @@
+/*
+ * pactfeed get: fetch URLs exactly as the daemon would, on one event loop
+ * with the same limits and safety checks, and print each result as one
+ * JSON line in the order they finish (the body is summarised, or written
+ * to a file with --output). For admins checking a source, and for the
+ * integration tests of fetch.c. Exit 0 when every fetch was OK or NOT
+ * MODIFIED, 1 otherwise.
+ */
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+#include <jansson.h>
+
+#include "cmd.h"
+#include "date.h"
+#include "fetch.h"
+#include "log.h"
+#include "text.h"
+#include "xmalloc.h"
+
+#define GET_HEAD	64		/* body bytes shown */
+#define GET_MAXADDRS	16
+
+struct get {
+	struct event_base	*base;
+	struct fetcher		*fetcher;
+	const char		*output;
+	size_t			 pending;
+	int			 failed;
+};
+
+struct get_one {
+	struct get		*g;
+	const char		*url;
+};
+
+static void
+get_json_str(json_t *o, const char *key, const char *s, size_t len)
+{
+	struct buf	b = { 0 };
+
+	if (s == NULL) {
+		json_object_set_new(o, key, json_null());
+		return;
+	}
+	buf_add(&b, "", 0);
+	text_utf8_repair(&b, s, len);
+	json_object_set_new(o, key, json_string(b.s));
+	buf_free(&b);
+}
+
+static void
+get_json_optstr(json_t *o, const char *key, const char *s)
+{
+	get_json_str(o, key, s, s != NULL ? strlen(s) : 0);
+}
+
+static int
+get_write_body(const char *path, const char *body, size_t len)
+{
+	FILE	*fp;
+
+	if ((fp = fopen(path, "w")) == NULL)
+		return -1;
+	if (fwrite(body, 1, len, fp) != len) {
+		fclose(fp);
+		return -1;
+	}
+	return fclose(fp);
+}
+
+static void
+get_done_cb(struct fetch_result *r, void *arg)
+{
+	struct get_one	*one = arg;
+	struct get	*g = one->g;
+	json_t		*o;
+	char		*line, date[64];
+
+	o = json_object();
+	get_json_optstr(o, "url", one->url);
+	get_json_optstr(o, "status", fetch_status_name(r->status));
+	json_object_set_new(o, "http_status", json_integer(r->http_status));
+	json_object_set_new(o, "length", json_integer((json_int_t)r->len));
+	get_json_str(o, "head", r->body, r->len < GET_HEAD ? r->len :
+	    GET_HEAD);
+	get_json_optstr(o, "etag", r->etag);
+	get_json_optstr(o, "last_modified", r->last_modified);
+	get_json_optstr(o, "content_type", r->content_type);
+	get_json_optstr(o, "effective_url", r->effective_url);
+	get_json_optstr(o, "permanent_redirect", r->permanent_redirect);
+	json_object_set_new(o, "retry_after", r->retry_after < 0 ?
+	    json_null() : json_integer(r->retry_after));
+	json_object_set_new(o, "max_age", r->max_age < 0 ?
+	    json_null() : json_integer(r->max_age));
+	json_object_set_new(o, "expires", r->expires == 0 ? json_null() :
+	    json_string(date_format(r->expires, date, sizeof(date))));
+	json_object_set_new(o, "seconds", json_real(r->seconds));
+	json_object_set_new(o, "bytes_wire",
+	    json_integer((json_int_t)r->bytes_wire));
+	get_json_optstr(o, "error", r->error[0] ? r->error : NULL);
+	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
+	    JSON_REAL_PRECISION(6));
+	puts(line);
+	fflush(stdout);
+	free(line);
+	json_decref(o);
+
+	if (r->status != FETCH_OK && r->status != FETCH_NOT_MODIFIED) {
+		log_warnx("%s: %s%s%s", one->url, fetch_status_name(r->status),
+		    r->error[0] ? ": " : "", r->error);
+		g->failed = 1;
+	}
+	if (g->output != NULL && r->status == FETCH_OK &&
+	    get_write_body(g->output, r->body, r->len) == -1) {
+		log_warn("%s", g->output);
+		g->failed = 1;
+	}
+	if (--g->pending == 0)
+		event_base_loopbreak(g->base);
+}
+
+static long
+get_number(const char *s, long min, long max)
+{
+	char	*end;
+	long	 n;
+
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (errno != 0 || *s == '\0' || *end != '\0' || n < min || n > max)
+		cmd_usage();
+	return n;
+}
+
+int
+cmd_get(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "etag",		required_argument, NULL, 'e' },
+		{ "last-modified",	required_argument, NULL, 'm' },
+		{ "allow-private",	no_argument,	   NULL, 'p' },
+		{ "allow-addr",		required_argument, NULL, 'a' },
+		{ "max-body",		required_argument, NULL, 'b' },
+		{ "timeout",		required_argument, NULL, 't' },
+		{ "connect-timeout",	required_argument, NULL, 'c' },
+		{ "low-speed-time",	required_argument, NULL, 'l' },
+		{ "max-redirects",	required_argument, NULL, 'r' },
+		{ "user-agent",		required_argument, NULL, 'u' },
+		{ "output",		required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct fetch_limits	 lim = { 0 };
+	struct fetch_request	 req = { 0 };
+	struct get		 g = { 0 };
+	struct get_one		*ones;
+	const char		*addrs[GET_MAXADDRS + 1] = { 0 };
+	size_t			 naddrs = 0;
+	char			 err[256];
+	int			 ch, n;
+
+	while ((ch = getopt_long(argc, argv, "e:m:pa:b:t:c:l:r:u:o:",
+	    longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'e':
+			req.etag = optarg;
+			break;
+		case 'm':
+			req.last_modified = optarg;
+			break;
+		case 'p':
+			lim.allow_private = true;
+			break;
+		case 'a':
+			if (naddrs == GET_MAXADDRS)
+				cmd_usage();
+			addrs[naddrs++] = optarg;
+			break;
+		case 'b':
+			lim.max_body = get_number(optarg, 1, LONG_MAX);
+			break;
+		case 't':
+			lim.timeout = get_number(optarg, 1, 86400);
+			break;
+		case 'c':
+			lim.connect_timeout = get_number(optarg, 1, 86400);
+			break;
+		case 'l':
+			lim.low_speed_time = get_number(optarg, 1, 86400);
+			break;
+		case 'r':
+			lim.max_redirects = get_number(optarg, 0, 50);
+			if (lim.max_redirects == 0)
+				lim.max_redirects = -1;
+			break;
+		case 'u':
+			lim.user_agent = optarg;
+			break;
+		case 'o':
+			g.output = optarg;
+			break;
+		default:
+			cmd_usage();
+		}
+	}
+	n = argc - optind;
+	if (n < 1 || (g.output != NULL && n != 1))
+		cmd_usage();
+	lim.allow_addrs = addrs;
+
+	if ((g.base = event_base_new()) == NULL) {
+		log_warnx("event_base_new failed");
+		return EXIT_RUNTIME;
+	}
+	g.fetcher = fetcher_new(g.base, &lim);
+	ones = xcalloc(n, sizeof(*ones));
+	for (int i = 0; i < n; i++) {
+		ones[i].g = &g;
+		ones[i].url = req.url = argv[optind + i];
+		if (fetch_start(g.fetcher, &req, get_done_cb, &ones[i], err,
+		    sizeof(err)) == -1) {
+			log_warnx("%s", err);
+			g.failed = 1;
+			continue;
+		}
+		g.pending++;
+	}
+	if (g.pending > 0)
+		event_base_dispatch(g.base);
+	fetcher_free(g.fetcher);
+	event_base_free(g.base);
+	free(ones);
+	return g.failed ? EXIT_BADINPUT : 0;
+}
