@@ -126,9 +126,10 @@ main(int argc, char *argv[])
 		const char	*name;
 		int		(*run)(int, char *[]);
 	} cmds[] = {
+		{ "check-config", cmd_check_config },
+		{ "get",	cmd_get },
 		{ "parse",	cmd_parse },
 		{ "tag",	cmd_tag },
-		{ "get",	cmd_get },
 	};
 	const char	*cmd;
 

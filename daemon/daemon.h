@@ -1,0 +1,99 @@
+#ifndef DAEMON_H
+#define DAEMON_H
+
+/*
+ * The daemon's state: one struct daemon per process, made by serve.c
+ * (or cmd_fetch for one cycle) and handed to every callback. Sources
+ * have a runtime record here beside their persisted state in the store;
+ * hosts are tracked so no site sees more than per-host-connections
+ * transfers at once or two starts closer than the minimum spacing.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct config;
+struct event;
+struct event_base;
+struct fetcher;
+struct http;
+struct source;
+struct store;
+struct tagger;
+
+/* One configured source at run time. */
+struct source_run {
+	char			*id;		/* owned; stable over reloads */
+	const struct source	*src;		/* into daemon.cfg */
+	size_t			 host;		/* index into daemon.hosts */
+	time_t			 next_fetch;
+	bool			 in_flight;
+	bool			 done_once;	/* fetch --once: finished */
+	bool			 disabled;	/* 410 Gone */
+	int			 error_streak;
+	int			 last_outcome;	/* for log-once-per-change */
+	time_t			 last_fetch;
+	time_t			 last_success;
+	time_t			 last_new;	/* last time it had a new entry */
+	int64_t			 entries;
+};
+
+struct host_run {
+	char		*name;
+	int		 in_flight;
+	double		 last_start;	/* monotonic seconds */
+	time_t		 retry_after;	/* 429/503 said: not before */
+};
+
+/* Counters for /metrics and STATUS=. */
+struct daemon_stats {
+	uint64_t	 fetches[16];	/* by enum fetch_status */
+	uint64_t	 bytes;
+	uint64_t	 parse_errors;
+	uint64_t	 entries_new;
+	uint64_t	 entries_updated;
+	uint64_t	 http_requests;
+};
+
+struct daemon {
+	struct event_base	*base;
+	char			*config_path;
+	struct config		*cfg;
+	struct store		*store;
+	struct tagger		*tagger;
+	struct fetcher		*fetcher;
+	struct http		*http;
+
+	struct source_run	*sources;
+	size_t			 nsources;
+	struct host_run		*hosts;
+	size_t			 nhosts;
+	size_t			 in_flight;
+
+	struct event		*tick;		/* starts due fetches */
+	struct event		*retag;		/* re-tags the archive */
+	int64_t			 retag_after;
+	struct event		*sig_hup;
+	struct event		*sig_term;
+	struct event		*sig_int;
+	struct event		*watchdog;
+	struct event		*drain;		/* shutdown deadline */
+
+	bool			 once;		/* fetch --once */
+	bool			 stopping;
+	struct daemon_stats	 stats;
+};
+
+/* run.c: sources, scheduling and what happens when a fetch ends. */
+void	 run_sources_load(struct daemon *);
+void	 run_sources_free(struct daemon *);
+void	 run_schedule(struct daemon *);	/* (re)arms the tick */
+void	 run_start_due(struct daemon *);
+void	 run_mark_all_due(struct daemon *);
+void	 run_init(struct daemon *);
+void	 run_retag_start(struct daemon *);
+size_t	 run_failing(const struct daemon *);
+
+#endif /* DAEMON_H */
