@@ -24,6 +24,7 @@
 #include "sanitize.h"
 #include "store.h"
 #include "text.h"
+#include "url.h"
 #include "xmalloc.h"
 
 #define ATOM_NS		"http://www.w3.org/2005/Atom"
@@ -93,7 +94,8 @@ static void
 atom_link(xmlTextWriterPtr w, const char *rel, const char *href,
     const char *type, const char *title)
 {
-	if (href == NULL)
+	/* Feeds are untrusted: a javascript: or data: link never leaves. */
+	if (href == NULL || !url_is_http(href))
 		return;
 	xmlTextWriterStartElement(w, BAD_CAST "link");
 	if (rel != NULL)

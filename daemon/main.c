@@ -127,6 +127,7 @@ main(int argc, char *argv[])
 		int		(*run)(int, char *[]);
 	} cmds[] = {
 		{ "check-config", cmd_check_config },
+		{ "export",	cmd_export },
 		{ "get",	cmd_get },
 		{ "parse",	cmd_parse },
 		{ "tag",	cmd_tag },

@@ -1,0 +1,37 @@
+#ifndef PAGE_H
+#define PAGE_H
+
+/*
+ * The pages about the daemon itself, rendered from its state: the /
+ * page (our feeds with autodiscovery links, topics with their story
+ * counts, sources with their health), /healthz (JSON) and /metrics
+ * (Prometheus text). Everything that came from the internet is escaped
+ * by the writer that prints it.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct daemon;
+
+/* Story counts per topic and entry counts per source, as the store
+ * gave them; http.c keeps one per store generation. */
+struct page_counts {
+	char		**names;
+	int64_t		 *n;
+	size_t		  len;
+};
+
+void		 page_counts_free(struct page_counts *);
+int		 page_counts_load(struct daemon *, struct page_counts *topics,
+		    struct page_counts *sources, char *err, size_t errlen);
+int64_t		 page_counts_get(const struct page_counts *, const char *);
+
+/* Each returns a new string of *len bytes. */
+char		*page_index(struct daemon *, const struct page_counts *topics,
+		    const struct page_counts *sources, size_t *len);
+char		*page_healthz(struct daemon *, size_t *len);
+char		*page_metrics(struct daemon *, const struct page_counts *topics,
+		    size_t *len);
+
+#endif /* PAGE_H */
