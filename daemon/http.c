@@ -26,7 +26,6 @@
 #include <time.h>
 
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
@@ -76,21 +75,13 @@ struct http_cached {
 	struct http_doc	*doc;
 };
 
-/* Open connections. Their bufferevents may be finalised after
- * http_free, from the loop, so the count outlives the struct http: each
- * connection holds a reference, and so does the server while it lives. */
-struct http_conns {
-	int			 refs;
-	size_t			 n;
-	struct http		*h;	/* NULL once freed */
-};
-
 struct http {
 	struct daemon			*d;
 	struct evhttp			*eh;
 	struct evhttp_bound_socket	*sock;
 	bool				 stopped;
-	struct http_conns		*conns;
+	struct evhttp_connection	**conns;	/* open ones */
+	size_t				 nconn;
 	bool				 paused;
 
 	struct http_cached		*cache;
@@ -567,6 +558,69 @@ http_serve_index(struct http *h, struct evhttp_request *req)
 	http_send_doc(req, h->index);
 }
 
+/*
+ * Connection accounting. evhttp 2.1 has no connection limit, so a
+ * connection is counted at its first request and forgotten in its close
+ * callback; at the limit the listener is paused and further clients
+ * wait in the kernel's backlog. A connection that never completes a
+ * request is not counted: evhttp's timeout and header limit bound it.
+ */
+static void
+http_listener_update(struct http *h)
+{
+	struct evconnlistener	*l;
+	bool			 full;
+
+	if (h->sock == NULL || h->stopped)
+		return;
+	full = h->d->cfg->http_max_connections > 0 &&
+	    h->nconn >= (size_t)h->d->cfg->http_max_connections;
+	if (full == h->paused)
+		return;
+	l = evhttp_bound_socket_get_listener(h->sock);
+	if (full)
+		evconnlistener_disable(l);
+	else
+		evconnlistener_enable(l);
+	h->paused = full;
+}
+
+static void
+http_conn_close_cb(struct evhttp_connection *evcon, void *arg)
+{
+	struct http	*h = arg;
+
+	for (size_t i = 0; i < h->nconn; i++)
+		if (h->conns[i] == evcon) {
+			h->conns[i] = h->conns[--h->nconn];
+			break;
+		}
+	http_listener_update(h);
+}
+
+/* Counts the request's connection if it is new; false when over the
+ * limit (a connection accepted before the listener was paused). */
+static bool
+http_conn_track(struct http *h, struct evhttp_request *req)
+{
+	struct evhttp_connection	*evcon;
+	size_t				 max;
+
+	if ((evcon = evhttp_request_get_connection(req)) == NULL)
+		return true;
+	for (size_t i = 0; i < h->nconn; i++)
+		if (h->conns[i] == evcon)
+			return true;
+	max = h->d->cfg->http_max_connections;
+	if (max > 0 && h->nconn >= max)
+		return false;
+	h->conns = xreallocarray(h->conns, h->nconn + 1, sizeof(*h->conns));
+	h->conns[h->nconn++] = evcon;
+	evhttp_connection_set_closecb(evcon, http_conn_close_cb, h);
+	http_listener_update(h);
+	return true;
+}
+
 static void
 http_request_cb(struct evhttp_request *req, void *arg)
 {
@@ -574,10 +628,26 @@ http_request_cb(struct evhttp_request *req, void *arg)
 	const struct evhttp_uri		*uri;
 	struct render_feed		 rf = { 0 };
 	const char			*raw;
+	enum evhttp_cmd_type		 cmd;
 	char				*path = NULL, *text;
 	size_t				 len;
 
 	h->d->stats.http_requests++;
+	if (!http_conn_track(h, req)) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Connection", "close");
+		http_send_problem(req, HTTP_SERVUNAVAIL, "Service Unavailable",
+		    "too many connections; try again later");
+		return;
+	}
+	cmd = evhttp_request_get_command(req);
+	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Allow", "GET, HEAD");
+		http_send_problem(req, 405, "Method Not Allowed",
+		    "only GET and HEAD are served here");
+		return;
+	}
 	uri = evhttp_request_get_evhttp_uri(req);
 	if ((raw = evhttp_uri_get_path(uri)) == NULL || *raw == '\0')
 		raw = "/";
@@ -610,68 +680,6 @@ http_request_cb(struct evhttp_request *req, void *arg)
 done:
 	render_feed_clear(&rf);
 	free(path);
-}
-
-/*
- * Connection accounting. evhttp 2.1 has no connection limit, so each
- * connection's bufferevent is a pass-through filter whose context is
- * freed with the connection: that tells us when one ends. At the limit
- * the listener is paused and further clients wait in the backlog.
- */
-static void
-http_listener_update(struct http *h)
-{
-	struct evconnlistener	*l;
-	bool			 full;
-
-	if (h->sock == NULL || h->stopped)
-		return;
-	full = h->d->cfg->http_max_connections > 0 &&
-	    h->conns->n >= (size_t)h->d->cfg->http_max_connections;
-	if (full == h->paused)
-		return;
-	l = evhttp_bound_socket_get_listener(h->sock);
-	if (full)
-		evconnlistener_disable(l);
-	else
-		evconnlistener_enable(l);
-	h->paused = full;
-}
-
-static void
-http_conns_unref(struct http_conns *c)
-{
-	if (--c->refs == 0)
-		free(c);
-}
-
-static void
-http_conn_gone_cb(void *arg)
-{
-	struct http_conns	*c = arg;
-
-	c->n--;
-	if (c->h != NULL)
-		http_listener_update(c->h);
-	http_conns_unref(c);
-}
-
-static struct bufferevent *
-http_conn_new_cb(struct event_base *base, void *arg)
-{
-	struct http		*h = arg;
-	struct bufferevent	*sock, *bev;
-
-	if ((sock = bufferevent_socket_new(base, -1,
-	    BEV_OPT_CLOSE_ON_FREE)) == NULL)
-		fatalx("http: bufferevent_socket_new");
-	if ((bev = bufferevent_filter_new(sock, NULL, NULL,
-	    BEV_OPT_CLOSE_ON_FREE, http_conn_gone_cb, h->conns)) == NULL)
-		fatalx("http: bufferevent_filter_new");
-	h->conns->refs++;
-	h->conns->n++;
-	http_listener_update(h);
-	return bev;
 }
 
 /* "127.0.0.1:8080", "[::1]:8080", "localhost:8080" -> host, port. */
@@ -737,9 +745,6 @@ http_new(struct daemon *d, char *err, size_t errlen)
 
 	h = xcalloc(1, sizeof(*h));
 	h->d = d;
-	h->conns = xcalloc(1, sizeof(*h->conns));
-	h->conns->refs = 1;
-	h->conns->h = h;
 	if (http_split_listen(cfg->listen, host, sizeof(host), &port) == -1) {
 		snprintf(err, errlen, "listen \"%s\": not host:port",
 		    cfg->listen);
@@ -749,7 +754,11 @@ http_new(struct daemon *d, char *err, size_t errlen)
 		snprintf(err, errlen, "evhttp_new failed");
 		goto fail;
 	}
-	evhttp_set_allowed_methods(h->eh, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
+	/* Every method reaches us, so the others get a 405 that says
+	 * which ones work, not evhttp's 501. */
+	evhttp_set_allowed_methods(h->eh, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
+	    EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
 	if (cfg->http_timeout > 0)
 		evhttp_set_timeout(h->eh, cfg->http_timeout);
 	if (cfg->http_max_header_size > 0)
@@ -759,7 +768,6 @@ http_new(struct daemon *d, char *err, size_t errlen)
 		evhttp_set_max_body_size(h->eh,
 		    (ev_ssize_t)cfg->http_max_body_size);
 	evhttp_set_gencb(h->eh, http_request_cb, h);
-	evhttp_set_bevcb(h->eh, http_conn_new_cb, h);
 	if ((h->sock = evhttp_bind_socket_with_handle(h->eh, host,
 	    port)) == NULL) {
 		snprintf(err, errlen, "listen %s: %s", cfg->listen,
@@ -790,10 +798,9 @@ http_free(struct http *h)
 		return;
 	/* Closes the connections first: their responses hold docs. */
 	h->stopped = true;
-	h->conns->h = NULL;
 	if (h->eh != NULL)
 		evhttp_free(h->eh);
-	http_conns_unref(h->conns);
+	free(h->conns);
 	http_cache_clear(h);
 	free(h->cache);
 	http_doc_unref(h->xsl);

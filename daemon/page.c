@@ -173,6 +173,25 @@ page_date(xmlTextWriterPtr w, const char *el, time_t t)
 	page_end(w);
 }
 
+/* The absolute URL of a feed we publish (a new string). */
+static char *
+page_feed_url(const struct config *cfg, enum render_route route,
+    const char *id)
+{
+	struct render_feed	 rf = { 0 };
+	char			*path, *url;
+
+	rf.route = route;
+	if (route == RENDER_TOPIC)
+		rf.topic = (char *)id;
+	else if (route == RENDER_SOURCE)
+		rf.source = (char *)id;
+	path = render_feed_path(&rf);
+	url = xasprintf("%s%s", cfg->base_url, path);
+	free(path);
+	return url;
+}
+
 static const char page_css[] =
     "body{font-family:sans-serif;max-width:60em;margin:2em auto;"
     "padding:0 1em;color:#222;line-height:1.4}"
@@ -213,7 +232,7 @@ page_index(struct daemon *d, const struct page_counts *topics,
 	for (size_t i = 0; i < cfg->ntopics; i++) {
 		const struct topic	*t = &cfg->topics[i];
 
-		url = xasprintf("%stopics/%s.atom", cfg->base_url, t->id);
+		url = page_feed_url(cfg, RENDER_TOPIC, t->id);
 		title = xasprintf("%s: %s", cfg->feed_title,
 		    t->name != NULL ? t->name : t->id);
 		page_autodiscovery(w, title, url);
@@ -282,7 +301,7 @@ page_index(struct daemon *d, const struct page_counts *topics,
 		xmlTextWriterWriteString(w, BAD_CAST n);
 		page_end(w);
 		page_start(w, "td", NULL);
-		url = xasprintf("%stopics/%s.atom", cfg->base_url, t->id);
+		url = page_feed_url(cfg, RENDER_TOPIC, t->id);
 		page_a(w, url, "Atom");
 		free(url);
 		page_end(w);
@@ -338,7 +357,7 @@ page_index(struct daemon *d, const struct page_counts *topics,
 		xmlTextWriterWriteString(w, BAD_CAST n);
 		page_end(w);
 		page_start(w, "td", NULL);
-		url = xasprintf("%ssources/%s.atom", cfg->base_url, s->id);
+		url = page_feed_url(cfg, RENDER_SOURCE, s->id);
 		page_a(w, url, "Atom");
 		free(url);
 		page_end(w);
