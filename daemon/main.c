@@ -127,8 +127,10 @@ main(int argc, char *argv[])
 		int		(*run)(int, char *[]);
 	} cmds[] = {
 		{ "check-config", cmd_check_config },
+		{ "fetch",	cmd_fetch },
 		{ "get",	cmd_get },
 		{ "parse",	cmd_parse },
+		{ "serve",	cmd_serve },
 		{ "tag",	cmd_tag },
 	};
 	const char	*cmd;
