@@ -418,7 +418,18 @@ run_may_start(struct daemon *d, struct source_run *sr, time_t now,
 		return false;
 	if (sr->next_fetch > now)
 		return false;
-	if (h->in_flight >= per_host || h->retry_after > now)
+	if (h->retry_after > now) {
+		/* The host asked for a pause (429/503 Retry-After). One
+		 * cycle skips its sources rather than wait for it. */
+		if (d->once && !sr->done_once) {
+			sr->done_once = true;
+			log_info("source %s: host %s asked to wait until %lld, "
+			    "skipped", sr->id, h->name,
+			    (long long)h->retry_after);
+		}
+		return false;
+	}
+	if (h->in_flight >= per_host)
 		return false;
 	return mono - h->last_start >= d->cfg->host_spacing;
 }
