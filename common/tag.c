@@ -992,7 +992,8 @@ tag_overlap(const struct tag_match *a, const struct tag_match *b)
  * of text is one piece of evidence: of overlapping phrase occurrences
  * only the one that outweighs the others counts ("registering asylum
  * applications" is not both "registering asylum" and "asylum
- * application*"). Returns false when the topic is vetoed.
+ * application*"), and context inside a counted phrase does not count.
+ * Returns false when the topic is vetoed.
  */
 static bool
 tag_settle(struct tagger *tg, struct tag_match *m, size_t n)
@@ -1033,6 +1034,20 @@ tag_settle(struct tagger *tg, struct tag_match *m, size_t n)
 	for (i = 0; i < n; i++)
 		if (m[i].shadowed)
 			m[i].cancelled = true;
+	/* Nor is context inside a phrase that counts ("migratory" in
+	 * "migratory routes") independent of it. */
+	for (i = 0; i < n; i++) {
+		if (m[i].kind != 0 || m[i].cancelled)
+			continue;
+		for (j = i; j > 0 && m[j - 1].field == m[i].field &&
+		    m[j - 1].first + TAG_MAXWORDS > m[i].first; j--)
+			;
+		for (; j < n && m[j].field == m[i].field &&
+		    m[j].first <= m[i].last; j++)
+			if (m[j].kind == TAG_MCONTEXT &&
+			    tag_overlap(&m[i], &m[j]))
+				m[j].cancelled = true;
+	}
 	return true;
 }
 

@@ -47,7 +47,8 @@ static const struct {
 	    "\xce\xac\xcf\x83\xcf\x84\xce\xb5\xcf\x82",
 	    "co\xc3\xb6rdination", NULL }, { NULL } },
 	{ "ctx", { "children^0.5", "mental health^0.5", "~migrant*^0.5",
-	    "~refugee*^0.5", "unaccompanied minors", NULL }, { NULL } },
+	    "~refugee*^0.5", "unaccompanied minors", "migrant workers^0.5",
+	    NULL }, { NULL } },
 	{ "overlap", { "registering asylum^0.5", "asylum application*^0.5",
 	    NULL }, { NULL } },
 };
@@ -205,6 +206,9 @@ static const struct {
 	{ "Children", "refugees", "ctx" },
 	{ "Migrants and refugees", "migrants, refugees", "" },
 	{ "Mental health", "for migrants", "ctx" },
+	/* context inside the phrase is not context for it */
+	{ "Migrant workers", NULL, "" },
+	{ "Migrant workers", "and refugees", "ctx" },
 };
 
 static void
