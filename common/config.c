@@ -454,6 +454,25 @@ config_suggest_key(enum config_kind kind, const char *word)
 	return config_suggest(word, cands, n);
 }
 
+/* Where a key misplaced in a section of kind belongs, if anywhere. */
+static const char *
+config_key_home(enum config_kind kind, const char *key)
+{
+	static const char *const homes[] = { "at the top level",
+	    "in a source section", "in a topic section" };
+	const struct config_key	*k;
+	int			 i;
+
+	for (i = 0; i < 3; i++) {
+		if (i == (int)kind)
+			continue;
+		for (k = config_keys[i]; k->name != NULL; k++)
+			if (strcmp(k->name, key) == 0)
+				return homes[i];
+	}
+	return NULL;
+}
+
 /* Values. */
 
 int
@@ -1056,7 +1075,7 @@ static void
 config_unknown_key(cfg_t *cfg, enum config_kind kind, const char *title,
     const char *key)
 {
-	const char	*hint;
+	const char	*hint, *where;
 	char		 prefix[128] = "";
 
 	if (kind == KIND_SOURCE || kind == KIND_TOPIC)
@@ -1066,6 +1085,9 @@ config_unknown_key(cfg_t *cfg, enum config_kind kind, const char *title,
 		config_error(cfg->filename, cfg->line,
 		    "%sunknown key \"%s\"; did you mean \"%s\"?", prefix, key,
 		    hint);
+	else if ((where = config_key_home(kind, key)) != NULL)
+		config_error(cfg->filename, cfg->line,
+		    "%sunknown key \"%s\"; it belongs %s", prefix, key, where);
 	else
 		config_error(cfg->filename, cfg->line, "%sunknown key \"%s\"",
 		    prefix, key);
