@@ -172,6 +172,7 @@ check_defaults(const struct config *c)
 	assert_int_equal(c->max_body_size, 10 * 1024 * 1024);
 	assert_int_equal(c->per_host_connections, 2);
 	assert_int_equal(c->max_transfers, 16);
+	assert_int_equal(c->host_spacing, 1);
 	assert_false(c->allow_private_addresses);
 	assert_int_equal(c->connect_timeout, 10);
 	assert_int_equal(c->timeout, 60);
@@ -248,7 +249,7 @@ test_default_conf(void **state)
 	if (c == NULL)
 		fail_msg("%s", errors);
 	check_defaults(c);
-	assert_int_equal(nkeys, 23);
+	assert_int_equal(nkeys, 24);
 	config_free(c);
 	unlink(path);
 	printf("default conf: %zu keys documented at their defaults ok\n",
