@@ -3,13 +3,16 @@
  * with the same limits and safety checks, and print each result as one
  * JSON line in the order they finish (the body is summarised, or written
  * to a file with --output). For admins checking a source, and for the
- * integration tests of fetch.c. Exit 0 when every fetch was OK or NOT
- * MODIFIED, 1 otherwise.
+ * integration tests of fetch.c: --repeat starts each next fetch of a URL
+ * from the previous one's done callback, --deadline cancels whatever is
+ * still running, as the daemon does on shutdown. Exit 0 when every fetch
+ * was OK or NOT MODIFIED, 1 otherwise.
  */
 
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,15 +33,52 @@
 struct get {
 	struct event_base	*base;
 	struct fetcher		*fetcher;
+	struct fetch_request	 req;
 	const char		*output;
-	size_t			 pending;
+	size_t			 pending;	/* URLs not finished */
+	bool			 stopping;	/* the deadline passed */
 	int			 failed;
 };
 
 struct get_one {
 	struct get		*g;
 	const char		*url;
+	int			 left;		/* fetches still to start */
 };
+
+static void	get_done_cb(struct fetch_result *, void *);
+
+/* Starts one more fetch of a URL; false when it could not start. */
+static bool
+get_start(struct get_one *one)
+{
+	struct get		*g = one->g;
+	struct fetch_request	 req = g->req;
+	char			 err[256];
+
+	if (g->stopping || one->left-- <= 0)
+		return false;
+	req.url = one->url;
+	if (fetch_start(g->fetcher, &req, get_done_cb, one, err,
+	    sizeof(err)) == -1) {
+		log_warnx("%s", err);
+		g->failed = 1;
+		return false;
+	}
+	return true;
+}
+
+/* --deadline: everything still running ends as cancelled. */
+static void
+get_deadline_cb(evutil_socket_t fd, short kind, void *arg)
+{
+	struct get	*g = arg;
+
+	(void)fd;
+	(void)kind;
+	g->stopping = true;
+	fetcher_cancel_all(g->fetcher);
+}
 
 static void
 get_json_str(json_t *o, const char *key, const char *s, size_t len)
@@ -122,7 +162,9 @@ get_done_cb(struct fetch_result *r, void *arg)
 		log_warn("%s", g->output);
 		g->failed = 1;
 	}
-	if (--g->pending == 0)
+	/* --repeat: the next fetch of this URL starts from here, as the
+	 * daemon's scheduler will start new transfers from done. */
+	if (!get_start(one) && --g->pending == 0)
 		event_base_loopbreak(g->base);
 }
 
@@ -154,25 +196,27 @@ cmd_get(int argc, char *argv[])
 		{ "max-redirects",	required_argument, NULL, 'r' },
 		{ "user-agent",		required_argument, NULL, 'u' },
 		{ "output",		required_argument, NULL, 'o' },
+		{ "repeat",		required_argument, NULL, 'n' },
+		{ "deadline",		required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct fetch_limits	 lim = { 0 };
-	struct fetch_request	 req = { 0 };
 	struct get		 g = { 0 };
 	struct get_one		*ones;
+	struct event		*deadline = NULL;
+	struct timeval		 tv = { 0, 0 };
 	const char		*addrs[GET_MAXADDRS + 1] = { 0 };
 	size_t			 naddrs = 0;
-	char			 err[256];
-	int			 ch, n;
+	int			 ch, n, repeat = 1;
 
-	while ((ch = getopt_long(argc, argv, "e:m:pa:b:t:c:l:r:u:o:",
+	while ((ch = getopt_long(argc, argv, "e:m:pa:b:t:c:l:r:u:o:n:d:",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'e':
-			req.etag = optarg;
+			g.req.etag = optarg;
 			break;
 		case 'm':
-			req.last_modified = optarg;
+			g.req.last_modified = optarg;
 			break;
 		case 'p':
 			lim.allow_private = true;
@@ -205,12 +249,18 @@ cmd_get(int argc, char *argv[])
 		case 'o':
 			g.output = optarg;
 			break;
+		case 'n':
+			repeat = get_number(optarg, 1, 1000);
+			break;
+		case 'd':
+			tv.tv_sec = get_number(optarg, 1, 86400);
+			break;
 		default:
 			cmd_usage();
 		}
 	}
 	n = argc - optind;
-	if (n < 1 || (g.output != NULL && n != 1))
+	if (n < 1 || (g.output != NULL && (n != 1 || repeat != 1)))
 		cmd_usage();
 	lim.allow_addrs = addrs;
 
@@ -222,17 +272,21 @@ cmd_get(int argc, char *argv[])
 	ones = xcalloc(n, sizeof(*ones));
 	for (int i = 0; i < n; i++) {
 		ones[i].g = &g;
-		ones[i].url = req.url = argv[optind + i];
-		if (fetch_start(g.fetcher, &req, get_done_cb, &ones[i], err,
-		    sizeof(err)) == -1) {
-			log_warnx("%s", err);
-			g.failed = 1;
-			continue;
-		}
-		g.pending++;
+		ones[i].url = argv[optind + i];
+		ones[i].left = repeat;
+		if (get_start(&ones[i]))
+			g.pending++;
+	}
+	if (tv.tv_sec > 0) {
+		if ((deadline = evtimer_new(g.base, get_deadline_cb, &g)) ==
+		    NULL)
+			fatalx("evtimer_new");
+		evtimer_add(deadline, &tv);
 	}
 	if (g.pending > 0)
 		event_base_dispatch(g.base);
+	if (deadline != NULL)
+		event_free(deadline);
 	fetcher_free(g.fetcher);
 	event_base_free(g.base);
 	free(ones);

@@ -597,6 +597,9 @@ fetch_setup(struct fetch *f, const struct fetch_request *req)
 	SET(CURLOPT_PRIVATE, (char *)f);
 	SET(CURLOPT_ERRORBUFFER, f->errbuf);
 	SET(CURLOPT_NOSIGNAL, 1L);
+	/* No proxy from the environment: through a proxy the address
+	 * check would see the proxy, never the feed's host. */
+	SET(CURLOPT_PROXY, "");
 	SET(CURLOPT_PROTOCOLS_STR, "http,https");
 	SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	SET(CURLOPT_FOLLOWLOCATION, lim->max_redirects > 0 ? 1L : 0L);
@@ -678,7 +681,8 @@ fetcher_cancel_all(struct fetcher *fr)
 		fr->nfetches--;
 		curl_multi_remove_handle(fr->multi, f->easy);
 		f->res.status = FETCH_CANCELLED;
-		snprintf(f->res.error, sizeof(f->res.error), "cancelled");
+		snprintf(f->res.error, sizeof(f->res.error),
+		    "stopped before the end");
 		f->res.body = xstrdup("");
 		f->done(&f->res, f->arg);
 		fetch_free(f);

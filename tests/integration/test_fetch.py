@@ -81,7 +81,7 @@ class Fixture:
         return new
 
 
-def get(fx, paths, *opts, allow=True, want_rc=None):
+def get(fx, paths, *opts, allow=True, want_rc=None, n=None, env=None):
     """Runs pactfeed get; returns (results in finishing order, rc)."""
     args = [BIN, "get"]
     if allow:
@@ -89,11 +89,12 @@ def get(fx, paths, *opts, allow=True, want_rc=None):
     args += list(opts)
     args += [p if "://" in p else fx.base + p for p in paths]
     try:
-        p = subprocess.run(args, capture_output=True, timeout=GUARD)
+        p = subprocess.run(args, capture_output=True, timeout=GUARD,
+                           env=dict(os.environ, **(env or {})))
     except subprocess.TimeoutExpired:
         fail("%s: still running after the test's %ds guard" % (paths, GUARD))
     out = [json.loads(l) for l in p.stdout.decode().splitlines()]
-    if len(out) != len(paths):
+    if len(out) != (len(paths) if n is None else n):
         fail("%s: %d results for %d URLs; stderr %s" %
              (paths, len(out), len(paths), p.stderr.decode()))
     if want_rc is not None and p.returncode != want_rc:
@@ -137,6 +138,14 @@ def test_plain(fx, tmp):
     check("If-None-Match" not in h and "If-Modified-Since" not in h,
           "plain: conditional headers on a first fetch")
     check("application/atom+xml" in h.get("Accept", ""), "plain: Accept")
+
+    # A proxy in the environment is not used: through it, the address
+    # check would only ever see the proxy.
+    r = get1(fx, "/feed/rss.xml", want_rc=0,
+             env={"http_proxy": "http://127.0.0.1:9/",
+                  "ALL_PROXY": "http://127.0.0.1:9/"})
+    check(r["status"] == "ok" and len(fx.requests()) == 1,
+          "environment proxy ignored: %s" % r)
 
     r = get1(fx, "/feed/rss.xml", "--user-agent", "pactfeed-test/1 (+x)")
     h = fx.requests()[0]["headers"]
@@ -342,6 +351,24 @@ def test_concurrent(fx):
           len(paths))
 
 
+def test_repeat_cancel(fx):
+    # Each next fetch starts from the previous one's done callback; the
+    # deadline cancels the hanging one, which reports "cancelled".
+    paths = ["/feed/rss.xml", "/many/1", "/hang"]
+    out, rc = get(fx, paths, "--repeat", "3", "--deadline", "2",
+                  "--timeout", "60", want_rc=1, n=7)
+    done = {}
+    for r in out:
+        done.setdefault(r["url"][len(fx.base):], []).append(r["status"])
+    check(done.get("/feed/rss.xml") == ["ok"] * 3 and
+          done.get("/many/1") == ["ok"] * 3, "repeat: %s" % done)
+    check(done.get("/hang") == ["cancelled"], "deadline: %s" % done)
+    check(out[-1]["url"].endswith("/hang"), "cancelled one last")
+    req = [q["path"] for q in fx.requests()]
+    check(req.count("/feed/rss.xml") == 3 and req.count("/many/1") == 3 and
+          req.count("/hang") == 1, "repeat: requests %s" % req)
+
+
 def main():
     if BIN is None:
         fail("PACTFEED_BIN not set")
@@ -368,6 +395,8 @@ def main():
                 ("body limits, gzip bomb, reset", lambda: test_limits(fx)),
                 ("hang and slow timeouts", lambda: test_timeouts(fx)),
                 ("concurrency", lambda: test_concurrent(fx)),
+                ("restart from done, cancel in flight",
+                 lambda: test_repeat_cancel(fx)),
             ]
             print("fetch: plain GET, headers seen by the server: %d checks"
                   % checks)
