@@ -218,7 +218,7 @@ fetch_opensocket_cb(void *arg, curlsocktype purpose,
 		return CURL_SOCKET_BAD;
 	}
 open:
-	s = socket(a->family, a->socktype, a->protocol);
+	s = socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
 	return s == -1 ? CURL_SOCKET_BAD : s;
 }
 
@@ -252,12 +252,15 @@ fetch_header_cb(char *p, size_t size, size_t n, void *arg)
 {
 	struct fetch	*f = arg;
 	size_t		 len = size * n;
-	char		*url = NULL;
+	char		*url = NULL, line[32];
 	int		 code;
 
 	if (len < 12 || strncmp(p, "HTTP/", 5) != 0)
 		return len;
-	if (sscanf(p, "HTTP/%*s %3d", &code) != 1 || code < 200)
+	/* curl's header data is not NUL-terminated. */
+	memcpy(line, p, len < sizeof(line) ? len : sizeof(line) - 1);
+	line[len < sizeof(line) ? len : sizeof(line) - 1] = '\0';
+	if (sscanf(line, "HTTP/%*s %3d", &code) != 1 || code < 200)
 		return len;
 	if (f->nresponses > 0 && f->permanent) {
 		if (f->last_code == 301 || f->last_code == 308) {

@@ -39,9 +39,9 @@ enum fetch_status {
 struct fetch_limits {
 	int		 connect_timeout;	/* s [30] */
 	int		 timeout;		/* s, whole transfer [120] */
-	int		 low_speed_time;	/* s under low_speed_limit [30] */
+	int		 low_speed_time;	/* s below the limit [30] */
 	int		 low_speed_limit;	/* bytes/s [16] */
-	size_t		 max_body;		/* decompressed bytes [16 MiB] */
+	size_t		 max_body;		/* decoded bytes [16 MiB] */
 	int		 max_redirects;		/* [5]; -1: follow none */
 	int		 max_host_connections;	/* curl's backstop [4] */
 	const char	*user_agent;		/* [pactfeed/VERSION] */

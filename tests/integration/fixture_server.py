@@ -154,7 +154,8 @@ class Handler(BaseHTTPRequestHandler):
                 "<item><title>Item of source %s</title>"
                 "<guid>%s/many/%s/1</guid></item></channel></rss>\n"
                 % (sid, sid, self.origin(), sid, sid, self.origin(), sid))
-        self.send(200, body.encode(), [("Content-Type", "application/rss+xml")])
+        self.send(200, body.encode(),
+                  [("Content-Type", "application/rss+xml")])
 
     def redirect(self, code, location):
         self.send(code, b"moved\n", [("Location", location)])
