@@ -300,8 +300,11 @@ fetch_header_safe(const char *v)
 	return n > 0 && n <= 1024;
 }
 
+/* Retry-After in seconds from now. A date is read against the server's
+ * Date header when there is one, so a server clock that is off does not
+ * move it. */
 static long
-fetch_retry_after(const char *v, time_t now)
+fetch_retry_after(const char *v, time_t now, time_t date)
 {
 	char	*end;
 	long	 n;
@@ -320,6 +323,8 @@ fetch_retry_after(const char *v, time_t now)
 	}
 	if ((t = curl_getdate(v, NULL)) == -1)
 		return -1;
+	if (date > 0)
+		t = now + (t - date);
 	return t > now ? (long)(t - now) : 0;
 }
 
@@ -413,6 +418,7 @@ fetch_finish(struct fetch *f)
 	const char		*v;
 	char			*s;
 	curl_off_t		 n;
+	time_t			 now = time(NULL), date = 0;
 	long			 hsize = 0;
 
 	curl_easy_getinfo(f->easy, CURLINFO_RESPONSE_CODE, &r->http_status);
@@ -434,17 +440,23 @@ fetch_finish(struct fetch *f)
 		r->content_type = xstrdup(s);
 
 	if (r->http_status > 0) {
+		if ((v = fetch_header(f, "Date")) != NULL &&
+		    (date = curl_getdate(v, NULL)) == -1)
+			date = 0;
 		if ((v = fetch_header(f, "ETag")) != NULL)
 			r->etag = xstrdup(v);
 		if ((v = fetch_header(f, "Last-Modified")) != NULL)
 			r->last_modified = xstrdup(v);
 		if ((v = fetch_header(f, "Retry-After")) != NULL)
-			r->retry_after = fetch_retry_after(v, time(NULL));
+			r->retry_after = fetch_retry_after(v, now, date);
 		if ((v = fetch_header(f, "Cache-Control")) != NULL)
 			r->max_age = fetch_max_age(v);
+		/* Expires, like Retry-After, counts on the server's clock. */
 		if ((v = fetch_header(f, "Expires")) != NULL &&
 		    (r->expires = curl_getdate(v, NULL)) == -1)
 			r->expires = 0;
+		if (r->expires > 0 && date > 0)
+			r->expires = now + (r->expires - date);
 	}
 
 	if (f->code != CURLE_OK) {

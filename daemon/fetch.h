@@ -81,7 +81,10 @@ struct fetch_result {
 						   fetch from now on */
 	long		 retry_after;		/* s from now, -1 none */
 	long		 max_age;		/* Cache-Control, s, -1 none */
-	time_t		 expires;		/* Expires, 0 none or invalid */
+	time_t		 expires;		/* Expires, 0 none or invalid;
+						   moved by our clock's
+						   offset from the server's
+						   Date */
 	double		 seconds;		/* total time */
 	size_t		 bytes_wire;		/* headers + body as received */
 	char		 error[256];		/* one line; "" when OK */

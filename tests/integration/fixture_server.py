@@ -19,7 +19,9 @@ Routes:
   /redirect-permanent-then-temp   301 to /redirect/1/feed/rss.xml
   /redirect-private          302 to http://127.0.0.2:PORT/feed/rss.xml
   /redirect-scheme?to=URL    302 to URL (ftp:, file:, ...)
-  /status/CODE               that status (?retry-after=VALUE)
+  /status/CODE               that status (?retry-after=VALUE, or
+                             ?retry-after-in=S for a date S s ahead)
+  any route, ?skew=S         Date, Expires and Retry-After dates S s off
   /empty-202, /empty-200     no body
   /slow?n=N                  N bytes (default 600), one per second
   /big?size=N&cl=0|1         N bytes, with or without Content-Length
@@ -54,8 +56,16 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "fixture/1"
 
+    skew = 0
+
     def log_message(self, fmt, *args):
         pass
+
+    def date_time_string(self, timestamp=None):
+        # ?skew=S: this server's clock is S seconds off.
+        if timestamp is None:
+            timestamp = time.time()
+        return email.utils.formatdate(timestamp + self.skew, usegmt=True)
 
     def record(self):
         line = json.dumps({
@@ -88,6 +98,10 @@ class Handler(BaseHTTPRequestHandler):
         self.record()
         url = urllib.parse.urlsplit(self.path)
         q = dict(urllib.parse.parse_qsl(url.query))
+        try:
+            self.skew = int(q.get("skew", "0"))
+        except ValueError:
+            self.skew = 0
         parts = url.path.strip("/").split("/")
         route = parts[0]
         try:
@@ -119,8 +133,7 @@ class Handler(BaseHTTPRequestHandler):
         etag = '"%s"' % hashlib.sha1(body).hexdigest()[:16]
         headers = [("ETag", etag), ("Last-Modified", LAST_MODIFIED),
                    ("Cache-Control", "public, max-age=300"),
-                   ("Expires", email.utils.formatdate(time.time() + 300,
-                                                      usegmt=True)),
+                   ("Expires", self.date_time_string(time.time() + 300)),
                    ("Content-Type", "application/rss+xml; charset=utf-8")]
         inm = self.headers.get("If-None-Match")
         ims = self.headers.get("If-Modified-Since")
@@ -198,6 +211,9 @@ class Handler(BaseHTTPRequestHandler):
         headers = []
         if "retry-after" in q:
             headers.append(("Retry-After", q["retry-after"]))
+        elif "retry-after-in" in q:
+            headers.append(("Retry-After", self.date_time_string(
+                time.time() + int(q["retry-after-in"]))))
         self.send(code, b"status %d\n" % code, headers)
 
     def route_empty_202(self, rest, q):

@@ -9,6 +9,7 @@ any limit it sets, so reaching the guard is a failure of its own.
 Exits 77 when 127.0.0.1 cannot be bound.
 """
 
+import calendar
 import email.utils
 import gzip
 import json
@@ -286,6 +287,14 @@ def test_status(fx):
              want_rc=1)
     check(r["retry_after"] is not None and 3000 < r["retry_after"] <= 3600,
           "Retry-After date: %s" % r["retry_after"])
+    # A server whose clock is a day behind: its dates count from its Date.
+    r = get1(fx, "/status/503?retry-after-in=3600&skew=-86400", want_rc=1)
+    check(r["retry_after"] is not None and 3000 < r["retry_after"] <= 3600,
+          "Retry-After date, skewed server: %s" % r["retry_after"])
+    r = get1(fx, "/feed/rss.xml?skew=-86400", want_rc=0)
+    exp = calendar.timegm(time.strptime(r["expires"], "%Y-%m-%dT%H:%M:%SZ"))
+    check(200 < exp - time.time() <= 300,
+          "Expires, skewed server: %s" % r["expires"])
     r = get1(fx, "/status/503?retry-after=soon", want_rc=1)
     check(r["retry_after"] is None, "Retry-After garbage: %s" %
           r["retry_after"])
