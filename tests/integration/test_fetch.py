@@ -341,7 +341,7 @@ def test_timeouts(fx):
 def test_concurrent(fx):
     paths = ["/hang", "/slow"] + ["/many/%d" % i for i in range(20)] + \
         ["/feed/atom.xml"]
-    out, rc = get(fx, paths, "--timeout", "4", want_rc=1)
+    out, rc = get(fx, paths, "--timeout", "6", want_rc=1)
     fast = out[:-2]
     check(sorted(r["url"] for r in out[-2:]) ==
           sorted(fx.base + p for p in ("/hang", "/slow")),
@@ -364,7 +364,7 @@ def test_repeat_cancel(fx):
     # Each next fetch starts from the previous one's done callback; the
     # deadline cancels the hanging one, which reports "cancelled".
     paths = ["/feed/rss.xml", "/many/1", "/hang"]
-    out, rc = get(fx, paths, "--repeat", "3", "--deadline", "2",
+    out, rc = get(fx, paths, "--repeat", "3", "--deadline", "5",
                   "--timeout", "60", want_rc=1, n=7)
     done = {}
     for r in out:
