@@ -22,6 +22,8 @@ Routes:
   /status/CODE               that status (?retry-after=VALUE, or
                              ?retry-after-in=S for a date S s ahead)
   any route, ?skew=S         Date, Expires and Retry-After dates S s off
+  /cache?cc=V&expires=V      a small feed with these Cache-Control and
+                             Expires values
   /empty-202, /empty-200     no body
   /slow?n=N                  N bytes (default 600), one per second
   /big?size=N&cl=0|1         N bytes, with or without Content-Length
@@ -216,6 +218,14 @@ class Handler(BaseHTTPRequestHandler):
                 time.time() + int(q["retry-after-in"]))))
         self.send(code, b"status %d\n" % code, headers)
 
+    def route_cache(self, rest, q):
+        headers = [("Content-Type", "application/rss+xml")]
+        if "cc" in q:
+            headers.append(("Cache-Control", q["cc"]))
+        if "expires" in q:
+            headers.append(("Expires", q["expires"]))
+        self.send(200, b"<rss version='2.0'><channel/></rss>\n", headers)
+
     def route_empty_202(self, rest, q):
         self.send(202)
 
@@ -295,6 +305,7 @@ ROUTES = {
     "redirect-private": Handler.route_redirect_private,
     "redirect-scheme": Handler.route_redirect_scheme,
     "status": Handler.route_status,
+    "cache": Handler.route_cache,
     "empty-202": Handler.route_empty_202,
     "empty-200": Handler.route_empty_200,
     "slow": Handler.route_slow,

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "..", "fixtures", "fetch")
@@ -265,6 +266,26 @@ def test_blocking(fx):
     fx.requests()
 
 
+def test_tls_dns(fx):
+    # TLS to a server that speaks plain HTTP fails in the handshake.
+    r = get1(fx, "https://127.0.0.1:%d/feed/rss.xml" % fx.port, want_rc=1)
+    check(r["status"] == "tls", "TLS to plain HTTP: %s" % r)
+    fx.requests()
+    # Only when this machine's resolver answers at once that the name
+    # does not exist (no network: it may not).
+    name = "pactfeed-test.invalid"
+    try:
+        socket.getaddrinfo(name, 80)
+        resolvable = True
+    except socket.gaierror as e:
+        resolvable = e.errno not in (socket.EAI_NONAME,)
+    if resolvable:
+        print("fetch: resolver gives no NXDOMAIN for .invalid, dns skipped")
+        return
+    r = get1(fx, "http://%s/feed" % name, "--timeout", "20", want_rc=1)
+    check(r["status"] == "dns", "unknown host: %s" % r)
+
+
 def test_status(fx):
     cases = [
         ("/status/404", "http-error", 404, None),
@@ -295,6 +316,21 @@ def test_status(fx):
     exp = calendar.timegm(time.strptime(r["expires"], "%Y-%m-%dT%H:%M:%SZ"))
     check(200 < exp - time.time() <= 300,
           "Expires, skewed server: %s" % r["expires"])
+    caches = [
+        ("public, max-age=300", 300),
+        ("s-maxage=10, max-age=60", 60),
+        ("max-age=\"120\", must-revalidate", 120),
+        ("no-cache", None),
+        ("private,max-age=7", 7),
+        ("max-age=abc", None),
+    ]
+    for cc, want in caches:
+        r = get1(fx, "/cache?cc=" + urllib.parse.quote(cc), want_rc=0)
+        check(r["max_age"] == want, "Cache-Control %s: max_age %s" %
+              (cc, r["max_age"]))
+    for exp in ("0", "-1", "yesterday-ish"):
+        r = get1(fx, "/cache?expires=" + urllib.parse.quote(exp), want_rc=0)
+        check(r["expires"] is None, "Expires %s: %s" % (exp, r["expires"]))
     r = get1(fx, "/status/503?retry-after=soon", want_rc=1)
     check(r["retry_after"] is None, "Retry-After garbage: %s" %
           r["retry_after"])
@@ -400,7 +436,9 @@ def main():
                  lambda: test_redirects(fx)),
                 ("private addresses and schemes blocked",
                  lambda: test_blocking(fx)),
-                ("status codes, Retry-After", lambda: test_status(fx)),
+                ("TLS and DNS failures", lambda: test_tls_dns(fx)),
+                ("status codes, Retry-After, caching headers",
+                 lambda: test_status(fx)),
                 ("body limits, gzip bomb, reset", lambda: test_limits(fx)),
                 ("hang and slow timeouts", lambda: test_timeouts(fx)),
                 ("concurrency", lambda: test_concurrent(fx)),
