@@ -46,11 +46,11 @@ struct get_one {
 	int			 left;		/* fetches still to start */
 };
 
-static void	get_done_cb(struct fetch_result *, void *);
+static void	cmd_get_done_cb(struct fetch_result *, void *);
 
 /* Starts one more fetch of a URL; false when it could not start. */
 static bool
-get_start(struct get_one *one)
+cmd_get_start(struct get_one *one)
 {
 	struct get		*g = one->g;
 	struct fetch_request	 req = g->req;
@@ -59,7 +59,7 @@ get_start(struct get_one *one)
 	if (g->stopping || one->left-- <= 0)
 		return false;
 	req.url = one->url;
-	if (fetch_start(g->fetcher, &req, get_done_cb, one, err,
+	if (fetch_start(g->fetcher, &req, cmd_get_done_cb, one, err,
 	    sizeof(err)) == -1) {
 		log_warnx("%s", err);
 		g->failed = 1;
@@ -70,7 +70,7 @@ get_start(struct get_one *one)
 
 /* --deadline: everything still running ends as cancelled. */
 static void
-get_deadline_cb(evutil_socket_t fd, short kind, void *arg)
+cmd_get_deadline_cb(evutil_socket_t fd, short kind, void *arg)
 {
 	struct get	*g = arg;
 
@@ -81,7 +81,7 @@ get_deadline_cb(evutil_socket_t fd, short kind, void *arg)
 }
 
 static void
-get_json_str(json_t *o, const char *key, const char *s, size_t len)
+cmd_get_json_str(json_t *o, const char *key, const char *s, size_t len)
 {
 	struct buf	b = { 0 };
 
@@ -96,13 +96,13 @@ get_json_str(json_t *o, const char *key, const char *s, size_t len)
 }
 
 static void
-get_json_optstr(json_t *o, const char *key, const char *s)
+cmd_get_json_optstr(json_t *o, const char *key, const char *s)
 {
-	get_json_str(o, key, s, s != NULL ? strlen(s) : 0);
+	cmd_get_json_str(o, key, s, s != NULL ? strlen(s) : 0);
 }
 
 static int
-get_write_body(const char *path, const char *body, size_t len)
+cmd_get_write_body(const char *path, const char *body, size_t len)
 {
 	FILE	*fp;
 
@@ -116,7 +116,7 @@ get_write_body(const char *path, const char *body, size_t len)
 }
 
 static void
-get_done_cb(struct fetch_result *r, void *arg)
+cmd_get_done_cb(struct fetch_result *r, void *arg)
 {
 	struct get_one	*one = arg;
 	struct get	*g = one->g;
@@ -124,17 +124,17 @@ get_done_cb(struct fetch_result *r, void *arg)
 	char		*line, date[64];
 
 	o = json_object();
-	get_json_optstr(o, "url", one->url);
-	get_json_optstr(o, "status", fetch_status_name(r->status));
+	cmd_get_json_optstr(o, "url", one->url);
+	cmd_get_json_optstr(o, "status", fetch_status_name(r->status));
 	json_object_set_new(o, "http_status", json_integer(r->http_status));
 	json_object_set_new(o, "length", json_integer((json_int_t)r->len));
-	get_json_str(o, "head", r->body, r->len < GET_HEAD ? r->len :
+	cmd_get_json_str(o, "head", r->body, r->len < GET_HEAD ? r->len :
 	    GET_HEAD);
-	get_json_optstr(o, "etag", r->etag);
-	get_json_optstr(o, "last_modified", r->last_modified);
-	get_json_optstr(o, "content_type", r->content_type);
-	get_json_optstr(o, "effective_url", r->effective_url);
-	get_json_optstr(o, "permanent_redirect", r->permanent_redirect);
+	cmd_get_json_optstr(o, "etag", r->etag);
+	cmd_get_json_optstr(o, "last_modified", r->last_modified);
+	cmd_get_json_optstr(o, "content_type", r->content_type);
+	cmd_get_json_optstr(o, "effective_url", r->effective_url);
+	cmd_get_json_optstr(o, "permanent_redirect", r->permanent_redirect);
 	json_object_set_new(o, "retry_after", r->retry_after < 0 ?
 	    json_null() : json_integer(r->retry_after));
 	json_object_set_new(o, "max_age", r->max_age < 0 ?
@@ -144,7 +144,7 @@ get_done_cb(struct fetch_result *r, void *arg)
 	json_object_set_new(o, "seconds", json_real(r->seconds));
 	json_object_set_new(o, "bytes_wire",
 	    json_integer((json_int_t)r->bytes_wire));
-	get_json_optstr(o, "error", r->error[0] ? r->error : NULL);
+	cmd_get_json_optstr(o, "error", r->error[0] ? r->error : NULL);
 	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
 	    JSON_REAL_PRECISION(6));
 	puts(line);
@@ -158,18 +158,18 @@ get_done_cb(struct fetch_result *r, void *arg)
 		g->failed = 1;
 	}
 	if (g->output != NULL && r->status == FETCH_OK &&
-	    get_write_body(g->output, r->body, r->len) == -1) {
+	    cmd_get_write_body(g->output, r->body, r->len) == -1) {
 		log_warn("%s", g->output);
 		g->failed = 1;
 	}
 	/* --repeat: the next fetch of this URL starts from here, as the
 	 * daemon's scheduler will start new transfers from done. */
-	if (!get_start(one) && --g->pending == 0)
+	if (!cmd_get_start(one) && --g->pending == 0)
 		event_base_loopbreak(g->base);
 }
 
 static long
-get_number(const char *s, long min, long max)
+cmd_get_number(const char *s, long min, long max)
 {
 	char	*end;
 	long	 n;
@@ -227,19 +227,19 @@ cmd_get(int argc, char *argv[])
 			addrs[naddrs++] = optarg;
 			break;
 		case 'b':
-			lim.max_body = get_number(optarg, 1, LONG_MAX);
+			lim.max_body = cmd_get_number(optarg, 1, LONG_MAX);
 			break;
 		case 't':
-			lim.timeout = get_number(optarg, 1, 86400);
+			lim.timeout = cmd_get_number(optarg, 1, 86400);
 			break;
 		case 'c':
-			lim.connect_timeout = get_number(optarg, 1, 86400);
+			lim.connect_timeout = cmd_get_number(optarg, 1, 86400);
 			break;
 		case 'l':
-			lim.low_speed_time = get_number(optarg, 1, 86400);
+			lim.low_speed_time = cmd_get_number(optarg, 1, 86400);
 			break;
 		case 'r':
-			lim.max_redirects = get_number(optarg, 0, 50);
+			lim.max_redirects = cmd_get_number(optarg, 0, 50);
 			if (lim.max_redirects == 0)
 				lim.max_redirects = -1;
 			break;
@@ -250,10 +250,10 @@ cmd_get(int argc, char *argv[])
 			g.output = optarg;
 			break;
 		case 'n':
-			repeat = get_number(optarg, 1, 1000);
+			repeat = cmd_get_number(optarg, 1, 1000);
 			break;
 		case 'd':
-			tv.tv_sec = get_number(optarg, 1, 86400);
+			tv.tv_sec = cmd_get_number(optarg, 1, 86400);
 			break;
 		default:
 			cmd_usage();
@@ -274,11 +274,11 @@ cmd_get(int argc, char *argv[])
 		ones[i].g = &g;
 		ones[i].url = argv[optind + i];
 		ones[i].left = repeat;
-		if (get_start(&ones[i]))
+		if (cmd_get_start(&ones[i]))
 			g.pending++;
 	}
 	if (tv.tv_sec > 0) {
-		if ((deadline = evtimer_new(g.base, get_deadline_cb, &g)) ==
+		if ((deadline = evtimer_new(g.base, cmd_get_deadline_cb, &g)) ==
 		    NULL)
 			fatalx("evtimer_new");
 		evtimer_add(deadline, &tv);
