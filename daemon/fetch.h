@@ -63,7 +63,9 @@ struct fetch_request {
  * What came back. Strings are NUL-terminated and NULL when absent; the
  * body has len bytes plus a NUL. The result and its strings are freed
  * after the done callback returns: a callback that keeps a string takes
- * it and sets the field to NULL.
+ * it and sets the field to NULL. Store etag and last_modified only from
+ * FETCH_OK (a 304 may leave them out: keep the old ones). The body is
+ * kept for FETCH_OK, FETCH_HTTP_ERROR and FETCH_GONE, "" otherwise.
  */
 struct fetch_result {
 	enum fetch_status status;
