@@ -17,7 +17,7 @@
 
 #define SCHED_FULL_HOURS	0xffffffu	/* bits 0..23 */
 #define SCHED_FULL_DAYS		0x7fu		/* bits 0..6 */
-#define SCHED_SKIP_OFFSET	600		/* spread into an allowed hour */
+#define SCHED_SKIP_OFFSET	600	/* spread into the allowed hour */
 
 static long
 sched_clamp(long v, long lo, long hi)

@@ -33,7 +33,7 @@
 #include <time.h>
 
 #define SCHED_NEVER		((time_t)INT64_MAX)
-#define SCHED_ADAPT		4	/* adaptive range: interval / 4 .. * 4 */
+#define SCHED_ADAPT		4	/* adapt within interval / 4 .. * 4 */
 #define SCHED_HISTORY		20	/* newest entry dates looked at */
 #define SCHED_DEFAULT_INTERVAL	1800
 #define SCHED_DEFAULT_MIN	300

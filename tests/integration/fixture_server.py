@@ -19,7 +19,11 @@ Routes:
   /redirect-permanent-then-temp   301 to /redirect/1/feed/rss.xml
   /redirect-private          302 to http://127.0.0.2:PORT/feed/rss.xml
   /redirect-scheme?to=URL    302 to URL (ftp:, file:, ...)
-  /status/CODE               that status (?retry-after=VALUE)
+  /status/CODE               that status (?retry-after=VALUE, or
+                             ?retry-after-in=S for a date S s ahead)
+  any route, ?skew=S         Date, Expires and Retry-After dates S s off
+  /cache?cc=V&expires=V      a small feed with these Cache-Control and
+                             Expires values
   /empty-202, /empty-200     no body
   /slow?n=N                  N bytes (default 600), one per second
   /big?size=N&cl=0|1         N bytes, with or without Content-Length
@@ -54,8 +58,16 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "fixture/1"
 
+    skew = 0
+
     def log_message(self, fmt, *args):
         pass
+
+    def date_time_string(self, timestamp=None):
+        # ?skew=S: this server's clock is S seconds off.
+        if timestamp is None:
+            timestamp = time.time()
+        return email.utils.formatdate(timestamp + self.skew, usegmt=True)
 
     def record(self):
         line = json.dumps({
@@ -88,6 +100,10 @@ class Handler(BaseHTTPRequestHandler):
         self.record()
         url = urllib.parse.urlsplit(self.path)
         q = dict(urllib.parse.parse_qsl(url.query))
+        try:
+            self.skew = int(q.get("skew", "0"))
+        except ValueError:
+            self.skew = 0
         parts = url.path.strip("/").split("/")
         route = parts[0]
         try:
@@ -119,8 +135,7 @@ class Handler(BaseHTTPRequestHandler):
         etag = '"%s"' % hashlib.sha1(body).hexdigest()[:16]
         headers = [("ETag", etag), ("Last-Modified", LAST_MODIFIED),
                    ("Cache-Control", "public, max-age=300"),
-                   ("Expires", email.utils.formatdate(time.time() + 300,
-                                                      usegmt=True)),
+                   ("Expires", self.date_time_string(time.time() + 300)),
                    ("Content-Type", "application/rss+xml; charset=utf-8")]
         inm = self.headers.get("If-None-Match")
         ims = self.headers.get("If-Modified-Since")
@@ -154,7 +169,8 @@ class Handler(BaseHTTPRequestHandler):
                 "<item><title>Item of source %s</title>"
                 "<guid>%s/many/%s/1</guid></item></channel></rss>\n"
                 % (sid, sid, self.origin(), sid, sid, self.origin(), sid))
-        self.send(200, body.encode(), [("Content-Type", "application/rss+xml")])
+        self.send(200, body.encode(),
+                  [("Content-Type", "application/rss+xml")])
 
     def redirect(self, code, location):
         self.send(code, b"moved\n", [("Location", location)])
@@ -197,7 +213,18 @@ class Handler(BaseHTTPRequestHandler):
         headers = []
         if "retry-after" in q:
             headers.append(("Retry-After", q["retry-after"]))
+        elif "retry-after-in" in q:
+            headers.append(("Retry-After", self.date_time_string(
+                time.time() + int(q["retry-after-in"]))))
         self.send(code, b"status %d\n" % code, headers)
+
+    def route_cache(self, rest, q):
+        headers = [("Content-Type", "application/rss+xml")]
+        if "cc" in q:
+            headers.append(("Cache-Control", q["cc"]))
+        if "expires" in q:
+            headers.append(("Expires", q["expires"]))
+        self.send(200, b"<rss version='2.0'><channel/></rss>\n", headers)
 
     def route_empty_202(self, rest, q):
         self.send(202)
@@ -278,6 +305,7 @@ ROUTES = {
     "redirect-private": Handler.route_redirect_private,
     "redirect-scheme": Handler.route_redirect_scheme,
     "status": Handler.route_status,
+    "cache": Handler.route_cache,
     "empty-202": Handler.route_empty_202,
     "empty-200": Handler.route_empty_200,
     "slow": Handler.route_slow,

@@ -9,6 +9,7 @@ any limit it sets, so reaching the guard is a failure of its own.
 Exits 77 when 127.0.0.1 cannot be bound.
 """
 
+import calendar
 import email.utils
 import gzip
 import json
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "..", "fixtures", "fetch")
@@ -81,7 +83,7 @@ class Fixture:
         return new
 
 
-def get(fx, paths, *opts, allow=True, want_rc=None):
+def get(fx, paths, *opts, allow=True, want_rc=None, n=None, env=None):
     """Runs pactfeed get; returns (results in finishing order, rc)."""
     args = [BIN, "get"]
     if allow:
@@ -89,11 +91,12 @@ def get(fx, paths, *opts, allow=True, want_rc=None):
     args += list(opts)
     args += [p if "://" in p else fx.base + p for p in paths]
     try:
-        p = subprocess.run(args, capture_output=True, timeout=GUARD)
+        p = subprocess.run(args, capture_output=True, timeout=GUARD,
+                           env=dict(os.environ, **(env or {})))
     except subprocess.TimeoutExpired:
         fail("%s: still running after the test's %ds guard" % (paths, GUARD))
     out = [json.loads(l) for l in p.stdout.decode().splitlines()]
-    if len(out) != len(paths):
+    if len(out) != (len(paths) if n is None else n):
         fail("%s: %d results for %d URLs; stderr %s" %
              (paths, len(out), len(paths), p.stderr.decode()))
     if want_rc is not None and p.returncode != want_rc:
@@ -137,6 +140,14 @@ def test_plain(fx, tmp):
     check("If-None-Match" not in h and "If-Modified-Since" not in h,
           "plain: conditional headers on a first fetch")
     check("application/atom+xml" in h.get("Accept", ""), "plain: Accept")
+
+    # A proxy in the environment is not used: through it, the address
+    # check would only ever see the proxy.
+    r = get1(fx, "/feed/rss.xml", want_rc=0,
+             env={"http_proxy": "http://127.0.0.1:9/",
+                  "ALL_PROXY": "http://127.0.0.1:9/"})
+    check(r["status"] == "ok" and len(fx.requests()) == 1,
+          "environment proxy ignored: %s" % r)
 
     r = get1(fx, "/feed/rss.xml", "--user-agent", "pactfeed-test/1 (+x)")
     h = fx.requests()[0]["headers"]
@@ -255,6 +266,26 @@ def test_blocking(fx):
     fx.requests()
 
 
+def test_tls_dns(fx):
+    # TLS to a server that speaks plain HTTP fails in the handshake.
+    r = get1(fx, "https://127.0.0.1:%d/feed/rss.xml" % fx.port, want_rc=1)
+    check(r["status"] == "tls", "TLS to plain HTTP: %s" % r)
+    fx.requests()
+    # Only when this machine's resolver answers at once that the name
+    # does not exist (no network: it may not).
+    name = "pactfeed-test.invalid"
+    try:
+        socket.getaddrinfo(name, 80)
+        resolvable = True
+    except socket.gaierror as e:
+        resolvable = e.errno not in (socket.EAI_NONAME,)
+    if resolvable:
+        print("fetch: resolver gives no NXDOMAIN for .invalid, dns skipped")
+        return
+    r = get1(fx, "http://%s/feed" % name, "--timeout", "20", want_rc=1)
+    check(r["status"] == "dns", "unknown host: %s" % r)
+
+
 def test_status(fx):
     cases = [
         ("/status/404", "http-error", 404, None),
@@ -277,6 +308,29 @@ def test_status(fx):
              want_rc=1)
     check(r["retry_after"] is not None and 3000 < r["retry_after"] <= 3600,
           "Retry-After date: %s" % r["retry_after"])
+    # A server whose clock is a day behind: its dates count from its Date.
+    r = get1(fx, "/status/503?retry-after-in=3600&skew=-86400", want_rc=1)
+    check(r["retry_after"] is not None and 3000 < r["retry_after"] <= 3600,
+          "Retry-After date, skewed server: %s" % r["retry_after"])
+    r = get1(fx, "/feed/rss.xml?skew=-86400", want_rc=0)
+    exp = calendar.timegm(time.strptime(r["expires"], "%Y-%m-%dT%H:%M:%SZ"))
+    check(200 < exp - time.time() <= 300,
+          "Expires, skewed server: %s" % r["expires"])
+    caches = [
+        ("public, max-age=300", 300),
+        ("s-maxage=10, max-age=60", 60),
+        ("max-age=\"120\", must-revalidate", 120),
+        ("no-cache", None),
+        ("private,max-age=7", 7),
+        ("max-age=abc", None),
+    ]
+    for cc, want in caches:
+        r = get1(fx, "/cache?cc=" + urllib.parse.quote(cc), want_rc=0)
+        check(r["max_age"] == want, "Cache-Control %s: max_age %s" %
+              (cc, r["max_age"]))
+    for exp in ("0", "-1", "yesterday-ish"):
+        r = get1(fx, "/cache?expires=" + urllib.parse.quote(exp), want_rc=0)
+        check(r["expires"] is None, "Expires %s: %s" % (exp, r["expires"]))
     r = get1(fx, "/status/503?retry-after=soon", want_rc=1)
     check(r["retry_after"] is None, "Retry-After garbage: %s" %
           r["retry_after"])
@@ -323,7 +377,7 @@ def test_timeouts(fx):
 def test_concurrent(fx):
     paths = ["/hang", "/slow"] + ["/many/%d" % i for i in range(20)] + \
         ["/feed/atom.xml"]
-    out, rc = get(fx, paths, "--timeout", "4", want_rc=1)
+    out, rc = get(fx, paths, "--timeout", "6", want_rc=1)
     fast = out[:-2]
     check(sorted(r["url"] for r in out[-2:]) ==
           sorted(fx.base + p for p in ("/hang", "/slow")),
@@ -340,6 +394,24 @@ def test_concurrent(fx):
           "one request per URL: %s" % sorted(q["path"] for q in req))
     print("fetch: %d transfers on one loop, hang and slow finished last" %
           len(paths))
+
+
+def test_repeat_cancel(fx):
+    # Each next fetch starts from the previous one's done callback; the
+    # deadline cancels the hanging one, which reports "cancelled".
+    paths = ["/feed/rss.xml", "/many/1", "/hang"]
+    out, rc = get(fx, paths, "--repeat", "3", "--deadline", "5",
+                  "--timeout", "60", want_rc=1, n=7)
+    done = {}
+    for r in out:
+        done.setdefault(r["url"][len(fx.base):], []).append(r["status"])
+    check(done.get("/feed/rss.xml") == ["ok"] * 3 and
+          done.get("/many/1") == ["ok"] * 3, "repeat: %s" % done)
+    check(done.get("/hang") == ["cancelled"], "deadline: %s" % done)
+    check(out[-1]["url"].endswith("/hang"), "cancelled one last")
+    req = [q["path"] for q in fx.requests()]
+    check(req.count("/feed/rss.xml") == 3 and req.count("/many/1") == 3 and
+          req.count("/hang") == 1, "repeat: requests %s" % req)
 
 
 def main():
@@ -364,10 +436,14 @@ def main():
                  lambda: test_redirects(fx)),
                 ("private addresses and schemes blocked",
                  lambda: test_blocking(fx)),
-                ("status codes, Retry-After", lambda: test_status(fx)),
+                ("TLS and DNS failures", lambda: test_tls_dns(fx)),
+                ("status codes, Retry-After, caching headers",
+                 lambda: test_status(fx)),
                 ("body limits, gzip bomb, reset", lambda: test_limits(fx)),
                 ("hang and slow timeouts", lambda: test_timeouts(fx)),
                 ("concurrency", lambda: test_concurrent(fx)),
+                ("restart from done, cancel in flight",
+                 lambda: test_repeat_cancel(fx)),
             ]
             print("fetch: plain GET, headers seen by the server: %d checks"
                   % checks)
