@@ -109,6 +109,7 @@ static const struct config_key config_root_keys[] = {
 	{ "max-body-size",	V_SIZE,		"10MiB", 0, 1 * KiB, 1 * GiB },
 	{ "per-host-connections", V_INT,	"2", 0, 1, 64 },
 	{ "max-transfers",	V_INT,		"16", 0, 1, 10000 },
+	{ "host-spacing",	V_DURATION,	"1s", 0, 0, 3600 },
 	{ "allow-private-addresses", V_BOOL,	"false", 0, 0, 0 },
 	{ "connect-timeout",	V_DURATION,	"10s", 0, 1, 300 },
 	{ "timeout",		V_DURATION,	"60s", 0, 1, 3600 },
@@ -451,6 +452,25 @@ config_suggest_key(enum config_kind kind, const char *word)
 	for (; *extra != NULL && n < 64; extra++)
 		cands[n++] = *extra;
 	return config_suggest(word, cands, n);
+}
+
+/* Where a key misplaced in a section of kind belongs, if anywhere. */
+static const char *
+config_key_home(enum config_kind kind, const char *key)
+{
+	static const char *const homes[] = { "at the top level",
+	    "in a source section", "in a topic section" };
+	const struct config_key	*k;
+	int			 i;
+
+	for (i = 0; i < 3; i++) {
+		if (i == (int)kind)
+			continue;
+		for (k = config_keys[i]; k->name != NULL; k++)
+			if (strcmp(k->name, key) == 0)
+				return homes[i];
+	}
+	return NULL;
 }
 
 /* Values. */
@@ -1055,7 +1075,7 @@ static void
 config_unknown_key(cfg_t *cfg, enum config_kind kind, const char *title,
     const char *key)
 {
-	const char	*hint;
+	const char	*hint, *where;
 	char		 prefix[128] = "";
 
 	if (kind == KIND_SOURCE || kind == KIND_TOPIC)
@@ -1065,6 +1085,9 @@ config_unknown_key(cfg_t *cfg, enum config_kind kind, const char *title,
 		config_error(cfg->filename, cfg->line,
 		    "%sunknown key \"%s\"; did you mean \"%s\"?", prefix, key,
 		    hint);
+	else if ((where = config_key_home(kind, key)) != NULL)
+		config_error(cfg->filename, cfg->line,
+		    "%sunknown key \"%s\"; it belongs %s", prefix, key, where);
 	else
 		config_error(cfg->filename, cfg->line, "%sunknown key \"%s\"",
 		    prefix, key);
@@ -1698,6 +1721,7 @@ config_build_root(struct config *c, cfg_t *cfg)
 	c->low_speed_limit = config_size(cfg, "low-speed-limit");
 	c->max_redirects = config_int(cfg, "max-redirects");
 	c->max_backoff = config_duration(cfg, "max-backoff");
+	c->host_spacing = config_duration(cfg, "host-spacing");
 	c->http_max_connections = config_int(cfg, "http-max-connections");
 	c->http_timeout = config_duration(cfg, "http-timeout");
 	c->http_max_header_size = config_size(cfg, "http-max-header-size");
@@ -2057,4 +2081,41 @@ config_topic(const struct config *c, const char *id)
 		if (strcmp(c->topics[i].id, id) == 0)
 			return &c->topics[i];
 	return NULL;
+}
+
+static bool
+config_same_strings(char *const *a, size_t na, char *const *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return false;
+	return true;
+}
+
+static bool
+config_same_str(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) ||
+	    (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+bool
+config_same_topics(const struct config *a, const struct config *b)
+{
+	if (a->ntopics != b->ntopics)
+		return false;
+	for (size_t i = 0; i < a->ntopics; i++) {
+		const struct topic	*x = &a->topics[i], *y = &b->topics[i];
+
+		if (!config_same_str(x->id, y->id) ||
+		    !config_same_str(x->name, y->name) ||
+		    !config_same_strings(x->phrases, x->nphrases, y->phrases,
+		    y->nphrases) ||
+		    !config_same_strings(x->vetoes, x->nvetoes, y->vetoes,
+		    y->nvetoes))
+			return false;
+	}
+	return true;
 }

@@ -60,6 +60,7 @@ struct config {
 	size_t		 max_body_size;
 	int		 per_host_connections;
 	int		 max_transfers;
+	int		 host_spacing;		/* s between starts on a host */
 	bool		 allow_private_addresses;
 	/* fetching */
 	int		 connect_timeout;
@@ -89,6 +90,9 @@ struct config	*config_load(const char *path, char **errors);
 void		 config_free(struct config *);
 const struct source *config_source(const struct config *, const char *id);
 const struct topic  *config_topic(const struct config *, const char *id);
+/* True when both define the same topics with the same phrases: no need
+ * to tag the archive again. */
+bool		 config_same_topics(const struct config *, const struct config *);
 
 /* The value syntax of the file, for command-line options that take the
  * same. Durations: "90s", "30m", "6h", "2d", "1w", combined ("1h30m") or

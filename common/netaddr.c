@@ -37,7 +37,7 @@ static const struct netaddr_range netaddr_v4[] = {
 	{ { 198, 51, 100 },		24, "documentation" },
 	{ { 203, 0, 113 },		24, "documentation" },
 	{ { 224 },			4,  "multicast" },
-	{ { 240 },			4,  "reserved" },	/* and broadcast */
+	{ { 240 },			4,  "reserved" },	/* +bcast */
 };
 
 static const struct netaddr_range netaddr_v6[] = {
@@ -85,6 +85,10 @@ netaddr_class_v6(const uint8_t *a)
 	if (memcmp(a, mapped, 12) == 0 || memcmp(a, nat64, 12) == 0 ||
 	    (memcmp(a, zero, 12) == 0 && (a[12] | a[13] | a[14]) != 0))
 		return netaddr_class_v4(a + 12);
+	/* 6to4, 2002:a.b.c.d::/48, carries its IPv4 gateway. XXX Teredo
+	 * (2001::/32) hides the client address and is let through. */
+	if (a[0] == 0x20 && a[1] == 0x02)
+		return netaddr_class_v4(a + 2);
 	for (size_t i = 0; i < sizeof(netaddr_v6) / sizeof(netaddr_v6[0]); i++)
 		if (netaddr_match(a, &netaddr_v6[i]))
 			return netaddr_v6[i].what;

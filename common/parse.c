@@ -1964,6 +1964,7 @@ parse_feed(const char *buf, size_t len, const struct parse_opts *opts,
 	const char			*s;
 	size_t				 n;
 	int				 rc;
+	bool				 cleaned = false, repaired = false;
 
 	parse_init();
 	p.opts = opts != NULL ? opts : &none;
@@ -1989,8 +1990,12 @@ parse_feed(const char *buf, size_t len, const struct parse_opts *opts,
 
 	parse_input_prepare(&in, buf, len, p.opts->content_type);
 	rc = parse_xml(&p, in.buf, in.len, in.converted, err, errlen);
-	if (p.broken && (parse_input_clean(&in) |
-	    (parse_repair_markup(&fixed, in.buf, in.len) > 0))) {
+	if (p.broken) {
+		/* Both repairs run: the markup pass reads the clean copy. */
+		cleaned = parse_input_clean(&in);
+		repaired = parse_repair_markup(&fixed, in.buf, in.len) > 0;
+	}
+	if (cleaned || repaired) {
 		/* Read the repaired copy; keep it if it is a feed with at
 		 * least as many entries, reporting the original error. */
 		retry.opts = p.opts;

@@ -13,7 +13,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,8 +73,9 @@ struct tag_phrase {
  * phrase ends or goes on to another word point to a struct tag_info.
  */
 struct tag_node {
-	int32_t		 next;		/* one child: it; more: first edge in
-					   edge_byte/edge_node, or dense table */
+	int32_t		 next;		/* one child: it; more: first edge
+					   in edge_byte/edge_node, or the
+					   dense table */
 	int32_t		 info;		/* in tg->info, or -1 */
 	int32_t		 label;		/* in tg->labels */
 	uint16_t	 nlabel;
@@ -753,7 +753,8 @@ static void
 tag_html_node(struct buf *out, xmlNode *node)
 {
 	for (xmlNode *n = node; n != NULL; n = n->next) {
-		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+		if (n->type == XML_TEXT_NODE ||
+		    n->type == XML_CDATA_SECTION_NODE) {
 			if (n->content != NULL)
 				buf_adds(out, (const char *)n->content);
 		} else if (n->type == XML_ELEMENT_NODE) {
@@ -856,8 +857,9 @@ tag_html_quick(struct buf *out, const char *s)
 				if (*end == ';' && errno == 0 && c > 0 &&
 				    c <= 0x10ffff &&
 				    utf8proc_codepoint_valid((int32_t)c)) {
-					buf_add(out, (char *)u,
-					    utf8proc_encode_char((int32_t)c, u));
+					n = (size_t)utf8proc_encode_char(
+					    (int32_t)c, u);
+					buf_add(out, (char *)u, n);
 					s = end + 1;
 				} else {
 					buf_addc(out, ' ');
@@ -990,7 +992,8 @@ tag_overlap(const struct tag_match *a, const struct tag_match *b)
  * of text is one piece of evidence: of overlapping phrase occurrences
  * only the one that outweighs the others counts ("registering asylum
  * applications" is not both "registering asylum" and "asylum
- * application*"). Returns false when the topic is vetoed.
+ * application*"), and context inside a counted phrase does not count.
+ * Returns false when the topic is vetoed.
  */
 static bool
 tag_settle(struct tagger *tg, struct tag_match *m, size_t n)
@@ -1009,7 +1012,8 @@ tag_settle(struct tagger *tg, struct tag_match *m, size_t n)
 			;
 		for (; j < n && m[j].field == m[i].field &&
 		    m[j].first <= m[i].last; j++)
-			if (!(m[j].kind & TAG_MVETO) && tag_overlap(&m[i], &m[j]))
+			if (!(m[j].kind & TAG_MVETO) &&
+			    tag_overlap(&m[i], &m[j]))
 				m[j].cancelled = true;
 	}
 	for (i = 0; i < n; i++) {
@@ -1030,6 +1034,20 @@ tag_settle(struct tagger *tg, struct tag_match *m, size_t n)
 	for (i = 0; i < n; i++)
 		if (m[i].shadowed)
 			m[i].cancelled = true;
+	/* Nor is context inside a phrase that counts ("migratory" in
+	 * "migratory routes") independent of it. */
+	for (i = 0; i < n; i++) {
+		if (m[i].kind != 0 || m[i].cancelled)
+			continue;
+		for (j = i; j > 0 && m[j - 1].field == m[i].field &&
+		    m[j - 1].first + TAG_MAXWORDS > m[i].first; j--)
+			;
+		for (; j < n && m[j].field == m[i].field &&
+		    m[j].first <= m[i].last; j++)
+			if (m[j].kind == TAG_MCONTEXT &&
+			    tag_overlap(&m[i], &m[j]))
+				m[j].cancelled = true;
+	}
 	return true;
 }
 

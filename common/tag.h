@@ -30,8 +30,9 @@
  * that sum capped at 1.5; a topic's score is the sum of its phrases'
  * contributions, its context phrases' share capped at 0.5, and the
  * entry gets the topic when the score reaches 1. Where occurrences of a
- * topic's phrases overlap, only the heaviest counts (then the longest):
- * one stretch of text is one piece of evidence.
+ * topic's phrases overlap, only the heaviest counts (then the longest),
+ * and context inside a phrase that counts does not: one stretch of text
+ * is one piece of evidence.
  * So a weight-1 phrase tags on its own in the title or lead, or twice
  * deeper in; a weight-0.5 phrase never tags alone, only with another.
  * Context phrases count only along with a non-context one; and in a

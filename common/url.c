@@ -16,6 +16,7 @@
 
 #include "url.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -23,6 +24,7 @@
 #include <libxml/uri.h>
 #include <utf8proc.h>
 
+#include "log.h"
 #include "xmalloc.h"
 
 /* Part of a string; p is NULL when the component is absent. */
@@ -74,6 +76,10 @@ static const char *const url_tracking_prefix[] = {
 static void
 url_buf_add(struct url_buf *b, const char *p, size_t len)
 {
+	/* URLs are short; this bound also lets the compiler prove the
+	 * arithmetic below cannot wrap. */
+	if (len > SIZE_MAX / 4 || b->len > SIZE_MAX / 4)
+		fatalx("url: length overflow");
 	if (b->len + len + 1 > b->cap) {
 		b->cap = (b->len + len + 1) * 2;
 		b->s = xrealloc(b->s, b->cap);
@@ -393,9 +399,11 @@ url_add_path(struct url_buf *b, const char *p, size_t len)
 	url_buf_add(&tmp, p, len);
 	url_remove_dots(b, tmp.s, tmp.len);
 	free(tmp.s);
-	/* drop the '/' we put in front */
-	memmove(b->s + start, b->s + start + 1, b->len - start);
-	b->len--;
+	/* drop the '/' we put in front (if anything was written) */
+	if (b->len > start) {
+		memmove(b->s + start, b->s + start + 1, b->len - start);
+		b->len--;
+	}
 }
 
 /* RFC 3986 5.2.3: the reference's path merged with the base's. */

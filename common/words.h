@@ -2,14 +2,17 @@
 #define WORDS_H
 
 /*
- * Text normalised for matching (tagging, story fingerprints): NFKC, case
- * folded, diacritics stripped, default-ignorable characters (soft hyphen,
- * zero-width space) dropped, then split into words: maximal runs of
+ * Text normalised for matching (tagging, story fingerprints): compatibility
+ * forms unfolded as NFKC does ("ﬁ" is "fi", fullwidth "Ｅ" is "e"), case
+ * folded ("ß" is "ss"), diacritics stripped, default-ignorable characters
+ * (soft hyphen, zero-width space) dropped, then split into words: runs of
  * letters and digits. Everything else (spaces, hyphens, apostrophes,
  * punctuation, symbols) separates words. Unlike UAX #29, apostrophes and
  * dots split ("l'asile" is "l asile", "2024.1" is "2024 1"): both sides
  * of a comparison are split alike, and French elisions come apart. Like
- * UAX #29, each ideograph or kana is a word of its own.
+ * UAX #29, each ideograph or kana is a word of its own. Words come out
+ * decomposed (NFKD without marks), which only matters to code comparing
+ * them with text that did not go through here.
  */
 
 #include <stddef.h>

@@ -5,6 +5,7 @@
  * in input order, with "why" (topic id -> phrases that fired) under
  * --explain. Topics come from the configuration (-c), which may be a
  * topics.conf alone. A summary or content holding "<" is read as HTML.
+ * "lang" is not needed: phrases of every language apply to every item.
  */
 
 #include <getopt.h>

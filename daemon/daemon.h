@@ -37,6 +37,7 @@ struct source_run {
 	time_t			 last_fetch;
 	time_t			 last_success;
 	time_t			 last_new;	/* last time it had a new entry */
+	int			 publish_gap;	/* s between its entries, 0 unknown */
 	int64_t			 entries;
 };
 

@@ -218,7 +218,7 @@ fetch_opensocket_cb(void *arg, curlsocktype purpose,
 		return CURL_SOCKET_BAD;
 	}
 open:
-	s = socket(a->family, a->socktype, a->protocol);
+	s = socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
 	return s == -1 ? CURL_SOCKET_BAD : s;
 }
 
@@ -252,12 +252,15 @@ fetch_header_cb(char *p, size_t size, size_t n, void *arg)
 {
 	struct fetch	*f = arg;
 	size_t		 len = size * n;
-	char		*url = NULL;
+	char		*url = NULL, line[32];
 	int		 code;
 
 	if (len < 12 || strncmp(p, "HTTP/", 5) != 0)
 		return len;
-	if (sscanf(p, "HTTP/%*s %3d", &code) != 1 || code < 200)
+	/* curl's header data is not NUL-terminated. */
+	memcpy(line, p, len < sizeof(line) ? len : sizeof(line) - 1);
+	line[len < sizeof(line) ? len : sizeof(line) - 1] = '\0';
+	if (sscanf(line, "HTTP/%*s %3d", &code) != 1 || code < 200)
 		return len;
 	if (f->nresponses > 0 && f->permanent) {
 		if (f->last_code == 301 || f->last_code == 308) {
@@ -297,8 +300,11 @@ fetch_header_safe(const char *v)
 	return n > 0 && n <= 1024;
 }
 
+/* Retry-After in seconds from now. A date is read against the server's
+ * Date header when there is one, so a server clock that is off does not
+ * move it. */
 static long
-fetch_retry_after(const char *v, time_t now)
+fetch_retry_after(const char *v, time_t now, time_t date)
 {
 	char	*end;
 	long	 n;
@@ -317,6 +323,8 @@ fetch_retry_after(const char *v, time_t now)
 	}
 	if ((t = curl_getdate(v, NULL)) == -1)
 		return -1;
+	if (date > 0)
+		t = now + (t - date);
 	return t > now ? (long)(t - now) : 0;
 }
 
@@ -410,6 +418,7 @@ fetch_finish(struct fetch *f)
 	const char		*v;
 	char			*s;
 	curl_off_t		 n;
+	time_t			 now = time(NULL), date = 0;
 	long			 hsize = 0;
 
 	curl_easy_getinfo(f->easy, CURLINFO_RESPONSE_CODE, &r->http_status);
@@ -431,17 +440,23 @@ fetch_finish(struct fetch *f)
 		r->content_type = xstrdup(s);
 
 	if (r->http_status > 0) {
+		if ((v = fetch_header(f, "Date")) != NULL &&
+		    (date = curl_getdate(v, NULL)) == -1)
+			date = 0;
 		if ((v = fetch_header(f, "ETag")) != NULL)
 			r->etag = xstrdup(v);
 		if ((v = fetch_header(f, "Last-Modified")) != NULL)
 			r->last_modified = xstrdup(v);
 		if ((v = fetch_header(f, "Retry-After")) != NULL)
-			r->retry_after = fetch_retry_after(v, time(NULL));
+			r->retry_after = fetch_retry_after(v, now, date);
 		if ((v = fetch_header(f, "Cache-Control")) != NULL)
 			r->max_age = fetch_max_age(v);
+		/* Expires, like Retry-After, counts on the server's clock. */
 		if ((v = fetch_header(f, "Expires")) != NULL &&
 		    (r->expires = curl_getdate(v, NULL)) == -1)
 			r->expires = 0;
+		if (r->expires > 0 && date > 0)
+			r->expires = now + (r->expires - date);
 	}
 
 	if (f->code != CURLE_OK) {
@@ -597,6 +612,9 @@ fetch_setup(struct fetch *f, const struct fetch_request *req)
 	SET(CURLOPT_PRIVATE, (char *)f);
 	SET(CURLOPT_ERRORBUFFER, f->errbuf);
 	SET(CURLOPT_NOSIGNAL, 1L);
+	/* No proxy from the environment: through a proxy the address
+	 * check would see the proxy, never the feed's host. */
+	SET(CURLOPT_PROXY, "");
 	SET(CURLOPT_PROTOCOLS_STR, "http,https");
 	SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	SET(CURLOPT_FOLLOWLOCATION, lim->max_redirects > 0 ? 1L : 0L);
@@ -678,7 +696,8 @@ fetcher_cancel_all(struct fetcher *fr)
 		fr->nfetches--;
 		curl_multi_remove_handle(fr->multi, f->easy);
 		f->res.status = FETCH_CANCELLED;
-		snprintf(f->res.error, sizeof(f->res.error), "cancelled");
+		snprintf(f->res.error, sizeof(f->res.error),
+		    "stopped before the end");
 		f->res.body = xstrdup("");
 		f->done(&f->res, f->arg);
 		fetch_free(f);

@@ -39,9 +39,9 @@ enum fetch_status {
 struct fetch_limits {
 	int		 connect_timeout;	/* s [30] */
 	int		 timeout;		/* s, whole transfer [120] */
-	int		 low_speed_time;	/* s under low_speed_limit [30] */
+	int		 low_speed_time;	/* s below the limit [30] */
 	int		 low_speed_limit;	/* bytes/s [16] */
-	size_t		 max_body;		/* decompressed bytes [16 MiB] */
+	size_t		 max_body;		/* decoded bytes [16 MiB] */
 	int		 max_redirects;		/* [5]; -1: follow none */
 	int		 max_host_connections;	/* curl's backstop [4] */
 	const char	*user_agent;		/* [pactfeed/VERSION] */
@@ -63,7 +63,9 @@ struct fetch_request {
  * What came back. Strings are NUL-terminated and NULL when absent; the
  * body has len bytes plus a NUL. The result and its strings are freed
  * after the done callback returns: a callback that keeps a string takes
- * it and sets the field to NULL.
+ * it and sets the field to NULL. Store etag and last_modified only from
+ * FETCH_OK (a 304 may leave them out: keep the old ones). The body is
+ * kept for FETCH_OK, FETCH_HTTP_ERROR and FETCH_GONE, "" otherwise.
  */
 struct fetch_result {
 	enum fetch_status status;
@@ -81,7 +83,10 @@ struct fetch_result {
 						   fetch from now on */
 	long		 retry_after;		/* s from now, -1 none */
 	long		 max_age;		/* Cache-Control, s, -1 none */
-	time_t		 expires;		/* Expires, 0 none or invalid */
+	time_t		 expires;		/* Expires, 0 none or invalid;
+						   moved by our clock's
+						   offset from the server's
+						   Date */
 	double		 seconds;		/* total time */
 	size_t		 bytes_wire;		/* headers + body as received */
 	char		 error[256];		/* one line; "" when OK */

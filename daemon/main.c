@@ -31,6 +31,8 @@ cmd_usage(void)
 	    "       pactfeed parse FILE [--url URL] [--content-type TYPE]\n"
 	    "       pactfeed tag --topics FILE [--explain] [-c FILE]\n"
 	    "       pactfeed sources import|export [-c FILE]\n"
+	    "       pactfeed get URL... [--etag E] [--last-modified D] [--allow-private]\n"
+	    "                    [--max-body N] [--timeout S]\n"
 	    "       pactfeed version\n");
 	exit(EXIT_USAGE);
 }
@@ -128,8 +130,10 @@ main(int argc, char *argv[])
 	} cmds[] = {
 		{ "check-config", cmd_check_config },
 		{ "export",	cmd_export },
+		{ "fetch",	cmd_fetch },
 		{ "get",	cmd_get },
 		{ "parse",	cmd_parse },
+		{ "serve",	cmd_serve },
 		{ "tag",	cmd_tag },
 	};
 	const char	*cmd;

@@ -45,7 +45,7 @@ $fix/bad/intervals2.conf:8: source \"slow\": interval 3d is above max-interval 1
 
 "$bin" check-config -c $fix/bad/unknown-keys.conf >"$tmp/out" 2>"$tmp/err"
 check "unknown keys: exit" 1 $?
-check "unknown keys: 9 lines, each FILE:LINE: message" 9 \
+check "unknown keys: 12 lines, each FILE:LINE: message" 12 \
     "$(grep -c "^$fix/bad/unknown-keys.conf:[0-9]*: " "$tmp/err")"
 
 "$bin" check-config -c "$tmp/nonexistent.conf" >"$tmp/out" 2>"$tmp/err"

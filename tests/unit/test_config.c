@@ -172,6 +172,7 @@ check_defaults(const struct config *c)
 	assert_int_equal(c->max_body_size, 10 * 1024 * 1024);
 	assert_int_equal(c->per_host_connections, 2);
 	assert_int_equal(c->max_transfers, 16);
+	assert_int_equal(c->host_spacing, 1);
 	assert_false(c->allow_private_addresses);
 	assert_int_equal(c->connect_timeout, 10);
 	assert_int_equal(c->timeout, 60);
@@ -248,7 +249,7 @@ test_default_conf(void **state)
 	if (c == NULL)
 		fail_msg("%s", errors);
 	check_defaults(c);
-	assert_int_equal(nkeys, 23);
+	assert_int_equal(nkeys, 24);
 	config_free(c);
 	unlink(path);
 	printf("default conf: %zu keys documented at their defaults ok\n",
@@ -285,7 +286,10 @@ test_errors(void **state)
 "fixtures/config/bad/unknown-keys.conf:9: unknown key \"sorce\"; did you mean \"source\"?\n"
 "fixtures/config/bad/unknown-keys.conf:14: topic \"screening\": unknown key \"phrase\"; did you mean \"phrases\"?\n"
 "fixtures/config/bad/unknown-keys.conf:16: topic \"screening\": unknown key \"Name\"; did you mean \"name\"?\n"
-"fixtures/config/bad/unknown-keys.conf:20: source \"ecre2\": unknown key \"titel\"; did you mean \"title\"?\n" },
+"fixtures/config/bad/unknown-keys.conf:20: source \"ecre2\": unknown key \"titel\"; did you mean \"title\"?\n"
+"fixtures/config/bad/unknown-keys.conf:24: source \"placed\": unknown key \"phrases\"; it belongs in a topic section\n"
+"fixtures/config/bad/unknown-keys.conf:25: source \"placed\": unknown key \"listen\"; it belongs at the top level\n"
+"fixtures/config/bad/unknown-keys.conf:29: topic \"placed\": unknown key \"lang\"; it belongs in a source section\n" },
 	{ "values.conf",
 "fixtures/config/bad/values.conf:1: listen: bad address \"localhost\" (expected HOST:PORT, e.g. \"127.0.0.1:8080\")\n"
 "fixtures/config/bad/values.conf:2: base-url: \"ftp://example.org/\" is not an http or https URL\n"

@@ -70,6 +70,9 @@ static const struct {
 	{ "::192.168.0.1",		"private" },
 	{ "64:ff9b::7f00:1",		"loopback" },	/* NAT64 */
 	{ "64:ff9b::5db8:d822",		NULL },
+	{ "2002:c0a8:101::1",		"private" },	/* 6to4 */
+	{ "2002:7f00:1::",		"loopback" },
+	{ "2002:5db8:d822::1",		NULL },
 	{ "fc00::1",			"private" },
 	{ "fd12:3456::1",		"private" },
 	{ "fe80::1",			"link-local" },

@@ -42,10 +42,13 @@ static const struct {
 	    { NULL } },
 	{ "empty", { NULL }, { NULL } },
 	{ "stars", { "asyl* verfahren*", "x* y* z", NULL }, { NULL } },
-	{ "unicode", { "\xce\xbc\xce\xb5\xcf\x84\xce\xb1\xce\xbd\xce\xac\xcf\x83\xcf\x84\xce\xb5\xcf\x82",
+	/* Greek "μετανάστες" (migrants), accented */
+	{ "unicode", { "\xce\xbc\xce\xb5\xcf\x84\xce\xb1\xce\xbd"
+	    "\xce\xac\xcf\x83\xcf\x84\xce\xb5\xcf\x82",
 	    "co\xc3\xb6rdination", NULL }, { NULL } },
 	{ "ctx", { "children^0.5", "mental health^0.5", "~migrant*^0.5",
-	    "~refugee*^0.5", "unaccompanied minors", NULL }, { NULL } },
+	    "~refugee*^0.5", "unaccompanied minors", "migrant workers^0.5",
+	    NULL }, { NULL } },
 	{ "overlap", { "registering asylum^0.5", "asylum application*^0.5",
 	    NULL }, { NULL } },
 };
@@ -136,7 +139,8 @@ static const struct {
 	{ "RELOCATION", NULL, "dublin" },
 	{ "relocat", NULL, "dublin" },
 	{ "reloca", NULL, "" },
-	{ "\xce\x9c\xce\x95\xce\xa4\xce\x91\xce\x9d\xce\x91\xce\xa3\xce\xa4\xce\x95\xce\xa3", NULL, "unicode" },
+	{ "\xce\x9c\xce\x95\xce\xa4\xce\x91\xce\x9d\xce\x91\xce\xa3"
+	    "\xce\xa4\xce\x95\xce\xa3", NULL, "unicode" },	/* capitals */
 	{ "coordination", NULL, "unicode" },
 	/* a star inside a phrase */
 	{ "Asylverfahren", NULL, "" },
@@ -202,6 +206,9 @@ static const struct {
 	{ "Children", "refugees", "ctx" },
 	{ "Migrants and refugees", "migrants, refugees", "" },
 	{ "Mental health", "for migrants", "ctx" },
+	/* context inside the phrase is not context for it */
+	{ "Migrant workers", NULL, "" },
+	{ "Migrant workers", "and refugees", "ctx" },
 };
 
 static void

@@ -1,0 +1,635 @@
+/*
+ * Sources at run time: which are due, which may start now (global and
+ * per-host limits, host spacing, Retry-After), and what happens when a
+ * fetch ends: parse or scrape, tag, keep-if-topic, store in one
+ * transaction, remember the source's state, plan the next fetch. A
+ * failure is logged once per change of outcome, naming the source; a
+ * source failing never delays another.
+ */
+
+#include "daemon.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+#include <libxml/uri.h>
+
+#include "config.h"
+#include "entry.h"
+#include "fetch.h"
+#include "log.h"
+#include "parse.h"
+#include "sched.h"
+#include "scrape.h"
+#include "store.h"
+#include "tag.h"
+#include "xmalloc.h"
+
+#define RUN_MAX_ENTRIES		5000	/* kept per fetched document */
+#define RUN_RETAG_BATCH		500	/* entries per loop turn */
+#define RUN_SPREAD_WINDOW	120	/* s over which a restart starts */
+
+/* Outcomes, for logging once per change. */
+enum run_outcome {
+	RUN_NONE,
+	RUN_OK,
+	RUN_NOT_MODIFIED,
+	RUN_FAILED
+};
+
+struct run_fetch {
+	struct daemon	*d;
+	char		*id;		/* the source, looked up again at the
+					   end: a reload may have removed it */
+	char		*url;
+	size_t		 host;		/* index into d->hosts: stable, hosts
+					   are only ever added */
+};
+
+static double
+run_monotonic(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static struct source_run *
+run_find(struct daemon *d, const char *id)
+{
+	for (size_t i = 0; i < d->nsources; i++)
+		if (strcmp(d->sources[i].id, id) == 0)
+			return &d->sources[i];
+	return NULL;
+}
+
+/* The host part of a URL, lower case; "" when there is none. */
+static char *
+run_host_of(const char *url)
+{
+	xmlURIPtr	 u;
+	char		*h;
+
+	if ((u = xmlParseURI(url)) == NULL)
+		return xstrdup("");
+	h = xstrdup(u->server != NULL ? u->server : "");
+	xmlFreeURI(u);
+	for (char *p = h; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p += 'a' - 'A';
+	return h;
+}
+
+static size_t
+run_host_index(struct daemon *d, const char *url)
+{
+	char	*h = run_host_of(url);
+
+	for (size_t i = 0; i < d->nhosts; i++)
+		if (strcmp(d->hosts[i].name, h) == 0) {
+			free(h);
+			return i;
+		}
+	d->hosts = xreallocarray(d->hosts, d->nhosts + 1, sizeof(*d->hosts));
+	memset(&d->hosts[d->nhosts], 0, sizeof(d->hosts[0]));
+	d->hosts[d->nhosts].name = h;
+	d->hosts[d->nhosts].last_start = -1e9;
+	return d->nhosts++;
+}
+
+/*
+ * (Re)builds the runtime records from d->cfg: a source kept across a
+ * reload keeps its record; a new one starts from what the store
+ * remembers, spread over the first minutes when it is overdue.
+ */
+void
+run_sources_load(struct daemon *d)
+{
+	struct source_run		*old = d->sources, *v, *o;
+	size_t				 nold = d->nsources, n = 0;
+	struct store_source_state	 st;
+	time_t				 now = time(NULL);
+	char				 err[256];
+
+	v = xcalloc(d->cfg->nsources + 1, sizeof(*v));
+	for (size_t i = 0; i < d->cfg->nsources; i++) {
+		const struct source	*src = &d->cfg->sources[i];
+		struct source_run	*sr = &v[n];
+
+		if (!src->enabled)
+			continue;
+		o = NULL;
+		for (size_t j = 0; j < nold; j++)
+			if (old[j].id != NULL && strcmp(old[j].id, src->id) == 0)
+				o = &old[j];
+		if (o != NULL) {
+			*sr = *o;
+			o->id = NULL;	/* moved */
+		} else {
+			sr->id = xstrdup(src->id);
+			if (store_source_get(d->store, src->id, &st, err,
+			    sizeof(err)) == -1) {
+				log_warnx("source %s: state: %s", src->id, err);
+				memset(&st, 0, sizeof(st));
+			}
+			/* One cycle (fetch --once) takes what is due as it
+			 * is; a daemon spreads its start. */
+			sr->next_fetch = d->once ? st.next_fetch :
+			    sched_spread_start(src->id, st.next_fetch, now,
+			    RUN_SPREAD_WINDOW);
+			sr->error_streak = st.error_streak;
+			/* Failing before a restart: not news to log again. */
+			sr->last_outcome = st.error_streak > 0 ? RUN_FAILED :
+			    RUN_NONE;
+			sr->disabled = st.disabled;
+			sr->last_fetch = st.last_fetch;
+			sr->last_success = st.last_success;
+		}
+		sr->src = src;
+		sr->host = run_host_index(d, src->url);
+		n++;
+	}
+	for (size_t j = 0; j < nold; j++)
+		free(old[j].id);	/* sources no longer configured */
+	free(old);
+	d->sources = v;
+	d->nsources = n;
+}
+
+void
+run_sources_free(struct daemon *d)
+{
+	for (size_t i = 0; i < d->nsources; i++)
+		free(d->sources[i].id);
+	free(d->sources);
+	d->sources = NULL;
+	d->nsources = 0;
+	for (size_t i = 0; i < d->nhosts; i++)
+		free(d->hosts[i].name);
+	free(d->hosts);
+	d->hosts = NULL;
+	d->nhosts = 0;
+}
+
+/* How often the source publishes, from this fetch's entry dates. */
+static int
+run_publish_gap(const struct feed *f, time_t now)
+{
+	time_t	*dates;
+	size_t	 n = 0;
+	int	 gap;
+
+	dates = xcalloc(f->nentries + 1, sizeof(*dates));
+	for (size_t i = 0; i < f->nentries; i++) {
+		const struct entry	*e = &f->entries[i];
+
+		dates[n++] = e->published != DATE_NONE ? e->published :
+		    e->updated;
+	}
+	gap = sched_publish_gap(dates, n, now);
+	free(dates);
+	return gap;
+}
+
+static bool
+run_keep_tagged(const struct entry *e, void *arg)
+{
+	(void)arg;
+	return e->ntopics > 0;
+}
+
+/* Parses or scrapes a body into a tagged feed; NULL and a reason when it
+ * is no feed. */
+static struct feed *
+run_read_body(struct daemon *d, const struct source *src,
+    const struct fetch_result *r, char *err, size_t errlen)
+{
+	struct parse_opts	 opts = { 0 };
+	struct feed		*f;
+	const char		*url = r->effective_url != NULL ?
+				    r->effective_url : src->url;
+
+	if (src->type == SOURCE_HTML)
+		f = scrape_page(r->body, r->len, url, &src->scrape, err, errlen);
+	else {
+		opts.url = url;
+		opts.content_type = r->content_type;
+		opts.max_entries = RUN_MAX_ENTRIES;
+		f = parse_feed(r->body, r->len, &opts, err, errlen);
+	}
+	if (f == NULL)
+		return NULL;
+	for (size_t i = 0; i < f->nentries; i++) {
+		if (f->entries[i].lang == NULL)
+			f->entries[i].lang = f->lang != NULL ? f->lang :
+			    src->lang;
+		tag_entry(d->tagger, f, &f->entries[i]);
+	}
+	return f;
+}
+
+/* Logs an outcome once per change: a source failing every 10 minutes
+ * for a day writes one line, and one more when it recovers. */
+static void
+run_log_outcome(struct source_run *sr, enum run_outcome outcome,
+    const char *what, time_t next, time_t now)
+{
+	if (outcome == RUN_FAILED && next == SCHED_NEVER)
+		sr->last_outcome = outcome;	/* logged by the caller */
+	else if (outcome == RUN_FAILED && sr->last_outcome != RUN_FAILED)
+		log_warnx("source %s: %s, retry in %llds", sr->id, what,
+		    (long long)(next - now));
+	else if (outcome == RUN_FAILED)
+		log_debug("source %s: %s (still failing, %d in a row)", sr->id,
+		    what, sr->error_streak);
+	else if (sr->last_outcome == RUN_FAILED)
+		log_info("source %s: recovered: %s", sr->id, what);
+	else
+		log_debug("source %s: %s", sr->id, what);
+	sr->last_outcome = outcome;
+}
+
+static void
+run_fetch_done(struct fetch_result *r, void *arg)
+{
+	struct run_fetch		*rf = arg;
+	struct daemon			*d = rf->d;
+	struct source_run		*sr = run_find(d, rf->id);
+	struct store_source_state	 st;
+	struct store_put_result		 res = { 0 };
+	struct sched_input		 in;
+	struct feed			*f = NULL;
+	struct host_run			*h;
+	enum run_outcome		 outcome = RUN_FAILED;
+	char				 err[256], what[320], *etag = NULL,
+					*lastmod = NULL, *redirect = NULL;
+	time_t				 now = time(NULL), next;
+
+	d->in_flight--;
+	if ((unsigned)r->status < sizeof(d->stats.fetches) /
+	    sizeof(d->stats.fetches[0]))
+		d->stats.fetches[r->status]++;
+	d->stats.bytes += r->bytes_wire;
+	h = &d->hosts[rf->host];
+	h->in_flight--;
+	if (sr == NULL || r->status == FETCH_CANCELLED) {
+		/* Removed by a reload, or we are shutting down. */
+		if (sr != NULL)
+			sr->in_flight = false;
+		goto done;
+	}
+	sr->in_flight = false;
+	sr->done_once = true;
+	sr->last_fetch = now;
+	sched_input_init(&in, now);
+	in.retry_after = r->retry_after;
+	in.max_age = r->max_age;
+	in.expires = r->expires;
+
+	switch (r->status) {
+	case FETCH_OK:
+		if ((f = run_read_body(d, sr->src, r, err, sizeof(err))) ==
+		    NULL) {
+			d->stats.parse_errors++;
+			snprintf(what, sizeof(what), "%s", err);
+			break;
+		}
+		if (f->bozo)
+			log_debug("source %s: recovered from: %s", sr->id,
+			    f->bozo_reason);
+		if (sr->src->keep_if_topic)
+			feed_filter_entries(f, run_keep_tagged, NULL);
+		if (store_put_feed(d->store, sr->id, f, &res, err,
+		    sizeof(err)) == -1) {
+			/* Our side failed (disk full, read-only): nothing
+			 * was stored, so fetch again soon without the
+			 * validators that would make it a 304. */
+			log_warnx("source %s: store: %s", sr->id, err);
+			snprintf(what, sizeof(what), "store: %s", err);
+			break;
+		}
+		d->stats.entries_new += res.nnew;
+		d->stats.entries_updated += res.nupdated;
+		if (res.nnew > 0)
+			sr->last_new = now;
+		sched_input_feed(&in, f);
+		sr->publish_gap = run_publish_gap(f, now);
+		etag = r->etag;
+		lastmod = r->last_modified;
+		outcome = RUN_OK;
+		snprintf(what, sizeof(what), "%zu entries: %zu new, %zu "
+		    "updated%s", f->nentries, res.nnew, res.nupdated,
+		    f->bozo ? " (broken feed, recovered)" : "");
+		if (res.nnew > 0 || res.nupdated > 0)
+			log_info("source %s: %s", sr->id, what);
+		break;
+	case FETCH_NOT_MODIFIED:
+		outcome = RUN_NOT_MODIFIED;
+		etag = r->etag;
+		lastmod = r->last_modified;
+		snprintf(what, sizeof(what), "not modified");
+		break;
+	case FETCH_GONE:
+		sr->disabled = true;
+		log_warnx("source %s: HTTP 410 Gone: disabled; remove it from "
+		    "the configuration or change its url", sr->id);
+		snprintf(what, sizeof(what), "HTTP 410 Gone, disabled");
+		break;
+	case FETCH_HTTP_ERROR:
+		snprintf(what, sizeof(what), "HTTP %ld", r->http_status);
+		if ((r->http_status == 429 || r->http_status == 503) &&
+		    r->retry_after > 0)
+			h->retry_after = now + r->retry_after;
+		break;
+	default:
+		snprintf(what, sizeof(what), "%s", r->error[0] != '\0' ?
+		    r->error : fetch_status_name(r->status));
+		break;
+	}
+
+	if (outcome == RUN_FAILED)
+		sr->error_streak++;
+	else {
+		sr->error_streak = 0;
+		sr->last_success = now;
+	}
+	in.interval = sr->src->interval > 0 ? sr->src->interval :
+	    d->cfg->default_interval;
+	in.min_interval = d->cfg->min_interval;
+	in.max_interval = d->cfg->max_interval;
+	in.errors = sr->error_streak;
+	in.gone = sr->disabled;
+	in.publish_gap = sr->publish_gap;
+	in.jitter = (double)random() / ((double)RAND_MAX + 1);
+	next = sched_next(&in);
+	sr->next_fetch = next;
+	run_log_outcome(sr, outcome, what, next, now);
+
+	/* A permanent redirect is worth one line to the admin. */
+	if (r->permanent_redirect != NULL && outcome != RUN_FAILED) {
+		if (store_source_get(d->store, sr->id, &st, err,
+		    sizeof(err)) == 0 && (st.redirect_url == NULL ||
+		    strcmp(st.redirect_url, r->permanent_redirect) != 0))
+			log_warnx("source %s: moved permanently to %s: update "
+			    "its url", sr->id, r->permanent_redirect);
+		redirect = r->permanent_redirect;
+	}
+	if (store_source_get(d->store, sr->id, &st, err, sizeof(err)) == -1)
+		memset(&st, 0, sizeof(st));
+	if (outcome != RUN_FAILED) {
+		st.etag = etag;
+		st.last_modified = lastmod;
+	}
+	if (redirect != NULL)
+		st.redirect_url = redirect;
+	st.last_status = what;
+	st.next_fetch = next;
+	st.last_fetch = now;
+	st.last_success = sr->last_success;
+	st.http_status = (int)r->http_status;
+	st.error_streak = sr->error_streak;
+	st.disabled = sr->disabled;
+	if (store_source_set(d->store, sr->id, &st, err, sizeof(err)) == -1)
+		log_warnx("source %s: saving state: %s", sr->id, err);
+done:
+	feed_free(f);
+	free(rf->id);
+	free(rf->url);
+	free(rf);
+	if (d->stopping && d->in_flight == 0)
+		event_base_loopexit(d->base, NULL);
+	else
+		run_schedule(d);
+}
+
+static bool
+run_may_start(struct daemon *d, struct source_run *sr, time_t now,
+    double mono)
+{
+	struct host_run	*h = &d->hosts[sr->host];
+	int		 per_host = d->cfg->per_host_connections > 0 ?
+			    d->cfg->per_host_connections : 2;
+
+	if (sr->in_flight || sr->disabled || (d->once && sr->done_once))
+		return false;
+	if (sr->next_fetch > now)
+		return false;
+	if (h->retry_after > now) {
+		/* The host asked for a pause (429/503 Retry-After). One
+		 * cycle skips its sources rather than wait for it. */
+		if (d->once && !sr->done_once) {
+			sr->done_once = true;
+			log_info("source %s: host %s asked to wait until %lld, "
+			    "skipped", sr->id, h->name,
+			    (long long)h->retry_after);
+		}
+		return false;
+	}
+	if (h->in_flight >= per_host)
+		return false;
+	return mono - h->last_start >= d->cfg->host_spacing;
+}
+
+static void
+run_start(struct daemon *d, struct source_run *sr, double mono)
+{
+	struct store_source_state	 st;
+	struct fetch_request		 req = { 0 };
+	struct run_fetch		*rf;
+	char				 err[256];
+
+	if (store_source_get(d->store, sr->id, &st, err, sizeof(err)) == -1)
+		memset(&st, 0, sizeof(st));
+	rf = xcalloc(1, sizeof(*rf));
+	rf->d = d;
+	rf->id = xstrdup(sr->id);
+	rf->url = xstrdup(sr->src->url);
+	rf->host = sr->host;
+	req.url = rf->url;
+	/* Conditional GET only for what we really stored: a source whose
+	 * last fetch failed to store must be read again in full. */
+	req.etag = st.etag;
+	req.last_modified = st.last_modified;
+	if (fetch_start(d->fetcher, &req, run_fetch_done, rf, err,
+	    sizeof(err)) == -1) {
+		log_warnx("source %s: %s", sr->id, err);
+		sr->done_once = true;
+		sr->error_streak++;
+		sr->next_fetch = time(NULL) + 60;
+		free(rf->id);
+		free(rf->url);
+		free(rf);
+		return;
+	}
+	sr->in_flight = true;
+	d->hosts[sr->host].in_flight++;
+	d->hosts[sr->host].last_start = mono;
+	d->in_flight++;
+}
+
+void
+run_start_due(struct daemon *d)
+{
+	time_t	now = time(NULL);
+	double	mono = run_monotonic();
+	int	max = d->cfg->max_transfers > 0 ? d->cfg->max_transfers : 32;
+
+	if (d->stopping)
+		return;
+	for (size_t i = 0; i < d->nsources; i++) {
+		if (d->in_flight >= (size_t)max)
+			break;
+		if (run_may_start(d, &d->sources[i], now, mono))
+			run_start(d, &d->sources[i], mono);
+	}
+}
+
+void
+run_mark_all_due(struct daemon *d)
+{
+	time_t	now = time(NULL);
+
+	for (size_t i = 0; i < d->nsources; i++)
+		d->sources[i].next_fetch = now;
+}
+
+/* True when fetch --once has nothing left to do. */
+static bool
+run_once_finished(const struct daemon *d)
+{
+	time_t	now = time(NULL);
+
+	if (d->in_flight > 0)
+		return false;
+	for (size_t i = 0; i < d->nsources; i++) {
+		const struct source_run	*sr = &d->sources[i];
+
+		if (!sr->done_once && !sr->disabled && sr->next_fetch <= now)
+			return false;
+	}
+	return true;
+}
+
+static void
+run_tick_cb(int fd, short what, void *arg)
+{
+	struct daemon	*d = arg;
+
+	(void)fd;
+	(void)what;
+	run_start_due(d);
+	run_schedule(d);
+}
+
+/*
+ * Arms the tick for the next moment something could start: the earliest
+ * due source, or a short wait when sources are due but held back by a
+ * limit (a transfer ending also calls this).
+ */
+void
+run_schedule(struct daemon *d)
+{
+	struct timeval	 tv = { 0, 0 };
+	time_t		 now = time(NULL), earliest = 0;
+	bool		 held = false;
+
+	if (d->once && run_once_finished(d)) {
+		event_base_loopexit(d->base, NULL);
+		return;
+	}
+	if (d->stopping)
+		return;
+	for (size_t i = 0; i < d->nsources; i++) {
+		const struct source_run	*sr = &d->sources[i];
+
+		if (sr->in_flight || sr->disabled || (d->once && sr->done_once))
+			continue;
+		if (sr->next_fetch <= now) {
+			held = true;
+			break;
+		}
+		if (!d->once && (earliest == 0 || sr->next_fetch < earliest))
+			earliest = sr->next_fetch;
+	}
+	if (held) {
+		/* Due but limited: look again when spacing may allow. */
+		tv.tv_usec = 100 * 1000;
+		if (d->cfg->host_spacing >= 1.0) {
+			tv.tv_sec = 1;
+			tv.tv_usec = 0;
+		}
+	} else if (earliest != 0)
+		tv.tv_sec = earliest - now > 3600 ? 3600 : earliest - now;
+	else
+		tv.tv_sec = 3600;
+	evtimer_add(d->tick, &tv);
+}
+
+size_t
+run_failing(const struct daemon *d)
+{
+	size_t	n = 0;
+
+	for (size_t i = 0; i < d->nsources; i++)
+		if (d->sources[i].error_streak > 0 || d->sources[i].disabled)
+			n++;
+	return n;
+}
+
+/* Re-tagging after topics.conf changed: one batch per loop turn, so
+ * fetches and readers wait at most one batch (a few milliseconds). */
+static int
+run_retag_entry(struct feed *f, struct entry *e, void *arg)
+{
+	struct daemon	*d = arg;
+
+	e->ntopics = 0;
+	tag_entry(d->tagger, f, e);
+	return 0;
+}
+
+static void
+run_retag_cb(int fd, short what, void *arg)
+{
+	struct daemon	*d = arg;
+	struct timeval	 tv = { 0, 0 };
+	int64_t		 last = 0;
+	char		 err[256];
+
+	(void)fd;
+	(void)what;
+	if (store_retag(d->store, d->retag_after, RUN_RETAG_BATCH,
+	    run_retag_entry, d, &last, err, sizeof(err)) == -1) {
+		log_warnx("retag: %s", err);
+		return;
+	}
+	if (last == 0) {
+		log_info("retag: archive tagged with the new topics");
+		return;
+	}
+	d->retag_after = last;
+	evtimer_add(d->retag, &tv);
+}
+
+void
+run_retag_start(struct daemon *d)
+{
+	struct timeval	tv = { 0, 0 };
+
+	d->retag_after = 0;
+	if (d->retag == NULL && (d->retag = evtimer_new(d->base, run_retag_cb,
+	    d)) == NULL)
+		fatalx("evtimer_new");
+	evtimer_add(d->retag, &tv);
+}
+
+void
+run_init(struct daemon *d)
+{
+	if ((d->tick = evtimer_new(d->base, run_tick_cb, d)) == NULL)
+		fatalx("evtimer_new");
+}
