@@ -10,11 +10,13 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "config.h"
 #include "log.h"
 #include "render.h"
 #include "store.h"
+#include "xmalloc.h"
 
 int
 cmd_export(int argc, char *argv[])
@@ -31,47 +33,69 @@ cmd_export(int argc, char *argv[])
 	struct render_feed	 rf = { 0 };
 	struct config		*cfg = NULL;
 	struct store		*st = NULL;
-	const char		*path = cmd_default_config(), *key;
+	const char		*path = cmd_default_config();
+	const char		*keys[8], *vals[8];
+	size_t			 nparams = 0;
 	char			*errors, *doc = NULL, err[512];
 	size_t			 len;
 	int			 ch, notfound, rc = EXIT_BADINPUT;
 
 	rf.route = RENDER_ALL;
 	while ((ch = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
+		if (ch == 'c') {
 			path = optarg;
 			continue;
+		}
+		if (nparams == sizeof(keys) / sizeof(keys[0]))
+			cmd_usage();
+		switch (ch) {
 		case 't':
-			key = "topic";
+			keys[nparams] = "topic";
+			if (rf.route != RENDER_SEARCH)
+				rf.route = RENDER_TOPIC;
 			break;
 		case 's':
-			key = "source";
+			keys[nparams] = "source";
+			if (rf.route == RENDER_ALL)
+				rf.route = RENDER_SOURCE;
 			break;
 		case 'q':
-			key = "q";
+			keys[nparams] = "q";
 			rf.route = RENDER_SEARCH;
 			break;
 		case 'l':
-			key = "lang";
+			keys[nparams] = "lang";
 			break;
 		case 'S':
-			key = "since";
+			keys[nparams] = "since";
 			break;
 		case 'C':
-			key = "cursor";
+			keys[nparams] = "cursor";
 			break;
 		default:
 			cmd_usage();
 		}
-		if (render_feed_param(&rf, key, optarg, err,
+		vals[nparams++] = optarg;
+	}
+	if (optind != argc)
+		cmd_usage();
+	for (size_t i = 0; i < nparams; i++) {
+		/* The route's own id is set first, as its path would. */
+		if ((rf.route == RENDER_TOPIC && strcmp(keys[i], "topic") == 0 &&
+		    rf.topic == NULL) || (rf.route == RENDER_SOURCE &&
+		    strcmp(keys[i], "source") == 0 && rf.source == NULL)) {
+			if (rf.route == RENDER_TOPIC)
+				rf.topic = xstrdup(vals[i]);
+			else
+				rf.source = xstrdup(vals[i]);
+			continue;
+		}
+		if (render_feed_param(&rf, keys[i], vals[i], err,
 		    sizeof(err)) == -1) {
 			log_warnx("export: %s", err);
 			goto done;
 		}
 	}
-	if (optind != argc)
-		cmd_usage();
 	if ((cfg = config_load(path, &errors)) == NULL) {
 		fputs(errors != NULL ? errors : "", stderr);
 		free(errors);

@@ -664,12 +664,13 @@ http_request_cb(struct evhttp_request *req, void *arg)
 	else if (strcmp(path, "/feeds.opml") == 0)
 		http_send_doc(req, h->opml);
 	else if (strcmp(path, "/healthz") == 0) {
-		text = page_healthz(h->d, &len);
+		http_counts(h);
+		text = page_healthz(h->d, &h->sources, &len);
 		http_send_fresh(req, text, len,
 		    "application/json; charset=utf-8");
 	} else if (strcmp(path, "/metrics") == 0) {
 		http_counts(h);
-		text = page_metrics(h->d, &h->topics, &len);
+		text = page_metrics(h->d, &h->topics, &h->sources, &len);
 		http_send_fresh(req, text, len,
 		    "text/plain; version=0.0.4; charset=utf-8");
 	} else if (render_feed_route(&rf, path + 1) == 0)

@@ -396,7 +396,8 @@ page_json_time(time_t t)
 }
 
 char *
-page_healthz(struct daemon *d, size_t *len)
+page_healthz(struct daemon *d, const struct page_counts *sources,
+    size_t *len)
 {
 	json_t		*root, *arr, *o;
 	size_t		 failing = 0;
@@ -429,7 +430,8 @@ page_healthz(struct daemon *d, size_t *len)
 		json_object_set_new(o, "error_streak",
 		    json_integer(s->error_streak));
 		json_object_set_new(o, "disabled", json_boolean(s->disabled));
-		json_object_set_new(o, "entries", json_integer(s->entries));
+		json_object_set_new(o, "entries",
+		    json_integer(page_counts_get(sources, s->id)));
 		json_object_set_new(o, "last_new",
 		    page_json_time(s->last_new));
 		days = page_days_since(s->last_new, now);
@@ -494,7 +496,7 @@ page_metric_head(struct buf *b, const char *name, const char *type,
 
 char *
 page_metrics(struct daemon *d, const struct page_counts *topics,
-    size_t *len)
+    const struct page_counts *sources, size_t *len)
 {
 	const struct daemon_stats	*st = &d->stats;
 	struct buf			 b = { 0 };
@@ -527,14 +529,14 @@ page_metrics(struct daemon *d, const struct page_counts *topics,
 		buf_printf(&b, "\"} %lld\n", (long long)topics->n[i]);
 	}
 	page_metric_head(&b, "pactfeed_source_entries", "gauge",
-	    "Entries seen per source.");
+	    "Entries in the archive per source.");
 	for (size_t i = 0; i < d->nsources; i++) {
 		if (d->sources[i].error_streak > 0 || d->sources[i].disabled)
 			failing++;
 		buf_adds(&b, "pactfeed_source_entries{source=\"");
 		page_label(&b, d->sources[i].id);
 		buf_printf(&b, "\"} %lld\n",
-		    (long long)d->sources[i].entries);
+		    (long long)page_counts_get(sources, d->sources[i].id));
 	}
 	page_metric_head(&b, "pactfeed_source_error_streak", "gauge",
 	    "Failed fetches in a row per source.");

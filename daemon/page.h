@@ -30,8 +30,9 @@ int64_t		 page_counts_get(const struct page_counts *, const char *);
 /* Each returns a new string of *len bytes. */
 char		*page_index(struct daemon *, const struct page_counts *topics,
 		    const struct page_counts *sources, size_t *len);
-char		*page_healthz(struct daemon *, size_t *len);
-char		*page_metrics(struct daemon *, const struct page_counts *topics,
+char		*page_healthz(struct daemon *, const struct page_counts *sources,
 		    size_t *len);
+char		*page_metrics(struct daemon *, const struct page_counts *topics,
+		    const struct page_counts *sources, size_t *len);
 
 #endif /* PAGE_H */
