@@ -64,6 +64,7 @@ struct http_doc {
 	char		 etag_gz[28];	/* "\"<hash>-gz\"" */
 	time_t		 modified;
 	const char	*type;
+	const char	*browser_type;	/* for browsers, or NULL */
 	const char	*cache_control;
 };
 
@@ -281,6 +282,23 @@ http_not_modified(struct evhttp_request *req, const struct http_doc *doc)
 	return false;
 }
 
+/*
+ * A browser opening a feed: it asks for HTML and never names Atom.
+ * Browsers show application/atom+xml as text or as a download, but
+ * apply the feed's stylesheet to application/xml, so that is what they
+ * get; readers name Atom or take anything, and get application/atom+xml.
+ */
+static bool
+http_is_browser(struct evhttp_request *req)
+{
+	const char	*accept;
+
+	accept = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Accept");
+	return accept != NULL && strstr(accept, "text/html") != NULL &&
+	    strstr(accept, "application/atom+xml") == NULL;
+}
+
 /* The one way a document goes out: conditional GET, gzip, HEAD. */
 static void
 http_send_doc(struct evhttp_request *req, struct http_doc *doc)
@@ -299,11 +317,13 @@ http_send_doc(struct evhttp_request *req, struct http_doc *doc)
 		len = doc->gzlen;
 		evhttp_add_header(out, "Content-Encoding", "gzip");
 	}
-	evhttp_add_header(out, "Content-Type", doc->type);
+	evhttp_add_header(out, "Content-Type", doc->browser_type != NULL &&
+	    http_is_browser(req) ? doc->browser_type : doc->type);
 	evhttp_add_header(out, "ETag", gz ? doc->etag_gz : doc->etag);
 	evhttp_add_header(out, "Last-Modified",
 	    date_format_http(doc->modified, lm, sizeof(lm)));
-	evhttp_add_header(out, "Vary", "Accept-Encoding");
+	evhttp_add_header(out, "Vary", doc->browser_type != NULL ?
+	    "Accept-Encoding, Accept" : "Accept-Encoding");
 	evhttp_add_header(out, "Cache-Control", doc->cache_control);
 	if (http_not_modified(req, doc)) {
 		evhttp_remove_header(out, "Content-Encoding");
@@ -429,6 +449,7 @@ http_feed_doc(struct http *h, const struct render_feed *rf, char *err,
 		old = c->doc;
 	doc = http_doc_new(body, len, HTTP_TYPE_ATOM,
 	    "public, max-age=60", old);
+	doc->browser_type = "application/xml; charset=utf-8";
 	if (c != NULL) {
 		h->cache_bytes -= old->len + old->gzlen;
 		http_doc_unref(old);

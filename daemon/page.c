@@ -213,7 +213,7 @@ page_index(struct daemon *d, const struct page_counts *topics,
 	if ((b = xmlBufferCreate()) == NULL ||
 	    (w = xmlNewTextWriterMemory(b, 0)) == NULL)
 		fatalx("page: cannot create an XML writer");
-	xmlTextWriterSetIndent(w, 1);
+	/* No indentation: it would put blanks into the text. */
 	xmlTextWriterWriteDTD(w, BAD_CAST "html", NULL, NULL, NULL);
 	page_start(w, "html", NULL);
 	page_attr(w, "lang", "en");

@@ -313,6 +313,7 @@ topic "returns" {
         errors(port)
         conditional(port)
         compression(port)
+        negotiation(port)
         heads(port)
         paging(port, base, work)
         readers(port, base, work, topics, sources)
@@ -556,16 +557,36 @@ def conditional(port):
     note("conditional", 7)
 
 
+def negotiation(port):
+    """Readers get Atom; a browser (HTML, no Atom in Accept) gets XML so
+    it applies feed.xsl."""
+    for accept, want in (
+            (None, "application/atom+xml; charset=utf-8"),
+            ("*/*", "application/atom+xml; charset=utf-8"),
+            ("application/atom+xml,application/rdf+xml,application/rss+xml,"
+             "application/xml;q=0.9,text/xml;q=0.2,*/*;q=0.1",
+             "application/atom+xml; charset=utf-8"),
+            ("text/html,application/xhtml+xml,application/xml;q=0.9,"
+             "image/avif,image/webp,*/*;q=0.8", "application/xml; charset=utf-8"),
+            ("text/html, application/atom+xml", "application/atom+xml; charset=utf-8")):
+        st, h, b = req(port, "/feed.atom", headers={"Accept": accept} if accept else {})
+        check(st == 200 and h["content-type"] == want,
+              "Accept %r: %s" % (accept, h["content-type"]))
+        note("negotiation")
+    check(req(port, "/", headers={"Accept": "text/html"})[1]["vary"] ==
+          "Accept-Encoding", "/ varies by encoding only")
+
+
 def compression(port):
     st, plain_h, plain = req(port, "/feed.atom")
-    check(plain_h.get("vary") == "Accept-Encoding", "Vary on identity")
+    check(plain_h.get("vary") == "Accept-Encoding, Accept", "Vary on identity")
     check("content-encoding" not in plain_h, "identity by default")
     for ae, gz in (("gzip", True), ("gzip, deflate, br", True), ("*", True),
                    ("br", False), ("gzip;q=0", False), ("identity", False),
                    ("deflate, gzip;q=0.5", True), ("*;q=0", False),
                    ("x-gzip", True), ("GZIP", True)):
         st, h, b = req(port, "/feed.atom", headers={"Accept-Encoding": ae})
-        check(st == 200 and h.get("vary") == "Accept-Encoding", ae + ": Vary")
+        check(st == 200 and h.get("vary") == "Accept-Encoding, Accept", ae + ": Vary")
         if gz:
             check(h.get("content-encoding") == "gzip", ae + ": gzip")
             check(gzip.decompress(b) == plain, ae + ": same document")
