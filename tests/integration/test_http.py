@@ -135,7 +135,9 @@ class Server:
                 self.proc.wait(30)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
-        self.log.close()
+        if not self.log.closed:
+            self.log.close()
+        return self.proc.returncode
 
 
 def req(port, path, method="GET", headers=None, host="127.0.0.1"):
@@ -321,9 +323,11 @@ topic "returns" {
         special(port, base, work)
         invalidation(port, base, work, feeds, conf, write_conf, serve)
         limits(port)
-        serve.stop()
+        rc = serve.stop()
         log = open(os.path.join(work, "serve.log")).read()
-        check("<3>" not in log, "no error logged: " + log[-600:])
+        check(rc == 0, "serve exit %r: %s" % (rc, log[-600:]))
+        check("<3>" not in log and "Sanitizer" not in log,
+              "no error logged: " + log[-1500:])
     finally:
         if serve is not None:
             serve.stop()
