@@ -17,6 +17,9 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
@@ -26,6 +29,7 @@
 #include <time.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
@@ -625,7 +629,10 @@ static bool
 http_conn_track(struct http *h, struct evhttp_request *req)
 {
 	struct evhttp_connection	*evcon;
+	struct bufferevent		*bev;
+	evutil_socket_t			 fd;
 	size_t				 max;
+	int				 one = 1;
 
 	if ((evcon = evhttp_request_get_connection(req)) == NULL)
 		return true;
@@ -637,6 +644,13 @@ http_conn_track(struct http *h, struct evhttp_request *req)
 		return false;
 	h->conns = xreallocarray(h->conns, h->nconn + 1, sizeof(*h->conns));
 	h->conns[h->nconn++] = evcon;
+	/* Headers and body leave in separate writes: without this, Nagle
+	 * and the reader's delayed ACK hold a large response for 40 ms. */
+	bev = evhttp_connection_get_bufferevent(evcon);
+	if (bev != NULL && (fd = bufferevent_getfd(bev)) != -1 &&
+	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+	    sizeof(one)) == -1 && errno != EOPNOTSUPP)
+		log_debug("http: TCP_NODELAY: %s", strerror(errno));
 	evhttp_connection_set_closecb(evcon, http_conn_close_cb, h);
 	http_listener_update(h);
 	return true;
