@@ -323,6 +323,7 @@ topic "returns" {
         special(port, base, work)
         invalidation(port, base, work, feeds, conf, write_conf, serve)
         limits(port)
+        binding(conf, port, work)
         rc = serve.stop()
         log = open(os.path.join(work, "serve.log")).read()
         check(rc == 0, "serve exit %r: %s" % (rc, log[-600:]))
@@ -875,6 +876,51 @@ def limits(port):
     s.close()
     check(req(port, "/healthz")[0] == 200, "still serving")
     note("limits")
+
+
+def binding(conf, port, work):
+    # The port is taken: a second daemon says so and exits 3.
+    p = subprocess.run([BIN, "serve", "-c", conf], capture_output=True,
+                       text=True, timeout=60)
+    check(p.returncode == 3 and "listen 127.0.0.1:%d: Address already in use"
+          % port in p.stderr, "busy port: %d %s" % (p.returncode, p.stderr))
+    note("bind")
+    # [::1]:PORT binds IPv6 loopback only, when the host has it.
+    try:
+        s = socket.socket(socket.AF_INET6)
+        s.bind(("::1", 0))
+        p6 = s.getsockname()[1]
+        s.close()
+    except OSError:
+        print("http: no IPv6 loopback, [::1] check skipped")
+        return
+    c6 = os.path.join(work, "v6.conf")
+    with open(conf) as f:
+        text = f.read()
+    with open(c6, "w") as f:
+        f.write(re.sub(r'listen = "[^"]*"', 'listen = "[::1]:%d"' % p6, text)
+                .replace("/pf.db", "/pf6.db"))
+    srv = Server.__new__(Server)
+    srv.log = open(os.path.join(work, "v6.log"), "w")
+    srv.proc = subprocess.Popen([BIN, "serve", "-c", c6],
+                                stdout=subprocess.DEVNULL, stderr=srv.log)
+    try:
+        for _ in range(200):
+            try:
+                st = req(p6, "/healthz", host="::1")[0]
+                break
+            except OSError:
+                time.sleep(0.05)
+        check(st == 200, "[::1] serves")
+        try:
+            socket.create_connection(("127.0.0.1", p6), 2).close()
+            v4 = True
+        except OSError:
+            v4 = False
+        check(not v4, "[::1] does not listen on IPv4")
+    finally:
+        srv.stop()
+    note("bind", 2)
 
 
 if __name__ == "__main__":

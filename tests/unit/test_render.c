@@ -778,6 +778,36 @@ test_stable(void **state)
 	printf("stable: two renders byte-identical\n");
 }
 
+/* Whatever a reader types, the search is no FTS5 syntax error. */
+static void
+test_fts_words(void **state)
+{
+	static const char *const qs[] = {
+		"\"", "\"\"", "*", "AND", "a OR b", "- NOT", "()", "NEAR(a b)",
+		"a'b", "^x", ":", "col:asylum", "{a b}", "+", "asylum*",
+		"\xc3\xa9\xc3\xa9", "a   b",
+	};
+	size_t	n = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(qs) / sizeof(qs[0]); i++) {
+		struct render_feed	 rf = { 0 };
+		char			 err[256], *out;
+		size_t			 len;
+
+		assert_int_equal(render_feed_route(&rf, "search.atom"), 0);
+		if (render_feed_param(&rf, "q", qs[i], err, sizeof(err)) == -1)
+			fail_msg("q %s: %s", qs[i], err);
+		out = render_atom(st, cfg, &rf, &len, err, sizeof(err));
+		if (out == NULL)
+			fail_msg("q %s: %s", qs[i], err);
+		free(out);
+		render_feed_clear(&rf);
+		n++;
+	}
+	printf("fts: %zu hostile queries answered\n", n);
+}
+
 static void
 test_opml_xsl(void **state)
 {
@@ -821,6 +851,7 @@ main(void)
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_special_chars),
 		cmocka_unit_test(test_stable),
+		cmocka_unit_test(test_fts_words),
 		cmocka_unit_test(test_opml_xsl),
 	};
 
