@@ -7,6 +7,10 @@
  * newer than the cursor to find where that page starts. Every URL we
  * write is built from the canonical form of the page (render_feed_path),
  * so equal pages have equal URLs, ids and cache keys.
+ *
+ * XXX A "newer" page costs a scan of every story newer than its cursor,
+ * so deep previous links grow with the archive; an ascending keyset
+ * query in the store would make them one query like the others.
  */
 
 #include "render.h"

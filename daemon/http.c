@@ -9,7 +9,13 @@
  * stays, Last-Modified included. Requests and memory are bounded: GET
  * and HEAD only, evhttp's header, body and time limits from the config,
  * a cap on cached documents, and the listener paused while
- * http_max_connections connections are open.
+ * http_max_connections connections are open. Feeds go out as
+ * application/atom+xml, except to a browser, which gets application/xml
+ * so that it applies /feed.xsl.
+ *
+ * XXX store_generation() counts this process's writes only: a `pactfeed
+ * fetch --once` run by cron against the daemon's database is not seen
+ * until the daemon writes or reloads.
  */
 
 #include "http.h"
