@@ -164,9 +164,11 @@ url_blank_len(const char *p, size_t n)
 		return 2;
 	if (n < 3)
 		return 0;
-	if ((u[0] == 0xe2 && u[1] == 0x80 && (u[2] <= 0x8d ||
-	    u[2] == 0xa8 || u[2] == 0xa9 || u[2] == 0xaf)) ||
-	    (u[0] == 0xe2 && u[1] == 0x81 && (u[2] == 0x9f || u[2] == 0xa0)) ||
+	if (u[0] == 0xe2 && u[1] == 0x80 &&
+	    ((u[2] >= 0x80 && u[2] <= 0x8d) || u[2] == 0xa8 ||
+	    u[2] == 0xa9 || u[2] == 0xaf))
+		return 3;
+	if ((u[0] == 0xe2 && u[1] == 0x81 && (u[2] == 0x9f || u[2] == 0xa0)) ||
 	    (u[0] == 0xe1 && u[1] == 0x9a && u[2] == 0x80) ||
 	    (u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80) ||
 	    (u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf))
@@ -478,7 +480,7 @@ url_resolve(const char *base, const char *ref)
 {
 	struct url_buf	 b = { NULL, 0, 0 };
 	struct url_parts bp, rp;
-	char		*bs = NULL, *rs, *ret = NULL;
+	char		*bs = NULL, *rs, *ret = NULL, *t;
 	bool		 hasbase = false;
 
 	if (ref == NULL)
@@ -489,13 +491,28 @@ url_resolve(const char *base, const char *ref)
 		return rs;	/* javascript:, mailto:, data:, ...: as is */
 	if (!url_valid(rs))
 		goto done;
-	if (base != NULL && rp.scheme.p == NULL) {
-		bs = url_clean(base, false);
+	if (base != NULL && (rp.scheme.p == NULL || rp.auth.p == NULL)) {
+		/*
+		 * The base's fragment never reaches the result; cut it
+		 * before cleaning so that blanks before it are trimmed.
+		 */
+		t = xstrndup(base, strcspn(base, "#"));
+		bs = url_clean(t, false);
+		free(t);
 		url_split(bs, &bp);
 		/* An opaque base ("mailto:x", "urn:x") has no hierarchy. */
 		hasbase = bs[0] != '\0' && url_valid(bs) &&
 		    (bp.scheme.p == NULL || bp.auth.p != NULL ||
 		    (bp.path.len > 0 && bp.path.p[0] == '/'));
+		/*
+		 * "http:g" against an http base is "g", as in browsers and
+		 * feedparser (the non-strict reading of RFC 3986 5.2.2).
+		 */
+		if (hasbase && rp.scheme.p != NULL && rp.auth.p == NULL &&
+		    bp.scheme.p != NULL &&
+		    rp.scheme.len == bp.scheme.len &&
+		    strncasecmp(rp.scheme.p, bp.scheme.p, rp.scheme.len) == 0)
+			rp.scheme.p = NULL;
 	}
 	if (!hasbase && rp.scheme.p == NULL) {
 		/* Nothing to resolve against: keep the link as written. */

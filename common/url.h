@@ -28,7 +28,9 @@
  *   data:, tag:, ...) comes back cleaned as above, unresolved and not
  *   checked: the sanitizer decides what to keep, not the resolver. The
  *   scheme is read after cleaning, so "java\nscript:" is seen as the
- *   browser sees it. An absolute http(s) ref only loses its dot segments.
+ *   browser sees it. An absolute http(s) ref only loses its dot segments;
+ *   one without "//" and with the base's scheme ("http:x") is taken as
+ *   relative, as browsers and feedparser do.
  * - With no usable base (NULL, empty, unparseable, or opaque such as
  *   "mailto:x"), a relative ref comes back as written (cleaned), so a feed
  *   without a known URL keeps its relative links; a relative base such as
