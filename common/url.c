@@ -475,6 +475,58 @@ url_transform(struct url_buf *b, const struct url_parts *base,
 	}
 }
 
+/*
+ * Most links in feeds are already absolute and plain: "https://host/path".
+ * Those come back unchanged from the full resolution below, which cleans,
+ * splits and validates with libxml2; this strict test lets them skip it.
+ * Anything unusual (other schemes, escapes, dot segments, user info,
+ * IPv6 literals, non-ASCII) takes the full path.
+ */
+static bool
+url_is_plain_absolute(const char *s)
+{
+	const char	*p;
+
+	if (strncmp(s, "https://", 8) == 0)
+		p = s + 8;
+	else if (strncmp(s, "http://", 7) == 0)
+		p = s + 7;
+	else
+		return false;
+	if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
+		return false;
+	for (; *p != '\0' && *p != '/' && *p != '?' && *p != '#' &&
+	    *p != ':'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '.' || *p == '-'))
+			return false;
+	if (p[-1] == '.' || p[-1] == '-')
+		return false;
+	if (*p == ':') {
+		long	port = 0;
+		int	digits = 0;
+
+		for (p++; *p >= '0' && *p <= '9' && digits < 6; p++, digits++)
+			port = port * 10 + (*p - '0');
+		if (digits == 0 || digits > 5 || port < 1 || port > 65535 ||
+		    (*p != '\0' && *p != '/' && *p != '?' && *p != '#'))
+			return false;
+	}
+	for (; *p != '\0'; p++) {
+		unsigned char	c = *p;
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("-._~/?=&+,;:@!$*()'",
+		    c) != NULL))
+			return false;
+		/* "/." begins a dot segment ("/./", "/../", "/.hidden"
+		 * alike: rare enough to send down the full path). */
+		if (c == '/' && p[1] == '.')
+			return false;
+	}
+	return true;
+}
+
 char *
 url_resolve(const char *base, const char *ref)
 {
@@ -485,6 +537,8 @@ url_resolve(const char *base, const char *ref)
 
 	if (ref == NULL)
 		return NULL;
+	if (url_is_plain_absolute(ref))
+		return xstrdup(ref);
 	rs = url_clean(ref, false);
 	url_split(rs, &rp);
 	if (rp.scheme.p != NULL && !url_span_is_http(rp.scheme))
