@@ -248,9 +248,9 @@ url_split(const char *s, struct url_parts *up)
 }
 
 /*
- * The cleaned copy of in: trimmed, tabs and newlines dropped, and every
- * ASCII character that no URI may hold percent-encoded; with ascii, bytes
- * above 0x7f too. See url.h.
+ * The cleaned copy of s: tabs and newlines dropped, blanks trimmed, and
+ * every ASCII character that no URI may hold percent-encoded; with
+ * ascii, bytes above 0x7f too (libxml2 takes URIs, not IRIs). See url.h.
  */
 static char *
 url_clean(const char *s, bool ascii)
