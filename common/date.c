@@ -23,7 +23,7 @@
 #include "entry.h"
 
 #define DATE_MIN	((time_t)-2208988800LL)	/* 1900-01-01T00:00:00Z */
-#define DATE_MAX	((time_t)253402300799LL)	/* 9999-12-31T23:59:59Z */
+#define DATE_MAX	((time_t)253402300799LL) /* 9999-12-31T23:59:59Z */
 #define DATE_MAXOFF	(18 * 3600)	/* |zone offset| accepted */
 
 _Static_assert(sizeof(time_t) >= 8, "time_t must hold years up to 9999");
@@ -151,10 +151,11 @@ date_name_match(const char *p, int n, const char *name)
 {
 	int	i;
 
-	if (n < 3 || (size_t)n > strlen(name))
+	if (n < 3)
 		return false;
 	for (i = 0; i < n; i++)
-		if (date_lower((unsigned char)p[i]) != name[i])
+		if (name[i] == '\0' ||
+		    date_lower((unsigned char)p[i]) != name[i])
 			return false;
 	return true;
 }
@@ -166,7 +167,8 @@ date_name_equal(const char *p, int n, const char *name)
 	int	i;
 
 	for (i = 0; i < n; i++)
-		if (name[i] == '\0' || date_lower((unsigned char)p[i]) != name[i])
+		if (name[i] == '\0' ||
+		    date_lower((unsigned char)p[i]) != name[i])
 			return false;
 	return name[n] == '\0';
 }
@@ -250,50 +252,57 @@ date_military(int c, int *min)
 	return 0;
 }
 
+/* A zone name at *pp: from the table or a military letter; minutes. */
+static int
+date_zone_name(const char **pp, int *min)
+{
+	size_t	i;
+	int	n;
+
+	n = date_nalpha(*pp);
+	if (n == 1 && date_military((unsigned char)**pp, min) == 0) {
+		*pp += 1;
+		return 0;
+	}
+	for (i = 0; i < sizeof(date_zones) / sizeof(date_zones[0]); i++) {
+		if (n > 1 && date_name_equal(*pp, n, date_zones[i].name)) {
+			*min = date_zones[i].min;
+			*pp += n;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 /*
  * A zone at *pp: a numeric offset, a name from the table, a military
  * letter, or GMT/UTC/UT followed by an offset ("GMT+0200", "UTC-5").
+ * Sets *off in seconds east of UTC.
  */
 static int
 date_parse_zone(const char **pp, int *off)
 {
 	const char	*p = *pp;
-	size_t		 i;
-	int		 n, min = 0, extra;
-	bool		 found = false;
+	int		 min, extra = 0;
 
 	if (*p == '+' || *p == '-') {
 		if (date_parse_offset(&p, &extra, false) == -1)
 			return -1;
-		min = extra / 60;
-		goto done;
-	}
-	n = date_nalpha(p);
-	if (n == 1)
-		found = date_military((unsigned char)*p, &min) == 0;
-	else if (n > 1 && n <= 4) {
-		for (i = 0; i < sizeof(date_zones) / sizeof(date_zones[0]);
-		    i++) {
-			if (date_name_equal(p, n, date_zones[i].name)) {
-				min = date_zones[i].min;
-				found = true;
-				break;
-			}
-		}
-	}
-	if (!found)
-		return -1;
-	p += n;
-	if (n > 1 && min == 0 && (*p == '+' || *p == '-')) {
-		if (date_parse_offset(&p, &extra, true) == -1)
+	} else {
+		if (date_zone_name(&p, &min) == -1)
 			return -1;
-		min = extra / 60;
+		/* Only GMT, UT and UTC take an offset after them. */
+		if ((date_lower((unsigned char)**pp) == 'g' ||
+		    date_lower((unsigned char)**pp) == 'u') &&
+		    (*p == '+' || *p == '-') &&
+		    date_parse_offset(&p, &extra, true) == -1)
+			return -1;
+		extra += min * 60;
 	}
-done:
 	/* "2026T10:00" is no zone T followed by a time. */
 	if (date_isdigit((unsigned char)*p) || date_isalpha((unsigned char)*p))
 		return -1;
-	*off = min * 60;
+	*off = extra;
 	*pp = p;
 	return 0;
 }
@@ -466,6 +475,11 @@ date_parse_rfc822(const char *p)
 		if (!hasmon && !hastime && (d.mon = date_month(p, n)) != 0) {
 			hasmon = true;
 			p += n;
+			continue;
+		}
+		if (n == 2 && hasyear && !hastime && date_lower(c) == 'a' &&
+		    date_lower((unsigned char)p[1]) == 't') {
+			p += n;		/* "July 31, 2026 at 10:00" */
 			continue;
 		}
 		if (hastime && !hasampm && n == 2 &&

@@ -3,18 +3,25 @@
  * conformance suite, the real feed samples and the variants feeds are
  * known to write) with the UTC time each must give, or NONE; strptime-style
  * formats for scraped pages; the two writers; and a round trip over the
- * whole accepted range. The cases are embedded: nothing is read from disk.
+ * whole accepted range. The cases are embedded; only the last test reads
+ * $PACTFEED_SHARED, when present, to hold the parser to the corpus itself.
  */
 
+#include <dirent.h>
+#include <stdbool.h>
 #include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
+#include <jansson.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
 
 #include "date.h"
 #include "entry.h"
@@ -90,6 +97,12 @@ static const struct {
 	{ "July 31, 2026",			"2026-07-31T00:00:00Z" },
 	{ "Jul 31 2026 10:30 PM",		"2026-07-31T22:30:00Z" },
 	{ "Jul 31 2026 12:05 am",		"2026-07-31T00:05:00Z" },
+	{ "July 31, 2026 at 10:30 pm",		"2026-07-31T22:30:00Z" },
+	/* JavaScript's Date.prototype.toString() */
+	{ "Fri Jul 31 2026 09:00:00 GMT-0400 (Eastern Daylight Time)",
+	    "2026-07-31T13:00:00Z" },
+	{ "Fri Jul 31 2026 09:00:00 GMT+0200 (Central European Summer Time)",
+	    "2026-07-31T07:00:00Z" },
 	/* numeric zones */
 	{ "Fri, 31 Jul 2026 09:00:00 +0200",	"2026-07-31T07:00:00Z" },
 	{ "Fri, 31 Jul 2026 09:00:00 +02:00",	"2026-07-31T07:00:00Z" },
@@ -208,6 +221,9 @@ static const struct {
 	{ "Fri, 31 Jul 2026 09:00:00 +020",	NONE },
 	{ "Fri, 31 Jul 2026 09:00:00 +2",	NONE },
 	{ "Fri, 31 Jul 2026 09:00:00 +0200 +0100", NONE },
+	{ "Fri, 31 Jul 2026 09:00:00 WET+1",	NONE },
+	{ "Fri, 31 Jul 2026 09:00:00 Z+2",	NONE },
+	{ "Fri, 31 Jul 2026 09:00:00 GMT+25",	NONE },
 	{ "2003-12-31T10:14:55+25:00",		NONE },
 	{ "2003-12-31T10:14:55+1",		NONE },
 	/* not dates, or dates with words we cannot place */
@@ -223,6 +239,8 @@ static const struct {
 	{ "Fri, 31 Jul 2026 09:00:00 +0200 (CEST", NONE },
 	{ "Fri, 31 Jul 2026 9",			NONE },
 	{ "31 Jul 2026 10:00 a.m.",		NONE },
+	{ "31 Jul at 2026 10:00",		NONE },
+	{ "31 Jul 2026 10:00 at",		NONE },
 	{ "2003-12-31T",			NONE },
 	{ "2003-12-31T10:14:55Zjunk",		NONE },
 	{ "2003-12-31T10:14:55 junk",		NONE },
@@ -243,47 +261,47 @@ static const struct {
 	const char	*fmt;
 	const char	*want;
 } format_cases[] = {
-	{ "31 July 2026",		"%d %B %Y",	"2026-07-31T00:00:00Z" },
-	{ "  31 July 2026 ",		"%d %B %Y",	"2026-07-31T00:00:00Z" },
-	{ "31 Jul 2026",		"%d %B %Y",	"2026-07-31T00:00:00Z" },
-	{ "31 JULY 2026",		"%d %b %Y",	"2026-07-31T00:00:00Z" },
-	{ "3 Sept. 2026",		"%d %b %Y",	"2026-09-03T00:00:00Z" },
-	{ "2026-07-31",			"%Y-%m-%d",	"2026-07-31T00:00:00Z" },
-	{ "2026-07-31",			"%F",		"2026-07-31T00:00:00Z" },
-	{ "20260731",			"%Y%m%d",	"2026-07-31T00:00:00Z" },
-	{ "31.07.2026",			"%d.%m.%Y",	"2026-07-31T00:00:00Z" },
-	{ "31.7.2026 9:05",		"%d.%m.%Y %H:%M", "2026-07-31T09:05:00Z" },
-	{ "07/31/26",			"%D",		"2026-07-31T00:00:00Z" },
-	{ "Friday, July 31, 2026",	"%A, %B %d, %Y", "2026-07-31T00:00:00Z" },
-	{ "Jul 31, 2026 10:30 PM",	"%b %d, %Y %I:%M %p",
+	{ "31 July 2026", "%d %B %Y", "2026-07-31T00:00:00Z" },
+	{ "  31 July 2026 ", "%d %B %Y", "2026-07-31T00:00:00Z" },
+	{ "31 Jul 2026", "%d %B %Y", "2026-07-31T00:00:00Z" },
+	{ "31 JULY 2026", "%d %b %Y", "2026-07-31T00:00:00Z" },
+	{ "3 Sept. 2026", "%d %b %Y", "2026-09-03T00:00:00Z" },
+	{ "2026-07-31", "%Y-%m-%d", "2026-07-31T00:00:00Z" },
+	{ "2026-07-31", "%F", "2026-07-31T00:00:00Z" },
+	{ "20260731", "%Y%m%d", "2026-07-31T00:00:00Z" },
+	{ "31.07.2026", "%d.%m.%Y", "2026-07-31T00:00:00Z" },
+	{ "31.7.2026 9:05", "%d.%m.%Y %H:%M", "2026-07-31T09:05:00Z" },
+	{ "07/31/26", "%D", "2026-07-31T00:00:00Z" },
+	{ "Friday, July 31, 2026", "%A, %B %d, %Y", "2026-07-31T00:00:00Z" },
+	{ "Jul 31, 2026 10:30 PM", "%b %d, %Y %I:%M %p",
 	    "2026-07-31T22:30:00Z" },
-	{ "Jul 31, 2026 12:30 am",	"%b %d, %Y %I:%M %p",
+	{ "Jul 31, 2026 12:30 am", "%b %d, %Y %I:%M %p",
 	    "2026-07-31T00:30:00Z" },
-	{ "2026-07-31 10:30:15",	"%Y-%m-%d %T",	"2026-07-31T10:30:15Z" },
-	{ "2026-07-31T10:30+02:00",	"%Y-%m-%dT%R%z", "2026-07-31T08:30:00Z" },
-	{ "2026-07-31 10:30 +0200",	"%Y-%m-%d %H:%M %z",
+	{ "2026-07-31 10:30:15", "%Y-%m-%d %T", "2026-07-31T10:30:15Z" },
+	{ "2026-07-31T10:30+02:00", "%Y-%m-%dT%R%z", "2026-07-31T08:30:00Z" },
+	{ "2026-07-31 10:30 +0200", "%Y-%m-%d %H:%M %z",
 	    "2026-07-31T08:30:00Z" },
-	{ "2026-07-31 10:30 CEST",	"%Y-%m-%d %H:%M %Z",
+	{ "2026-07-31 10:30 CEST", "%Y-%m-%d %H:%M %Z",
 	    "2026-07-31T08:30:00Z" },
-	{ "July 2026",			"%B %Y",	"2026-07-01T00:00:00Z" },
-	{ "100% 2026",			"100%% %Y",	"2026-01-01T00:00:00Z" },
-	{ "Published: 31 July 2026",	"Published: %d %B %Y",
+	{ "July 2026", "%B %Y", "2026-07-01T00:00:00Z" },
+	{ "100% 2026", "100%% %Y", "2026-01-01T00:00:00Z" },
+	{ "Published: 31 July 2026", "Published: %d %B %Y",
 	    "2026-07-31T00:00:00Z" },
-	{ "31 July 2026",		"%-d %B %Y",	"2026-07-31T00:00:00Z" },
-	{ "31 July 2026 extra",		"%d %B %Y",	NONE },
-	{ "31 Juli 2026",		"%d %B %Y",	NONE },
-	{ "31 July",			"%d %B",	NONE },
-	{ "31 July 26",			"%d %B %Y",	NONE },
-	{ "30 February 2026",		"%d %B %Y",	NONE },
-	{ "2026-13-01",			"%Y-%m-%d",	NONE },
-	{ "2026-07-31 25:00",		"%Y-%m-%d %H:%M", NONE },
-	{ "Jul 31, 2026 13:30 PM",	"%b %d, %Y %I:%M %p", NONE },
-	{ "2026-07-31",			"%Y-%m-%d %H",	NONE },
-	{ "2026-07-31",			"%Y-%j",	NONE },
-	{ "2026-07-31",			"%Y-%m-%d%",	NONE },
-	{ "",				"%Y",		NONE },
-	{ NULL,				"%Y",		NONE },
-	{ "2026",			NULL,		NONE },
+	{ "31 July 2026", "%-d %B %Y", "2026-07-31T00:00:00Z" },
+	{ "31 July 2026 extra", "%d %B %Y", NONE },
+	{ "31 Juli 2026", "%d %B %Y", NONE },
+	{ "31 July", "%d %B", NONE },
+	{ "31 July 26", "%d %B %Y", NONE },
+	{ "30 February 2026", "%d %B %Y", NONE },
+	{ "2026-13-01", "%Y-%m-%d", NONE },
+	{ "2026-07-31 25:00", "%Y-%m-%d %H:%M", NONE },
+	{ "Jul 31, 2026 13:30 PM", "%b %d, %Y %I:%M %p", NONE },
+	{ "2026-07-31", "%Y-%m-%d %H", NONE },
+	{ "2026-07-31", "%Y-%j", NONE },
+	{ "2026-07-31", "%Y-%m-%d%", NONE },
+	{ "", "%Y", NONE },
+	{ NULL, "%Y", NONE },
+	{ "2026", NULL, NONE },
 };
 
 static void
@@ -422,6 +440,143 @@ test_date_locale(void **state)
 	    sizeof(locales) / sizeof(locales[0]));
 }
 
+/* Element names that carry a date in RSS, RDF and Atom. */
+static bool
+test_date_element(const xmlNode *n)
+{
+	static const char *const names[] = {
+		"pubDate", "lastBuildDate", "date", "updated", "published",
+		"modified", "issued", "created"
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp((const char *)n->name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Parse every non-empty date element under n; count those that parse to
+ * want (any value when want is NULL) in *ok, the others in *bad.
+ */
+static void
+test_date_walk(const char *file, xmlNode *n, const char *want, size_t *ok,
+    size_t *bad)
+{
+	char	 buf[DATE_STRLEN];
+	xmlChar	*text;
+	time_t	 t;
+
+	for (; n != NULL; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		text = test_date_element(n) ? xmlNodeGetContent(n) : NULL;
+		if (text != NULL &&
+		    text[strspn((char *)text, " \t\r\n")] == '\0') {
+			xmlFree(text);
+			text = NULL;
+		}
+		if (text != NULL) {
+			t = date_parse((const char *)text);
+			date_format(t, buf, sizeof(buf));
+			if (t != DATE_NONE &&
+			    (want == NULL || strcmp(buf, want) == 0))
+				(*ok)++;
+			else {
+				printf("date: %s: \"%s\" gave \"%s\"%s%s\n",
+				    file, text, buf, want ? ", want " : "",
+				    want ? want : "");
+				(*bad)++;
+			}
+			xmlFree(text);
+		}
+		test_date_walk(file, n->children, want, ok, bad);
+	}
+}
+
+static void
+test_date_file(const char *path, const char *want, size_t *ok, size_t *bad)
+{
+	xmlDoc	*doc;
+
+	doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_RECOVER |
+	    XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (doc == NULL) {
+		printf("date: %s: not readable\n", path);
+		(*bad)++;
+		return;
+	}
+	test_date_walk(path, xmlDocGetRootElement(doc), want, ok, bad);
+	xmlFreeDoc(doc);
+}
+
+/*
+ * With the shared corpus present: every datetime check of the feedparser
+ * conformance set, read from the raw date in its file, and every date in
+ * the real samples parses (to the expected value where there is one).
+ */
+static void
+test_date_shared(void **state)
+{
+	const char	*shared = getenv("PACTFEED_SHARED");
+	char		 path[4096];
+	json_t		*j, *checks, *c;
+	json_error_t	 jerr;
+	struct dirent	*de;
+	DIR		*dir;
+	FILE		*fp;
+	char		 line[8192];
+	size_t		 i, ok = 0, bad = 0, nconf = 0, nreal = 0;
+	size_t		 okbefore;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/conformance/feedparser/dev/"
+	    "expect.jsonl", shared ? shared : "");
+	if (shared == NULL || (fp = fopen(path, "r")) == NULL) {
+		printf("date: shared corpus absent, skipped\n");
+		skip();
+	}
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		if ((j = json_loads(line, 0, &jerr)) == NULL)
+			continue;
+		checks = json_object_get(j, "checks");
+		json_array_foreach(checks, i, c) {
+			if (!json_is_string(json_object_get(c, "compare")) ||
+			    strcmp(json_string_value(json_object_get(c,
+			    "compare")), "datetime") != 0)
+				continue;
+			snprintf(path, sizeof(path),
+			    "%s/conformance/feedparser/dev/%s", shared,
+			    json_string_value(json_object_get(j, "file")));
+			okbefore = ok;
+			test_date_file(path, json_string_value(
+			    json_object_get(c, "equals")), &ok, &bad);
+			if (ok == okbefore)
+				bad++;		/* the date must be there */
+			nconf++;
+		}
+		json_decref(j);
+	}
+	fclose(fp);
+
+	snprintf(path, sizeof(path), "%s/samples/real", shared);
+	if ((dir = opendir(path)) != NULL) {
+		while ((de = readdir(dir)) != NULL) {
+			if (strstr(de->d_name, ".xml") == NULL)
+				continue;
+			snprintf(path, sizeof(path), "%s/samples/real/%s",
+			    shared, de->d_name);
+			test_date_file(path, NULL, &nreal, &bad);
+		}
+		closedir(dir);
+	}
+	assert_int_equal(bad, 0);
+	assert_true(nconf > 0);
+	printf("date: %zu conformance datetime checks, %zu dates in the real"
+	    " samples ok\n", nconf, nreal);
+}
+
 int
 main(void)
 {
@@ -431,6 +586,7 @@ main(void)
 		cmocka_unit_test(test_date_writers),
 		cmocka_unit_test(test_date_roundtrip),
 		cmocka_unit_test(test_date_locale),
+		cmocka_unit_test(test_date_shared),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
