@@ -50,6 +50,8 @@
 /* Marks an unknown section and, as libconfuse passes a section's flags on
  * to those it holds, everything in it. libconfuse uses the low bits. */
 #define CONFIG_SINKF		(1 << 28)
+/* Marks a section whose opening was seen. */
+#define CONFIG_OPENF		(1 << 29)
 
 enum config_kind {
 	KIND_ROOT,
@@ -66,6 +68,7 @@ enum config_vtype {
 	V_PHRASE,		/* any text, not empty */
 	V_PATH,
 	V_URL,
+	V_BASEURL,		/* a URL ours start with */
 	V_LISTEN,
 	V_DURATION,
 	V_SIZE,
@@ -95,7 +98,7 @@ struct config_key {
 static const struct config_key config_root_keys[] = {
 	{ "listen",		V_LISTEN,	"127.0.0.1:8080", 0, 0, 0 },
 	{ "database",		V_PATH,	"/var/lib/pactfeed/pactfeed.db", 0, 0, 0 },
-	{ "base-url",		V_URL,		"http://127.0.0.1:8080/", 0, 0, 0 },
+	{ "base-url",		V_BASEURL,		"http://127.0.0.1:8080/", 0, 0, 0 },
 	{ "feed-title",		V_LINE,
 	    "EU migration and asylum: merged news", 0, 0, 0 },
 	{ "user-agent",		V_LINE,		NULL, 0, 0, 0 },
@@ -177,10 +180,19 @@ struct config_sink {
 /* Where something was set: a key (key != NULL) or a section opened. */
 struct config_mark {
 	enum config_kind	 kind;
+	size_t			 section;	/* serial, 0 for the root */
 	char			*title;
 	const char		*key;
-	char			*file;
+	const char		*file;		/* one of the loader's files */
 	int			 line;
+};
+
+struct config_marks {
+	struct config_mark	*v;
+	size_t			 n;
+	size_t			 cap;
+	size_t			*hash;		/* sections: index + 1, or 0 */
+	size_t			 hashsize;	/* a power of 2, > 2 n */
 };
 
 struct config_loader {
@@ -191,12 +203,12 @@ struct config_loader {
 	size_t			 nfiles;
 	struct config_sink	*sinks;		/* survive the passes */
 	size_t			 nsinks;
-	struct config_mark	*marks;
-	size_t			 nmarks;
+	struct config_marks	 marks[2];	/* keys, sections */
 	char			*stack[CONFIG_MAX_DEPTH];
 	int			 depth;
 	int			 again;		/* a new sink: parse again */
 	char			*cur[3];	/* open section of each kind */
+	size_t			 section;	/* serial of the last opened */
 	const cfg_t		*sink_cfg;	/* the last unknown key */
 	const char		*sink_key;
 	cfg_opt_t		**tables;	/* built for one pass */
@@ -218,6 +230,8 @@ static int	 config_sink_open_topic_cb(cfg_t *, cfg_opt_t *, const char *,
 static int	 config_sink_open_none_cb(cfg_t *, cfg_opt_t *, const char *,
 		    void *);
 static int	 config_include_cb(cfg_t *, cfg_opt_t *, int, const char **);
+static void	 config_unknown_key(cfg_t *, enum config_kind, const char *,
+		    const char *);
 static int	 config_parse_file(cfg_t *, const char *);
 
 /* Errors. */
@@ -235,7 +249,7 @@ config_file_index(const char *file)
 	return config_ld->nfiles;
 }
 
-static void
+static void __attribute__((format(printf, 3, 0)))
 config_verror(const char *file, int line, const char *fmt, va_list ap)
 {
 	struct config_loader	*ld = config_ld;
@@ -359,17 +373,22 @@ config_errors_join(void)
 
 /* Suggestions. */
 
-/* Edit distance counting a swap of neighbours as one edit, ignoring case
- * and taking "_" for "-". */
+/* Keys compare ignoring case and taking "_" for "-". */
+static int
+config_fold(int c)
+{
+	c = tolower((unsigned char)c);
+	return c == '_' ? '-' : c;
+}
+
+/* Edit distance counting a swap of neighbours as one edit. */
 static size_t
 config_distance(const char *a, const char *b)
 {
 	size_t	 la = strlen(a), lb = strlen(b), i, j, best, *d;
 	size_t	 w = lb + 1, v;
-	int	 ca, cb, cost;
+	int	 ca, cb;
 
-#define C(x)	(tolower((unsigned char)(x)) == '_' ? '-' : \
-	    tolower((unsigned char)(x)))
 	if (la > 64 || lb > 64)
 		return SIZE_MAX;
 	d = xcalloc((la + 1) * w, sizeof(*d));
@@ -379,22 +398,20 @@ config_distance(const char *a, const char *b)
 		d[j] = j;
 	for (i = 1; i <= la; i++) {
 		for (j = 1; j <= lb; j++) {
-			ca = C(a[i - 1]);
-			cb = C(b[j - 1]);
-			cost = ca != cb;
+			ca = config_fold(a[i - 1]);
+			cb = config_fold(b[j - 1]);
 			best = d[(i - 1) * w + j] + 1;
 			if ((v = d[i * w + j - 1] + 1) < best)
 				best = v;
-			if ((v = d[(i - 1) * w + j - 1] + cost) < best)
+			if ((v = d[(i - 1) * w + j - 1] + (ca != cb)) < best)
 				best = v;
-			if (i > 1 && j > 1 && ca == C(b[j - 2]) &&
-			    C(a[i - 2]) == cb &&
+			if (i > 1 && j > 1 && ca == config_fold(b[j - 2]) &&
+			    config_fold(a[i - 2]) == cb &&
 			    (v = d[(i - 2) * w + j - 2] + 1) < best)
 				best = v;
 			d[i * w + j] = best;
 		}
 	}
-#undef C
 	v = d[la * w + lb];
 	free(d);
 	return v;
@@ -434,6 +451,25 @@ config_suggest_key(enum config_kind kind, const char *word)
 	for (; *extra != NULL && n < 64; extra++)
 		cands[n++] = *extra;
 	return config_suggest(word, cands, n);
+}
+
+/* Where a key misplaced in a section of kind belongs, if anywhere. */
+static const char *
+config_key_home(enum config_kind kind, const char *key)
+{
+	static const char *const homes[] = { "at the top level",
+	    "in a source section", "in a topic section" };
+	const struct config_key	*k;
+	int			 i;
+
+	for (i = 0; i < 3; i++) {
+		if (i == (int)kind)
+			continue;
+		for (k = config_keys[i]; k->name != NULL; k++)
+			if (strcmp(k->name, key) == 0)
+				return homes[i];
+	}
+	return NULL;
 }
 
 /* Values. */
@@ -586,24 +622,34 @@ config_has_control(const char *s)
 	return false;
 }
 
-/* An absolute http or https URL with a host. */
-static bool
-config_url_ok(const char *s)
+/* Checks for an absolute http or https URL with a host; base says it is
+ * the base of our own URLs. NULL if fine, else what is wrong. */
+static const char *
+config_url_problem(const char *s, bool base)
 {
 	xmlURIPtr	 uri;
-	bool		 ok;
-	const char	*p;
+	const char	*p, *problem = NULL;
 
-	for (p = s; *p != '\0'; p++)
+	for (p = s; *p != '\0'; p++) {
 		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
-			return false;
+			return "has spaces or control characters "
+			    "(percent-encode them)";
+		if ((unsigned char)*p >= 0x80)
+			return "has non-ASCII characters (percent-encode "
+			    "them, write hosts in punycode)";
+	}
 	if ((uri = xmlParseURI(s)) == NULL)
-		return false;
-	ok = uri->scheme != NULL && (strcasecmp(uri->scheme, "http") == 0 ||
-	    strcasecmp(uri->scheme, "https") == 0) &&
-	    uri->server != NULL && uri->server[0] != '\0';
+		return "is not a valid URL";
+	if (uri->scheme == NULL || (strcasecmp(uri->scheme, "http") != 0 &&
+	    strcasecmp(uri->scheme, "https") != 0))
+		problem = "is not an http or https URL";
+	else if (uri->server == NULL || uri->server[0] == '\0')
+		problem = "has no host";
+	else if (base && (uri->query != NULL || uri->query_raw != NULL ||
+	    uri->fragment != NULL))
+		problem = "must not have a query or fragment";
 	xmlFreeURI(uri);
-	return ok;
+	return problem;
 }
 
 /* host:port, the host a name, an IPv4 address or an [IPv6] one. */
@@ -723,6 +769,7 @@ static void
 config_value_check(cfg_t *cfg, const struct config_key *k, const char *v)
 {
 	char		 err[256], lo[32], hi[32];
+	const char	*problem;
 	long long	 n;
 	size_t		 size;
 	bool		 b;
@@ -745,10 +792,11 @@ config_value_check(cfg_t *cfg, const struct config_key *k, const char *v)
 			    k->name, v);
 		break;
 	case V_URL:
-		if (!config_url_ok(v))
-			config_cfg_error(cfg,
-			    "%s: \"%s\" is not an http or https URL",
-			    k->name, v);
+	case V_BASEURL:
+		if ((problem = config_url_problem(v, k->type == V_BASEURL)) !=
+		    NULL)
+			config_cfg_error(cfg, "%s: \"%s\" %s", k->name, v,
+			    problem);
 		break;
 	case V_LISTEN:
 		if (!config_listen_ok(v))
@@ -822,42 +870,130 @@ config_value_check(cfg_t *cfg, const struct config_key *k, const char *v)
 
 /* Marks. */
 
+/* A file name read so far, kept for the marks to point to. */
+static const char *
+config_file_name(const char *file)
+{
+	struct config_loader	*ld = config_ld;
+	size_t			 i;
+
+	if (file == NULL)
+		return ld->path;
+	if ((i = config_file_index(file)) < ld->nfiles)
+		return ld->files[i];
+	ld->files = xreallocarray(ld->files, ld->nfiles + 1,
+	    sizeof(*ld->files));
+	return ld->files[ld->nfiles++] = xstrdup(file);
+}
+
+static void	config_mark_hash(struct config_marks *, size_t);
+
 static void
 config_mark_add(enum config_kind kind, const char *title, const char *key,
     const char *file, int line)
 {
-	struct config_loader	*ld = config_ld;
+	struct config_marks	*ms = &config_ld->marks[key == NULL];
 	struct config_mark	*m;
 
-	ld->marks = xreallocarray(ld->marks, ld->nmarks + 1,
-	    sizeof(*ld->marks));
-	m = &ld->marks[ld->nmarks++];
+	if (ms->n == ms->cap) {
+		ms->cap = ms->cap == 0 ? 64 : ms->cap * 2;
+		ms->v = xreallocarray(ms->v, ms->cap, sizeof(*ms->v));
+	}
+	m = &ms->v[ms->n++];
 	m->kind = kind;
+	m->section = kind == KIND_ROOT ? 0 : config_ld->section;
 	m->title = title != NULL ? xstrdup(title) : NULL;
 	m->key = key;
-	m->file = xstrdup(file != NULL ? file : ld->path);
+	m->file = config_file_name(file);
 	m->line = line;
+	if (key == NULL)
+		config_mark_hash(ms, ms->n - 1);
+}
+
+static size_t
+config_mark_hashval(enum config_kind kind, const char *title)
+{
+	size_t	 h = 2166136261u + kind;
+
+	for (; title != NULL && *title != '\0'; title++)
+		h = (h ^ (unsigned char)*title) * 16777619u;
+	return h;
+}
+
+/* Files section i under its kind and title; sections are looked up for
+ * every section read, so thousands of sources stay linear. */
+static void
+config_mark_hash(struct config_marks *ms, size_t i)
+{
+	size_t	 h, j;
+
+	if (2 * ms->n >= ms->hashsize) {
+		free(ms->hash);
+		ms->hashsize = ms->hashsize == 0 ? 256 : ms->hashsize * 2;
+		ms->hash = xcalloc(ms->hashsize, sizeof(*ms->hash));
+		for (j = 0; j < ms->n; j++)
+			config_mark_hash(ms, j);
+		return;
+	}
+	h = config_mark_hashval(ms->v[i].kind, ms->v[i].title);
+	for (j = h & (ms->hashsize - 1); ms->hash[j] != 0;
+	    j = (j + 1) & (ms->hashsize - 1))
+		;
+	ms->hash[j] = i + 1;
+}
+
+static bool
+config_mark_is(const struct config_mark *m, enum config_kind kind,
+    const char *title)
+{
+	if (m->kind != kind || (m->title == NULL) != (title == NULL))
+		return false;
+	return title == NULL || strcmp(m->title, title) == 0;
 }
 
 /* The first mark of key (NULL: the section's opening) in a section. */
 static const struct config_mark *
 config_mark_find(enum config_kind kind, const char *title, const char *key)
 {
-	struct config_loader	*ld = config_ld;
-	struct config_mark	*m;
-	size_t			 i;
+	struct config_marks	*ms = &config_ld->marks[key == NULL];
+	size_t			 i, j;
 
-	for (i = 0; i < ld->nmarks; i++) {
-		m = &ld->marks[i];
-		if (m->kind != kind)
-			continue;
-		if ((m->title == NULL) != (title == NULL) ||
-		    (title != NULL && strcmp(m->title, title) != 0))
-			continue;
-		if ((m->key == NULL) != (key == NULL) ||
-		    (key != NULL && strcmp(m->key, key) != 0))
-			continue;
-		return m;
+	if (key == NULL) {
+		if (ms->hashsize == 0)
+			return NULL;
+		j = config_mark_hashval(kind, title) & (ms->hashsize - 1);
+		for (; ms->hash[j] != 0; j = (j + 1) & (ms->hashsize - 1))
+			if (config_mark_is(&ms->v[ms->hash[j] - 1], kind,
+			    title))
+				return &ms->v[ms->hash[j] - 1];
+		return NULL;
+	}
+	for (i = 0; i < ms->n; i++)
+		if (config_mark_is(&ms->v[i], kind, title) &&
+		    (key == NULL || strcmp(ms->v[i].key, key) == 0))
+			return &ms->v[i];
+	return NULL;
+}
+
+/* The mark of key in the section being read, if set before. A section's
+ * keys are marked one after another, the root's between them. */
+static const struct config_mark *
+config_mark_last(enum config_kind kind, const char *key)
+{
+	struct config_marks	*ms = &config_ld->marks[0];
+	struct config_mark	*m;
+	size_t			 i, section;
+
+	section = kind == KIND_ROOT ? 0 : config_ld->section;
+	for (i = ms->n; i > 0; i--) {
+		m = &ms->v[i - 1];
+		if (m->section != section) {
+			if (kind == KIND_ROOT)
+				continue;
+			break;
+		}
+		if (strcmp(m->key, key) == 0)
+			return m;
 	}
 	return NULL;
 }
@@ -869,6 +1005,7 @@ config_value_cb(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 {
 	enum config_kind	 kind = config_kind_of(cfg);
 	const struct config_key	*k;
+	const struct config_mark *m;
 
 	*(const char **)result = value;
 	config_ld->sink_cfg = NULL;
@@ -879,6 +1016,16 @@ config_value_cb(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 		config_cfg_error(cfg, "unknown key \"%s\"", opt->name);
 		return 0;
 	}
+	if (!k->list && opt->nvalues > 1) {
+		if (opt->nvalues == 2)
+			config_cfg_error(cfg, "%s: takes one value, not a list",
+			    k->name);
+		return 0;
+	}
+	if (!k->list && opt->nvalues == 1 &&
+	    (m = config_mark_last(kind, k->name)) != NULL)
+		config_cfg_error(cfg, "%s: set twice (first at %s:%d)",
+		    k->name, m->file, m->line);
 	config_mark_add(kind, cfg->title, k->name, cfg->filename, cfg->line);
 	config_value_check(cfg, k, value);
 	return 0;
@@ -900,6 +1047,12 @@ config_open_cb(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 	ld->sink_cfg = NULL;
 	if (kind != KIND_SOURCE && kind != KIND_TOPIC)
 		return 0;
+	if (cfg->flags & CONFIG_OPENF) {	/* the file says "__open" */
+		config_unknown_key(cfg, kind, cfg->title, "__open");
+		return 0;
+	}
+	cfg->flags |= CONFIG_OPENF;
+	ld->section++;
 	if (title == NULL)
 		title = "";
 	free(ld->cur[kind]);
@@ -921,7 +1074,7 @@ static void
 config_unknown_key(cfg_t *cfg, enum config_kind kind, const char *title,
     const char *key)
 {
-	const char	*hint;
+	const char	*hint, *where;
 	char		 prefix[128] = "";
 
 	if (kind == KIND_SOURCE || kind == KIND_TOPIC)
@@ -931,6 +1084,9 @@ config_unknown_key(cfg_t *cfg, enum config_kind kind, const char *title,
 		config_error(cfg->filename, cfg->line,
 		    "%sunknown key \"%s\"; did you mean \"%s\"?", prefix, key,
 		    hint);
+	else if ((where = config_key_home(kind, key)) != NULL)
+		config_error(cfg->filename, cfg->line,
+		    "%sunknown key \"%s\"; it belongs %s", prefix, key, where);
 	else
 		config_error(cfg->filename, cfg->line, "%sunknown key \"%s\"",
 		    prefix, key);
@@ -964,8 +1120,10 @@ config_sink_open(cfg_t *cfg, enum config_kind kind)
 {
 	struct config_loader	*ld = config_ld;
 
-	cfg->flags |= CONFIG_SINKF;
 	ld->sink_cfg = NULL;
+	if (cfg->flags & CONFIG_SINKF)	/* nested, or "__open" in it */
+		return;
+	cfg->flags |= CONFIG_SINKF;
 	if (kind != KIND_NONE)
 		config_unknown_key(cfg, kind,
 		    kind == KIND_ROOT ? NULL : ld->cur[kind], cfg->name);
@@ -1028,7 +1186,7 @@ config_sink_find(enum config_kind kind, const char *name)
  * into sinks and another pass; a sink used as a section is retried as
  * one. The rest are syntax errors, recorded as they are.
  */
-static void
+static void __attribute__((format(printf, 2, 0)))
 config_error_cb(cfg_t *cfg, const char *fmt, va_list ap)
 {
 	struct config_loader	*ld = config_ld;
@@ -1111,13 +1269,13 @@ struct config_braces {
 };
 
 /*
- * Blanks out the comments of a file, newlines kept, and notes the braces
- * left open, as libconfuse takes the end of a file for a closing brace,
- * and a string left open. libconfuse 3.3 counts
- * three lines for each "#" comment and rejects comments inside lists;
- * without comments it counts right. Follows libconfuse's lexer: "#"
- * anywhere, and "//" or slash-star where a word starts, open a comment,
- * except inside quotes, where a backslash escapes the next character.
+ * Blanks out the comments of a file, newlines kept: libconfuse 3.3 counts
+ * three lines for each "#" comment and rejects comments inside lists, but
+ * counts right without them. Follows libconfuse's lexer: "#" anywhere,
+ * and "//" or slash-star where a word starts, open a comment, except
+ * inside quotes, where a backslash escapes the next character. Notes too
+ * the braces left open, as libconfuse takes the end of a file for a
+ * closing brace, and a string left open.
  */
 static void
 config_strip_comments(char *s, size_t len, struct config_braces *br)
@@ -1221,8 +1379,8 @@ config_parse_file(cfg_t *cfg, const char *path)
 	struct config_braces	 br;
 	struct stat		 st;
 	FILE			*fp;
-	char			*real, *text, *savefile;
-	int			 saveline = cfg->line, rc, i;
+	char			*real, *text, *savefile, *nul;
+	int			 saveline = cfg->line, rc, i, line;
 	size_t			 len, j;
 
 	savefile = cfg->filename;
@@ -1262,10 +1420,16 @@ config_parse_file(cfg_t *cfg, const char *path)
 			return 1;
 		}
 	}
-	if (config_file_index(path) == ld->nfiles) {
-		ld->files = xreallocarray(ld->files, ld->nfiles + 1,
-		    sizeof(*ld->files));
-		ld->files[ld->nfiles++] = xstrdup(path);
+	config_file_name(path);		/* errors sort in reading order */
+	/* libconfuse's lexer takes a NUL for the end, silently. */
+	if ((nul = memchr(text, '\0', len)) != NULL) {
+		for (j = 0, line = 1; text + j < nul; j++)
+			if (text[j] == '\n')
+				line++;
+		config_error(path, line, "NUL byte in the file");
+		free(real);
+		free(text);
+		return -1;
 	}
 	/* libconfuse's lexer would echo a final backslash to stdout. */
 	if (br.unterminated > 0) {
@@ -1276,6 +1440,8 @@ config_parse_file(cfg_t *cfg, const char *path)
 	}
 	/* An empty file: fmemopen() may refuse a size of 0. */
 	if (len == 0 || (fp = fmemopen(text, len, "r")) == NULL) {
+		if (len != 0)
+			config_error(path, 0, "%s", strerror(errno));
 		free(real);
 		free(text);
 		return len == 0 ? 0 : 1;
@@ -1299,15 +1465,15 @@ config_parse_file(cfg_t *cfg, const char *path)
 
 /* Option tables. */
 
+/* Every key is a list to libconfuse, so that "url = {"a", "b"}" is our
+ * error and not a syntax error that ends the parse. Defaults are ours. */
 static cfg_opt_t
 config_opt_key(const struct config_key *k)
 {
-	cfg_opt_t	 list = CFG_STR_LIST_CB(k->name, NULL, CFGF_NONE,
-			    config_value_cb);
-	cfg_opt_t	 one = CFG_STR_CB(k->name, k->def, CFGF_NONE,
+	cfg_opt_t	 o = CFG_STR_LIST_CB(k->name, NULL, CFGF_NONE,
 			    config_value_cb);
 
-	return k->list ? list : one;
+	return o;
 }
 
 static cfg_opt_t *
@@ -1349,8 +1515,8 @@ config_sinks_add(cfg_opt_t *opts, size_t n, enum config_kind kind,
 	return n;
 }
 
-/* What an unknown section of a kind of section holds: its "__open" and
- * every key found unknown in unknown sections. */
+/* What an unknown section of a kind of section holds: its "__open",
+ * include and every key found unknown in unknown sections. */
 static cfg_opt_t *
 config_sink_opts_new(enum config_kind parent, int depth)
 {
@@ -1364,12 +1530,14 @@ config_sink_opts_new(enum config_kind parent, int depth)
 		CFG_STR_LIST_CB("__open", "{x}", CFGF_NONE,
 		    config_sink_open_none_cb),
 	};
+	cfg_opt_t	 include = CFG_FUNC("include", config_include_cb);
 	cfg_opt_t	 end = CFG_END();
 	cfg_opt_t	*opts;
 	size_t		 n = 0;
 
-	opts = config_table_new(config_ld->nsinks + 2);
+	opts = config_table_new(config_ld->nsinks + 3);
 	opts[n++] = open[parent];
+	opts[n++] = include;
 	n = config_sinks_add(opts, n, KIND_NONE, depth);
 	opts[n] = end;
 	return opts;
@@ -1407,10 +1575,24 @@ config_opts_new(enum config_kind kind, cfg_opt_t *source, cfg_opt_t *topic)
 
 /* Building the structs. */
 
+/* The value of a one-value key, or its default. */
+static const char *
+config_get(cfg_t *sec, const char *name)
+{
+	const struct config_key	*k;
+	const char		*s;
+
+	if (cfg_size(sec, name) > 0 &&
+	    (s = cfg_getnstr(sec, name, 0)) != NULL)
+		return s;
+	k = config_key_find(config_kind_of(sec), name);
+	return k != NULL ? k->def : NULL;
+}
+
 static char *
 config_strdup(cfg_t *sec, const char *name)
 {
-	const char	*s = cfg_getstr(sec, name);
+	const char	*s = config_get(sec, name);
 
 	return s != NULL ? xstrdup(s) : NULL;
 }
@@ -1428,21 +1610,28 @@ config_list(cfg_t *sec, const char *name, size_t *n)
 	return v;
 }
 
+/* A bad value is reported already; its default keeps the checks across
+ * keys from adding more errors. */
 static int
-config_duration(cfg_t *sec, const char *name, int def)
+config_duration(cfg_t *sec, const char *name)
 {
-	const char	*s = cfg_getstr(sec, name);
-	int		 secs;
+	const struct config_key	*k;
+	const char		*s = config_get(sec, name);
+	int			 secs;
 
-	if (s == NULL || config_parse_duration(s, &secs) == -1)
-		return def;
-	return secs;
+	if (s != NULL && config_parse_duration(s, &secs) == 0)
+		return secs;
+	k = config_key_find(config_kind_of(sec), name);
+	if (k != NULL && k->def != NULL &&
+	    config_parse_duration(k->def, &secs) == 0)
+		return secs;
+	return 0;
 }
 
 static size_t
 config_size(cfg_t *sec, const char *name)
 {
-	const char	*s = cfg_getstr(sec, name);
+	const char	*s = config_get(sec, name);
 	size_t		 n;
 
 	if (s == NULL || config_parse_size(s, &n) == -1)
@@ -1453,7 +1642,7 @@ config_size(cfg_t *sec, const char *name)
 static int
 config_int(cfg_t *sec, const char *name)
 {
-	const char	*s = cfg_getstr(sec, name);
+	const char	*s = config_get(sec, name);
 	long long	 n;
 
 	if (s == NULL || config_parse_int(s, INT_MIN, INT_MAX, &n) == -1)
@@ -1464,7 +1653,7 @@ config_int(cfg_t *sec, const char *name)
 static bool
 config_bool(cfg_t *sec, const char *name)
 {
-	const char	*s = cfg_getstr(sec, name);
+	const char	*s = config_get(sec, name);
 	bool		 b;
 
 	if (s == NULL || config_parse_bool(s, &b) == -1)
@@ -1507,34 +1696,34 @@ config_build_root(struct config *c, cfg_t *cfg)
 
 	c->listen = config_strdup(cfg, "listen");
 	c->database = config_strdup(cfg, "database");
-	base = cfg_getstr(cfg, "base-url");
+	base = config_get(cfg, "base-url");
 	if (base != NULL && base[0] != '\0' &&
 	    base[strlen(base) - 1] != '/')
 		c->base_url = xasprintf("%s/", base);
 	else
 		c->base_url = xstrdup(base != NULL ? base : "");
 	c->feed_title = config_strdup(cfg, "feed-title");
-	if (cfg_getstr(cfg, "user-agent") != NULL)
+	if (config_get(cfg, "user-agent") != NULL)
 		c->user_agent = config_strdup(cfg, "user-agent");
 	else
 		c->user_agent = xasprintf("pactfeed (+%s)", c->base_url);
-	c->default_interval = config_duration(cfg, "default-interval", 1800);
-	c->min_interval = config_duration(cfg, "min-interval", 300);
-	c->max_interval = config_duration(cfg, "max-interval", 86400);
-	c->retention = config_duration(cfg, "retention", 0);
+	c->default_interval = config_duration(cfg, "default-interval");
+	c->min_interval = config_duration(cfg, "min-interval");
+	c->max_interval = config_duration(cfg, "max-interval");
+	c->retention = config_duration(cfg, "retention");
 	c->max_body_size = config_size(cfg, "max-body-size");
 	c->per_host_connections = config_int(cfg, "per-host-connections");
 	c->max_transfers = config_int(cfg, "max-transfers");
 	c->allow_private_addresses = config_bool(cfg,
 	    "allow-private-addresses");
-	c->connect_timeout = config_duration(cfg, "connect-timeout", 10);
-	c->timeout = config_duration(cfg, "timeout", 60);
-	c->low_speed_time = config_duration(cfg, "low-speed-time", 30);
+	c->connect_timeout = config_duration(cfg, "connect-timeout");
+	c->timeout = config_duration(cfg, "timeout");
+	c->low_speed_time = config_duration(cfg, "low-speed-time");
 	c->low_speed_limit = config_size(cfg, "low-speed-limit");
 	c->max_redirects = config_int(cfg, "max-redirects");
-	c->max_backoff = config_duration(cfg, "max-backoff", 86400);
+	c->max_backoff = config_duration(cfg, "max-backoff");
 	c->http_max_connections = config_int(cfg, "http-max-connections");
-	c->http_timeout = config_duration(cfg, "http-timeout", 30);
+	c->http_timeout = config_duration(cfg, "http-timeout");
 	c->http_max_header_size = config_size(cfg, "http-max-header-size");
 	c->http_max_body_size = config_size(cfg, "http-max-body-size");
 
@@ -1569,10 +1758,10 @@ config_build_source(struct config *c, struct source *src, cfg_t *sec)
 	if (src->title == NULL)
 		src->title = xstrdup(src->id);
 	src->url = config_strdup(sec, "url");
-	type = cfg_getstr(sec, "type");
+	type = config_get(sec, "type");
 	src->type = type != NULL && strcmp(type, "html") == 0 ?
 	    SOURCE_HTML : SOURCE_FEED;
-	src->interval = config_duration(sec, "interval", 0);
+	src->interval = config_duration(sec, "interval");
 	src->keep_if_topic = config_bool(sec, "keep-if-topic");
 	src->lang = config_strdup(sec, "lang");
 	src->enabled = config_bool(sec, "enabled");
@@ -1705,7 +1894,7 @@ config_build(cfg_t *cfg, const char *path)
 static void
 config_loader_reset(struct config_loader *ld)
 {
-	size_t	 i;
+	size_t	 i, j;
 
 	for (i = 0; i < ld->nerrs; i++) {
 		free(ld->errs[i].file);
@@ -1714,13 +1903,13 @@ config_loader_reset(struct config_loader *ld)
 	free(ld->errs);
 	ld->errs = NULL;
 	ld->nerrs = 0;
-	for (i = 0; i < ld->nmarks; i++) {
-		free(ld->marks[i].title);
-		free(ld->marks[i].file);
+	for (j = 0; j < 2; j++) {
+		for (i = 0; i < ld->marks[j].n; i++)
+			free(ld->marks[j].v[i].title);
+		free(ld->marks[j].v);
+		free(ld->marks[j].hash);
+		memset(&ld->marks[j], 0, sizeof(ld->marks[j]));
 	}
-	free(ld->marks);
-	ld->marks = NULL;
-	ld->nmarks = 0;
 	for (i = 0; i < ld->nfiles; i++)
 		free(ld->files[i]);
 	free(ld->files);
@@ -1731,6 +1920,7 @@ config_loader_reset(struct config_loader *ld)
 		ld->cur[i] = NULL;
 	}
 	ld->again = 0;
+	ld->section = 0;
 	ld->sink_cfg = NULL;
 	ld->sink_key = NULL;
 }
@@ -1800,6 +1990,8 @@ config_load(const char *path, char **errors)
 		config_error(p, 0, "too many unknown keys");
 	if (cfg != NULL && rc == 0)
 		c = config_build(cfg, path);
+	else if (ld.nerrs == 0)		/* libconfuse gave up silently */
+		config_error(p, 0, "syntax error");
 	if (cfg != NULL)
 		cfg_free(cfg);
 	if (ld.nerrs > 0) {

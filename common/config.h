@@ -27,11 +27,11 @@ struct source {
 	bool			 keep_if_topic;	/* keep only tagged entries */
 	char			*lang;		/* when the feed says none */
 	bool			 enabled;
-	struct scrape_rules	 scrape;	/* type html only */
+	struct scrape_rules	 scrape;	/* type html only; owned */
 	char			*file;		/* where it was defined */
 	int			 line;
-	char			**topics;	/* tag only with these; */
-	size_t			 ntopics;	/* 0: every topic */
+	char			**topics;	/* topic ids: tag its entries */
+	size_t			 ntopics;	/* with these only; 0: all */
 };
 
 struct topic {
@@ -52,7 +52,7 @@ struct config {
 	char		*database;
 	char		*base_url;		/* ends in "/" */
 	char		*feed_title;
-	char		*user_agent;
+	char		*user_agent;		/* "pactfeed (+base_url)" */
 	int		 default_interval;
 	int		 min_interval;
 	int		 max_interval;
@@ -81,8 +81,10 @@ struct config {
 
 /* Loads and validates path and its includes. On failure returns NULL and
  * sets *errors to every problem found, one "FILE:LINE: message" per line
- * (free it). A file holding only sources or only topics loads, with every
- * other key at its default. Not reentrant: libconfuse's lexer is global. */
+ * (free it); else *errors is NULL. A file holding only sources or only
+ * topics loads, with every other key at its default; the topic ids that
+ * sources name are checked when the config defines topics. Not reentrant:
+ * libconfuse's lexer is global. */
 struct config	*config_load(const char *path, char **errors);
 void		 config_free(struct config *);
 const struct source *config_source(const struct config *, const char *id);

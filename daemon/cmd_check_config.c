@@ -4,11 +4,12 @@
  * stderr (exit 1), or a one-line summary on stdout (exit 0).
  */
 
+#include "cmd.h"
+
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cmd.h"
 #include "config.h"
 
 int

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include <ctype.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,6 +215,59 @@ test_partial(void **state)
 	printf("partial: %zu files alone load with defaults ok\n", i);
 }
 
+/* config/pactfeed.conf shows every root key at its default, set or
+ * commented out: with the comments taken off those lines and the
+ * includes left out, it must load and give exactly the defaults. */
+static void
+test_default_conf(void **state)
+{
+	struct config	*c;
+	FILE		*in;
+	char		 line[1024], path[64], *errors, *p;
+	size_t		 nkeys = 0;
+	int		 fd;
+
+	(void)state;
+	assert_non_null(in = fopen("../config/pactfeed.conf", "r"));
+	snprintf(path, sizeof(path), "/tmp/test_config.XXXXXX");
+	assert_true((fd = mkstemp(path)) != -1);
+	while (fgets(line, sizeof(line), in) != NULL) {
+		p = line;
+		if (p[0] == '#' && islower((unsigned char)p[1]) &&
+		    strchr(p, '=') != NULL)
+			p++;
+		if (strncmp(p, "include(", 8) == 0)
+			continue;
+		if (islower((unsigned char)p[0]))
+			nkeys++;
+		assert_int_equal(write(fd, p, strlen(p)), (ssize_t)strlen(p));
+	}
+	fclose(in);
+	close(fd);
+	c = load_quiet(path, &errors);
+	if (c == NULL)
+		fail_msg("%s", errors);
+	check_defaults(c);
+	assert_int_equal(nkeys, 23);
+	config_free(c);
+	unlink(path);
+	printf("default conf: %zu keys documented at their defaults ok\n",
+	    nkeys);
+
+	/* With its two lists (written on other branches), the real thing. */
+	if (access("../config/sources.conf", R_OK) == 0 &&
+	    access("../config/topics.conf", R_OK) == 0) {
+		c = load_quiet("../config/pactfeed.conf", &errors);
+		if (c == NULL)
+			fail_msg("%s", errors);
+		printf("default conf: %zu sources, %zu topics ok\n",
+		    c->nsources, c->ntopics);
+		config_free(c);
+	} else
+		printf("default conf: sources.conf or topics.conf not here, "
+		    "whole config not loaded\n");
+}
+
 /* Each class of mistake, each message verbatim, all in one run. */
 static void
 test_errors(void **state)
@@ -231,7 +285,10 @@ test_errors(void **state)
 "fixtures/config/bad/unknown-keys.conf:9: unknown key \"sorce\"; did you mean \"source\"?\n"
 "fixtures/config/bad/unknown-keys.conf:14: topic \"screening\": unknown key \"phrase\"; did you mean \"phrases\"?\n"
 "fixtures/config/bad/unknown-keys.conf:16: topic \"screening\": unknown key \"Name\"; did you mean \"name\"?\n"
-"fixtures/config/bad/unknown-keys.conf:20: source \"ecre2\": unknown key \"titel\"; did you mean \"title\"?\n" },
+"fixtures/config/bad/unknown-keys.conf:20: source \"ecre2\": unknown key \"titel\"; did you mean \"title\"?\n"
+"fixtures/config/bad/unknown-keys.conf:24: source \"placed\": unknown key \"phrases\"; it belongs in a topic section\n"
+"fixtures/config/bad/unknown-keys.conf:25: source \"placed\": unknown key \"listen\"; it belongs at the top level\n"
+"fixtures/config/bad/unknown-keys.conf:29: topic \"placed\": unknown key \"lang\"; it belongs in a source section\n" },
 	{ "values.conf",
 "fixtures/config/bad/values.conf:1: listen: bad address \"localhost\" (expected HOST:PORT, e.g. \"127.0.0.1:8080\")\n"
 "fixtures/config/bad/values.conf:2: base-url: \"ftp://example.org/\" is not an http or https URL\n"
@@ -249,9 +306,12 @@ test_errors(void **state)
 "fixtures/config/bad/values.conf:16: source \"a\": enabled: bad boolean \"1\" (expected true or false)\n"
 "fixtures/config/bad/values.conf:17: source \"a\": interval: bad duration \"1.5h\" (expected e.g. \"90s\", \"30m\", \"6h\", \"2d\")\n"
 "fixtures/config/bad/values.conf:20: source \"b\": url: \"example.org/feed\" is not an http or https URL\n"
-"fixtures/config/bad/values.conf:23: source \"c\": url: \"https:///no-host\" is not an http or https URL\n"
+"fixtures/config/bad/values.conf:23: source \"c\": url: \"https:///no-host\" has no host\n"
 "fixtures/config/bad/values.conf:25: source \"bad id!\": bad id (letters, digits, \".\", \"-\" and \"_\", at most 64)\n"
-"fixtures/config/bad/values.conf:29: topic \"t\": phrases: empty\n" },
+"fixtures/config/bad/values.conf:29: topic \"t\": phrases: empty\n"
+"fixtures/config/bad/values.conf:32: source \"d\": url: \"https://exämple.org/feed\" has non-ASCII characters (percent-encode them, write hosts in punycode)\n"
+"fixtures/config/bad/values.conf:35: source \"e\": url: \"https://example.org/a b\" has spaces or control characters (percent-encode them)\n"
+"fixtures/config/bad/values.conf:38: source \"f\": url: \"https://x.org/a|b\" is not a valid URL\n" },
 	{ "sections.conf",
 "fixtures/config/bad/sections.conf:7: source \"nourl\": missing url\n"
 "fixtures/config/bad/sections.conf:10: duplicate source \"dup\" (first defined at fixtures/config/bad/sections.conf:1)\n"
@@ -265,6 +325,11 @@ test_errors(void **state)
 "fixtures/config/bad/html.conf:16: source \"bad-xpath\": item-date: XPath \"concat(.//time\" does not compile: Invalid expression\n"
 "fixtures/config/bad/html.conf:17: source \"bad-xpath\": item-date-format: \"dd.mm.yyyy\" is not a strptime format (no % conversion)\n"
 "fixtures/config/bad/html.conf:19: source \"rules-on-feed\": item rules need type \"html\"\n" },
+	/* a key given twice, or given a list, where it takes one value */
+	{ "repeats.conf",
+"fixtures/config/bad/repeats.conf:4: source \"a\": url: set twice (first at fixtures/config/bad/repeats.conf:3)\n"
+"fixtures/config/bad/repeats.conf:5: source \"a\": title: takes one value, not a list\n"
+"fixtures/config/bad/repeats.conf:8: listen: set twice (first at fixtures/config/bad/repeats.conf:1)\n" },
 	{ "topic-refs.conf",
 "fixtures/config/bad/topic-refs.conf:3: source \"a\": topics: bad topic id \"bad id\"\n"
 "fixtures/config/bad/topic-refs.conf:3: source \"a\": topics: unknown topic \"screenin\"; did you mean \"screening\"?\n"
@@ -451,6 +516,8 @@ test_garbage(void **state)
 		{ "listen = \"\\377\\376\"", 0 },
 		{ "title = \"\x80\xff\"", 0 },
 		{ "listen\0= \"x\"", 13 },
+		{ "\0", 1 },
+		{ "source \"a\" {\n\0\0}", 16 },	/* found by fuzz_config */
 		{ "\x01\x02\x03\x04\xff\xfe", 0 },
 	};
 	struct config	*c;
@@ -504,16 +571,86 @@ test_garbage(void **state)
 	printf("garbage: %zu inputs, no crash, errors well-formed ok\n", n);
 }
 
+/* What the loader checks before libconfuse reads a file, and include
+ * depth: verbatim messages, on files made here. */
+static void
+test_lexical(void **state)
+{
+	static const struct {
+		const char	*text;
+		size_t		 len;	/* 0: strlen */
+		const char	*errors;	/* after "FILE" */
+	} cases[] = {
+		{ "listen = \"127.0.0.1:80\"\ntitle = \"open\n\n", 0,
+		    ":2: string never closed\n" },
+		{ "a = 'open\\", 0, ":1: string never closed\n" },
+		{ "# 'quotes in comments' \"do not count\nlisten = \"1.2.3.4:5\"\n"
+		    "x = \"#not a comment\" // but this is\n", 0,
+		    ":3: unknown key \"x\"\n" },
+		{ "topic \"t\" {\n phrases = {\"a\"}\n\0}\n", 32,
+		    ":3: NUL byte in the file\n" },
+		{ "source \"a\" {\n url = \"http://a/\"\n", 0,
+		    ":1: \"{\" is never closed\n" },
+		{ "}\n", 0, ":1: unexpected closing brace\n" },
+		{ "listen = {\"1.2.3.4:5\"\n", 0, ":2: premature end of file\n" },
+	};
+	struct config	*c;
+	char		 path[64], want[256], *errors, *dir;
+	char		 files[10][64];
+	size_t		 i;
+	FILE		*fp;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		write_temp(path, sizeof(path), cases[i].text,
+		    cases[i].len != 0 ? cases[i].len : strlen(cases[i].text));
+		c = load_quiet(path, &errors);
+		assert_null(c);
+		snprintf(want, sizeof(want), "%s%s", path, cases[i].errors);
+		if (strcmp(errors, want) != 0)
+			fail_msg("case %zu: got\n%s\nwant\n%s", i, errors,
+			    want);
+		free(errors);
+		unlink(path);
+	}
+
+	/* Nine files, each including the next: one level too deep. */
+	snprintf(path, sizeof(path), "/tmp/test_config_deep.XXXXXX");
+	assert_non_null(dir = mkdtemp(path));
+	for (i = 0; i < 10; i++)
+		snprintf(files[i], sizeof(files[i]), "%s/%zu.conf", dir, i);
+	for (i = 0; i < 10; i++) {
+		assert_non_null(fp = fopen(files[i], "w"));
+		if (i < 9)
+			fprintf(fp, "include(\"%zu.conf\")\n", i + 1);
+		fclose(fp);
+	}
+	c = load_quiet(files[0], &errors);
+	assert_null(c);
+	snprintf(want, sizeof(want), "%s:1: include \"%s\": nested too "
+	    "deeply\n", files[7], files[8]);
+	if (strcmp(errors, want) != 0)
+		fail_msg("depth: got\n%s\nwant\n%s", errors, want);
+	free(errors);
+	for (i = 0; i < 10; i++)
+		unlink(files[i]);
+	rmdir(dir);
+	printf("lexical: %zu cases and include depth ok\n",
+	    sizeof(cases) / sizeof(cases[0]));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_partial),
+		cmocka_unit_test(test_default_conf),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_bools),
+		cmocka_unit_test(test_lexical),
 		cmocka_unit_test(test_garbage),
 	};
 
