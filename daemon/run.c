@@ -402,8 +402,11 @@ done:
 	free(rf);
 	if (d->stopping && d->in_flight == 0)
 		event_base_loopexit(d->base, NULL);
-	else
+	else {
+		/* A slot just freed: fill it now, not at the next tick. */
+		run_start_due(d);
 		run_schedule(d);
+	}
 }
 
 static bool
