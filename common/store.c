@@ -106,9 +106,9 @@ enum store_stmt {
  * query, ?4 language, ?5 since, (?6, ?7) cursor, ?8 limit. */
 #define Q_COLS	"s.story, s.upd, s.first, s.uid"
 #define Q_TOPIC	" AND (?1 IS NULL OR EXISTS (SELECT 1 FROM story_topic y" \
-		" WHERE y.story = s.story AND y.topic = ?1))"
-#define Q_SRC	" AND (?2 IS NULL OR EXISTS (SELECT 1 FROM entry x" \
-		" WHERE x.story = s.story AND x.sid = ?2))"
+		" WHERE y.topic = ?1 AND y.upd = s.upd AND y.story = s.story))"
+#define Q_SRC	" AND (?2 IS NULL OR EXISTS (SELECT 1 FROM story_source x" \
+		" WHERE x.sid = ?2 AND x.upd = s.upd AND x.story = s.story))"
 #define Q_TEXT	" AND (?3 IS NULL OR s.story IN (SELECT m.story" \
 		" FROM entry m WHERE m.eid IN (SELECT rowid FROM entry_fts" \
 		" WHERE entry_fts MATCH ?3)))"
@@ -768,17 +768,19 @@ store_bloom_near(uint64_t a, uint64_t b)
  * The key of sketch i within the week of date t. A sketch is the two
  * title words that hash lowest under hash function i (a bottom-2
  * MinHash): one common word that happens to hash low is not enough to
- * make two titles candidates. The week keeps a title that recurs every
- * week ("Weekly Bulletin") from piling up under one key.
+ * make two titles candidates. The week is the key's high bits: a title
+ * that recurs every week ("Weekly Bulletin") never piles up under one
+ * key, and new keys go to one end of the index instead of everywhere.
  */
 static int64_t
 store_min_key(const struct store_fp *fp, int i, time_t t)
 {
-	uint64_t	week = (uint64_t)(t / STORE_WINDOW);
+	uint64_t	week = (uint64_t)(t / STORE_WINDOW) & 0x3fffff;
 	uint64_t	a = fp->min[i][0], b = fp->min[i][1];
+	uint64_t	h;
 
-	return (int64_t)store_mix(a ^ (b << 29 | b >> 35) ^
-	    store_mix(week * 131 + i));
+	h = store_mix(a ^ (b << 29 | b >> 35) ^ (uint64_t)i);
+	return (int64_t)(week << 40 | (h & 0xffffffffffULL));
 }
 
 /*
@@ -2190,10 +2192,12 @@ store_query_stories(struct store *st, const struct store_filter *flt,
 	store_lang(flt->lang, lang);
 	if (flt->lang != NULL && lang[0] == '\0')
 		return 0;
-	if (flt->topic != NULL)
-		which = ST_Q_TOPIC;
-	else if (flt->source != NULL)
+	/* The index that drives the scan: a source is usually the narrower
+	 * (hundreds of sources, a dozen topics). */
+	if (flt->source != NULL)
 		which = ST_Q_SOURCE;
+	else if (flt->topic != NULL)
+		which = ST_Q_TOPIC;
 	else if (flt->q != NULL)
 		which = ST_Q_TEXT;
 	else if (flt->lang != NULL)
