@@ -1259,8 +1259,9 @@ store_items_canon(struct store_item *it, size_t n)
 	free(v);
 }
 
-/* Whether the source gives one id to several different items (one
- * item listed twice is merely repeated). */
+/* Whether the source gives one id to several different items: other
+ * links, or without links other titles or text (one item listed twice is
+ * merely repeated). */
 static bool
 store_ids_shared(struct store_item *it, size_t n)
 {
@@ -1273,11 +1274,17 @@ store_ids_shared(struct store_item *it, size_t n)
 		if (store_has_id(it[i].e))
 			byid[nbyid++] = &it[i];
 	qsort(byid, nbyid, sizeof(*byid), store_cmp_item_id);
-	for (size_t i = 1; i < nbyid && !broken; i++)
-		if (strcmp(byid[i - 1]->e->id, byid[i]->e->id) == 0 &&
-		    byid[i - 1]->canon != NULL && byid[i]->canon != NULL &&
-		    strcmp(byid[i - 1]->canon, byid[i]->canon) != 0)
-			broken = true;
+	for (size_t i = 1; i < nbyid && !broken; i++) {
+		const struct store_item *a = byid[i - 1], *b = byid[i];
+
+		if (strcmp(a->e->id, b->e->id) != 0)
+			continue;
+		if (a->canon != NULL && b->canon != NULL)
+			broken = strcmp(a->canon, b->canon) != 0;
+		else
+			broken = store_entry_chash(a->e) !=
+			    store_entry_chash(b->e);
+	}
 	free(byid);
 	return broken;
 }

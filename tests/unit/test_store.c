@@ -375,6 +375,20 @@ test_broken_guids(void **state)
 	assert_int_equal(r.nunchanged, 5);
 	assert_int_equal(count_sql(path, "SELECT count(*) FROM entry"), 5);
 
+	/* The same guid on every item, and no links either. */
+	for (int i = 0; i < 5; i++)
+		t[i] = (struct tentry){ "urn:newsletter", titles[i], NULL, NULL,
+		    T0 + i * 3600 };
+	r = put(st, "nolinks", t, 5);
+	assert_int_equal(r.nnew, 5);
+	assert_true(r.link_keys);
+	r = put(st, "nolinks", t, 5);
+	assert_int_equal(r.nunchanged, 5);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM entry"), 10);
+	for (int i = 0; i < 5; i++)
+		t[i] = (struct tentry){ "https://ngo.example/feed", titles[i],
+		    links[i], NULL, T0 + i * 3600 };
+
 	/* A healthy source next to it keeps keying by guid. */
 	for (int i = 0; i < 5; i++) {
 		snprintf(ids[i], sizeof(ids[i]), "urn:ok:%d", i);
@@ -383,22 +397,23 @@ test_broken_guids(void **state)
 	}
 	r = put(st, "healthy", t, 5);
 	assert_false(r.link_keys);
+	assert_int_equal(r.nnew, 5);
 	/* One guid fixed by its publisher is matched by link, no switch. */
 	t[0].id = "urn:ok:0-fixed";
 	r = put(st, "healthy", t, 5);
 	assert_false(r.link_keys);
 	assert_int_equal(r.nnew, 0);
-	assert_int_equal(count_sql(path, "SELECT count(*) FROM entry"), 10);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM entry"), 15);
 	/* Two items sharing one link stay two entries. */
 	t[0].id = "urn:ok:0";
 	t[1].link = t[0].link;
 	r = put(st, "healthy", t, 5);
-	assert_int_equal(count_sql(path, "SELECT count(*) FROM entry"), 10);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM entry"), 15);
 	store_close(st);
 	tstore_remove(path);
 	free(path);
-	printf("broken guids: changing guid (4 fetches), same guid, healthy "
-	    "neighbour, one fixed guid: ok\n");
+	printf("broken guids: changing guid (4 fetches), same guid with and "
+	    "without links, healthy neighbour, one fixed guid: ok\n");
 }
 
 struct side {
