@@ -37,6 +37,7 @@
 #include "xmalloc.h"
 
 #define STORE_WINDOW		(7 * 86400)	/* stories merge within */
+#define STORE_BUCKET		(2 * STORE_WINDOW)	/* of sketch keys */
 #define STORE_BODY_WORDS	400		/* words of text compared */
 #define STORE_BODY_MIN		12		/* fewer: no text to compare */
 #define STORE_FTS_MAX		(32 * 1024)	/* bytes of content indexed */
@@ -175,8 +176,8 @@ static const char *store_sql[ST__MAX] = {
 	    " WHERE story = ?1",
 	[ST_FP_FIND] = "SELECT f.k, f.story, s.first, f.bloom"
 	    " FROM story_fp f JOIN story s ON s.story = f.story"
-	    " WHERE f.k IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-	    " ?12, ?13) ORDER BY f.story DESC",
+	    " WHERE f.k IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+	    " ORDER BY f.story DESC",
 	[ST_FP_INS] = "INSERT OR IGNORE INTO story_fp (k, story, bloom)"
 	    " SELECT column1, ?6, ?7 FROM (VALUES (?1), (?2), (?3), (?4),"
 	    " (?5)) WHERE column1 IS NOT NULL",
@@ -765,17 +766,19 @@ store_bloom_near(uint64_t a, uint64_t b)
 }
 
 /*
- * The key of sketch i within the week of date t. A sketch is the two
+ * The key of sketch i within the fortnight of date t. A sketch is the two
  * title words that hash lowest under hash function i (a bottom-2
  * MinHash): one common word that happens to hash low is not enough to
- * make two titles candidates. The week is the key's high bits: a title
- * that recurs every week ("Weekly Bulletin") never piles up under one
- * key, and new keys go to one end of the index instead of everywhere.
+ * make two titles candidates. The fortnight is the key's high bits: a
+ * title that recurs every week ("Weekly Bulletin") never piles up under
+ * one key, and new keys go to one end of the index instead of everywhere.
+ * A story first seen within STORE_WINDOW of t is in t's fortnight or, in
+ * the first half of it, the one before, else the one after.
  */
 static int64_t
 store_min_key(const struct store_fp *fp, int i, time_t t)
 {
-	uint64_t	week = (uint64_t)(t / STORE_WINDOW) & 0x3fffff;
+	uint64_t	week = (uint64_t)(t / STORE_BUCKET) & 0x3fffff;
 	uint64_t	a = fp->min[i][0], b = fp->min[i][1];
 	uint64_t	h;
 
@@ -1656,6 +1659,9 @@ store_story_find(struct store *st, const struct store_fp *fp, time_t date,
 	int64_t		 cand[32];
 	size_t		 ncand = 0;
 	int		 r, p = 2;
+	/* The other fortnight to look in, as a shift of date. */
+	time_t		 other = (date % STORE_BUCKET + STORE_BUCKET) %
+	    STORE_BUCKET < STORE_WINDOW ? -STORE_BUCKET : STORE_BUCKET;
 
 	*story = 0;
 	if (fp->canon != NULL) {
@@ -1670,10 +1676,10 @@ store_story_find(struct store *st, const struct store_fp *fp, time_t date,
 	}
 	sqlite3_bind_null(s, 1);
 	for (int i = 0; i < STORE_NBAND; i++)
-		for (int w = -1; w <= 1; w++, p++)
+		for (int w = 0; w <= 1; w++, p++)
 			if (fp->ntitle > 0)
 				sqlite3_bind_int64(s, p, store_min_key(fp, i,
-				    date + w * STORE_WINDOW));
+				    date + w * other));
 			else
 				sqlite3_bind_null(s, p);
 	while ((r = sqlite3_step(s)) == SQLITE_ROW) {

@@ -769,6 +769,48 @@ test_no_merge(void **state)
 	printf("no merge: %zu pairs kept apart: ok\n", i);
 }
 
+/* The 7-day window wherever the first entry falls in the calendar. */
+static void
+test_merge_window(void **state)
+{
+	static const struct {
+		time_t	 delta;
+		size_t	 nstories;
+	} deltas[] = {
+		{ 6 * DAY + 20 * 3600, 1 }, { -(6 * DAY + 20 * 3600), 1 },
+		{ 7 * DAY + 12 * 3600, 2 }, { -(7 * DAY + 12 * 3600), 2 },
+	};
+	size_t	n = 0;
+
+	(void)state;
+	for (int day = 0; day < 15; day++)
+		for (size_t i = 0; i < sizeof(deltas) / sizeof(deltas[0]); i++) {
+			time_t		 t = T0 + day * DAY + 3600 * (day % 5);
+			struct tentry	 a = { "urn:a", "Council agrees position "
+			    "on screening regulation", "https://a.example/1",
+			    BODY_SCREENING, t };
+			struct tentry	 b = { "urn:b", a.title,
+			    "https://b.example/1", BODY_SCREENING,
+			    t + deltas[i].delta };
+			struct store	*st;
+			char		*path;
+
+			st = tstore_open(&path);
+			store_set_now(st, T0 + 100 * DAY);
+			put(st, "a", &a, 1);
+			put(st, "b", &b, 1);
+			if (nstories(st) != deltas[i].nstories)
+				fail_msg("day %d, delta %lld: %zu stories", day,
+				    (long long)deltas[i].delta, nstories(st));
+			store_close(st);
+			tstore_remove(path);
+			free(path);
+			n++;
+		}
+	printf("merge window: %zu placements of 6d20h (merge) and 7d12h "
+	    "(apart) either way: ok\n", n);
+}
+
 static int
 count_cb(const char *name, int64_t n, void *arg)
 {
@@ -1061,6 +1103,7 @@ main(void)
 		cmocka_unit_test(test_broken_guids),
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_no_merge),
+		cmocka_unit_test(test_merge_window),
 		cmocka_unit_test(test_story_topics),
 		cmocka_unit_test(test_retag),
 		cmocka_unit_test(test_retention),
