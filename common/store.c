@@ -176,8 +176,7 @@ static const char *store_sql[ST__MAX] = {
 	    " WHERE story = ?1",
 	[ST_FP_FIND] = "SELECT f.k, f.story, s.first, f.bloom"
 	    " FROM story_fp f JOIN story s ON s.story = f.story"
-	    " WHERE f.k IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-	    " ORDER BY f.story DESC",
+	    " WHERE f.k IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[ST_FP_INS] = "INSERT OR IGNORE INTO story_fp (k, story, bloom)"
 	    " SELECT column1, ?6, ?7 FROM (VALUES (?1), (?2), (?3), (?4),"
 	    " (?5)) WHERE column1 IS NOT NULL",
@@ -245,8 +244,7 @@ static const char *store_sql[ST__MAX] = {
 	[ST_SSRC_REBUILD] = "INSERT OR IGNORE INTO story_source (sid, upd,"
 	    " story) SELECT DISTINCT e.sid, s.upd, s.story FROM story s"
 	    " JOIN entry e ON e.story = s.story WHERE s.story = ?",
-	[ST_LINK_STORY] = "SELECT story FROM entry WHERE canon = ?"
-	    " ORDER BY eid LIMIT 1",
+	[ST_LINK_STORY] = "SELECT story FROM entry WHERE canon = ? LIMIT 1",
 	[ST_FP_ORPHANS] = "DELETE FROM story_fp WHERE story NOT IN"
 	    " (SELECT story FROM story)",
 	[ST_RETAG_SEL] = "SELECT eid, story, title, title_type, summary,"
@@ -1648,6 +1646,14 @@ store_story_verify(struct store *st, int64_t story, const struct store_fp *fp,
 	return !*same && r == -1 ? -1 : 0;
 }
 
+static int
+store_cmp_i64_desc(const void *a, const void *b)
+{
+	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
 /* The story a new entry joins, or 0: one with the same canonical link,
  * else the newest one whose title and text store_fp_same() accepts
  * among those found by the title's MinHash keys within the window. */
@@ -1706,6 +1712,8 @@ store_story_find(struct store *st, const struct store_fp *fp, time_t date,
 		return -1;
 	}
 	store_reset(st, ST_FP_FIND);
+	/* Newest story first. */
+	qsort(cand, ncand, sizeof(cand[0]), store_cmp_i64_desc);
 	for (size_t i = 0; i < ncand && *story == 0; i++) {
 		bool	same;
 
