@@ -1739,7 +1739,8 @@ store_story_keys(struct store *st, int64_t story, const struct store_fp *fp,
 	sqlite3_bind_null(s, 1);
 	for (int i = 0; i < STORE_NBAND; i++)
 		if (fp->ntitle > 0)
-			sqlite3_bind_int64(s, 2 + i, store_min_key(fp, i, date));
+			sqlite3_bind_int64(s, 2 + i,
+			    store_min_key(fp, i, date));
 		else
 			sqlite3_bind_null(s, 2 + i);
 	sqlite3_bind_int64(s, 6, story);

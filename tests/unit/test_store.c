@@ -77,8 +77,8 @@ test_open_schema(void **state)
 	st = store_open(path, err, sizeof(err));
 	assert_non_null(st);
 	assert_int_equal(count_sql(path, "PRAGMA user_version"), 1);
-	assert_int_equal(count_sql(path, "SELECT count(*) FROM pragma_journal_mode"
-	    " WHERE journal_mode = 'wal'"), 1);
+	assert_int_equal(count_sql(path, "SELECT count(*)"
+	    " FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
 	store_close(st);
 	/* A schema from the future is refused, not damaged. */
 	{
@@ -433,8 +433,8 @@ struct pair {
 	"The Council today agreed its negotiating mandate on the proposal " \
 	"for a regulation introducing a screening of third country nationals " \
 	"at the external borders. The screening will include identification, " \
-	"health and security checks and registration in the Eurodac database, " \
-	"and will last no longer than seven days."
+	"health and security checks and registration in the Eurodac " \
+	"database, and will last no longer than seven days."
 #define BODY_FRONTEX \
 	"Irregular crossings of the EU external borders fell by 36 percent " \
 	"in the first half of the year according to preliminary Frontex " \
@@ -446,9 +446,9 @@ struct pair {
 	"guarantees access to fair procedures and avoids detention of " \
 	"children and families at the borders."
 #define BODY_BULLETIN1 \
-	"This week: Greek authorities continue pushbacks in the Evros region, " \
-	"the Italian government extends the Albania protocol, and civil " \
-	"society organisations publish a report on reception conditions in " \
+	"This week: Greek authorities continue pushbacks in the Evros " \
+	"region, the Italian government extends the Albania protocol, " \
+	"and civil society organisations publish a report on reception conditions in " \
 	"Cyprus and Malta."
 #define BODY_BULLETIN2 \
 	"This week: the Commission presents its implementation plan for the " \
@@ -457,9 +457,9 @@ struct pair {
 	"Dublin regulation."
 #define BODY_CALL \
 	"The European Commission has published a new call for proposals " \
-	"under the Asylum, Migration and Integration Fund. Eligible applicants " \
-	"are public bodies and non-profit organisations established in a " \
-	"Member State. The deadline for submitting applications is 30 " \
+	"under the Asylum, Migration and Integration Fund. Eligible " \
+	"applicants are public bodies and non-profit organisations " \
+	"established in a Member State. The deadline for submitting applications is 30 " \
 	"September and the total budget available amounts to 25 million euro."
 
 static const struct pair merge_pairs[] = {
@@ -780,15 +780,16 @@ test_merge_window(void **state)
 		{ 6 * DAY + 20 * 3600, 1 }, { -(6 * DAY + 20 * 3600), 1 },
 		{ 7 * DAY + 12 * 3600, 2 }, { -(7 * DAY + 12 * 3600), 2 },
 	};
-	size_t	n = 0;
+	const size_t	ndeltas = sizeof(deltas) / sizeof(deltas[0]);
+	size_t		n = 0;
 
 	(void)state;
 	for (int day = 0; day < 15; day++)
-		for (size_t i = 0; i < sizeof(deltas) / sizeof(deltas[0]); i++) {
+		for (size_t i = 0; i < ndeltas; i++) {
 			time_t		 t = T0 + day * DAY + 3600 * (day % 5);
-			struct tentry	 a = { "urn:a", "Council agrees position "
-			    "on screening regulation", "https://a.example/1",
-			    BODY_SCREENING, t };
+			struct tentry	 a = { "urn:a", "Council agrees "
+			    "position on screening regulation",
+			    "https://a.example/1", BODY_SCREENING, t };
 			struct tentry	 b = { "urn:b", a.title,
 			    "https://b.example/1", BODY_SCREENING,
 			    t + deltas[i].delta };
@@ -899,8 +900,8 @@ static void
 test_retag(void **state)
 {
 	struct tentry t[3] = {
-		{ "urn:1", "Eurodac recast adopted", "https://a.example/1", NULL,
-		  T0, "en", "screening" },
+		{ "urn:1", "Eurodac recast adopted", "https://a.example/1",
+		  NULL, T0, "en", "screening" },
 		{ "urn:2", "Reception conditions in Cyprus",
 		  "https://a.example/2", NULL, T0 + 1, "en", "reception" },
 		{ "urn:3", "Eurodac: what changes", "https://a.example/3", NULL,
