@@ -431,36 +431,38 @@ struct pair {
 
 #define BODY_SCREENING \
 	"The Council today agreed its negotiating mandate on the proposal " \
-	"for a regulation introducing a screening of third country nationals " \
-	"at the external borders. The screening will include identification, " \
-	"health and security checks and registration in the Eurodac " \
-	"database, and will last no longer than seven days."
+	"for a regulation introducing a screening of third country " \
+	"nationals at the external borders. The screening will include " \
+	"identification, health and security checks and registration in " \
+	"the Eurodac database, and will last no longer than seven days."
 #define BODY_FRONTEX \
-	"Irregular crossings of the EU external borders fell by 36 percent " \
-	"in the first half of the year according to preliminary Frontex " \
-	"calculations, with the Western Balkan route seeing the steepest " \
-	"decline and the Central Mediterranean remaining the busiest route."
+	"Irregular crossings of the EU external borders fell by 36 " \
+	"percent in the first half of the year according to preliminary " \
+	"Frontex calculations, with the Western Balkan route seeing the " \
+	"steepest decline and the Central Mediterranean remaining the " \
+	"busiest route."
 #define BODY_UNHCR \
-	"UNHCR calls on European states to ensure that the implementation of " \
-	"the Pact on Migration and Asylum upholds the right to seek asylum, " \
-	"guarantees access to fair procedures and avoids detention of " \
-	"children and families at the borders."
+	"UNHCR calls on European states to ensure that the implementation " \
+	"of the Pact on Migration and Asylum upholds the right to seek " \
+	"asylum, guarantees access to fair procedures and avoids " \
+	"detention of children and families at the borders."
 #define BODY_BULLETIN1 \
 	"This week: Greek authorities continue pushbacks in the Evros " \
-	"region, the Italian government extends the Albania protocol, " \
-	"and civil society organisations publish a report on reception conditions in " \
-	"Cyprus and Malta."
+	"region, the Italian government extends the Albania protocol, and " \
+	"civil society organisations publish a report on reception " \
+	"conditions in Cyprus and Malta."
 #define BODY_BULLETIN2 \
-	"This week: the Commission presents its implementation plan for the " \
-	"Pact, Germany reintroduces internal border controls on all land " \
-	"borders, and a Dutch court rules on transfers to Croatia under the " \
-	"Dublin regulation."
+	"This week: the Commission presents its implementation plan for " \
+	"the Pact, Germany reintroduces internal border controls on all " \
+	"land borders, and a Dutch court rules on transfers to Croatia " \
+	"under the Dublin regulation."
 #define BODY_CALL \
 	"The European Commission has published a new call for proposals " \
 	"under the Asylum, Migration and Integration Fund. Eligible " \
 	"applicants are public bodies and non-profit organisations " \
-	"established in a Member State. The deadline for submitting applications is 30 " \
-	"September and the total budget available amounts to 25 million euro."
+	"established in a Member State. The deadline for submitting " \
+	"applications is 30 September and the total budget available " \
+	"amounts to 25 million euro."
 
 static const struct pair merge_pairs[] = {
 	{ "same link, http vs https, other titles",
