@@ -6,11 +6,15 @@
  * a copy of story.upd so that filtered pages are one index range scan.
  * An unchanged re-fetch writes nothing.
  *
- * Story fingerprints: a 64-bit SimHash over the normalised words (see
- * words.h) of title and text, indexed as four 16-bit bands, plus a key
- * for the exact set of title words and one for the canonical link. Those
- * only find candidates; store_fp_same() decides, and it is deliberately
- * strict (see there).
+ * Stories: a new entry joins the story of any entry with the same
+ * canonical link; else a story first seen within 7 days whose title and
+ * text store_fp_same() finds near-identical. Candidates come from four
+ * bottom-2 MinHash sketches of the normalised title words (see words.h),
+ * keyed by fortnight in story_fp; store_fp_same() decides, and it is
+ * deliberately strict (see there).
+ *
+ * Sources whose ids are broken (one id on every item, or new ids on every
+ * fetch for the same links) switch to link keys for good (source.key_mode).
  *
  * XXX HTML in summaries and content is reduced to text by a cheap tag
  * stripper (store_text_plain) for FTS and fingerprints, not by a real

@@ -340,7 +340,7 @@ main(int argc, char *argv[])
 	bench_query(st, "text (rare word)", (struct store_filter){
 	    .q = vocab[5000] }, nq / 10 + 1);
 	bench_query(st, "text (common word)", (struct store_filter){
-	    .q = vocab[3] }, nq / 10 + 1);
+	    .q = vocab[4] }, nq / 10 + 1);
 	store_close(st);
 
 	snprintf(path, sizeof(path), "%s", argv[optind]);
