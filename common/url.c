@@ -21,6 +21,7 @@
 #include <strings.h>
 
 #include <libxml/uri.h>
+#include <utf8proc.h>
 
 #include "xmalloc.h"
 
@@ -140,11 +141,45 @@ url_is_unreserved(unsigned char c)
 	    c == '.' || c == '_' || c == '~';
 }
 
-static bool
-url_is_space(char c)
+/*
+ * Length of the blank that p[0..n) starts with, 0 if none: ASCII white
+ * space, and the Unicode spaces, zero-width characters and BOM that
+ * copy and paste leaves around links (U+00A0, U+1680, U+2000-200D,
+ * U+2028, U+2029, U+202F, U+205F, U+2060, U+3000, U+FEFF).
+ */
+static size_t
+url_blank_len(const char *p, size_t n)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
-	    c == '\f' || c == '\v';
+	const unsigned char	*u = (const unsigned char *)p;
+
+	if (n >= 1 && (u[0] == ' ' || (u[0] >= '\t' && u[0] <= '\r')))
+		return 1;
+	if (n >= 2 && u[0] == 0xc2 && u[1] == 0xa0)
+		return 2;
+	if (n < 3)
+		return 0;
+	if (u[0] == 0xe2 && u[1] == 0x80 &&
+	    ((u[2] >= 0x80 && u[2] <= 0x8d) || u[2] == 0xa8 ||
+	    u[2] == 0xa9 || u[2] == 0xaf))
+		return 3;
+	if ((u[0] == 0xe2 && u[1] == 0x81 && (u[2] == 0x9f || u[2] == 0xa0)) ||
+	    (u[0] == 0xe1 && u[1] == 0x9a && u[2] == 0x80) ||
+	    (u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80) ||
+	    (u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf))
+		return 3;
+	return 0;
+}
+
+/* Length of the blank that s[0..end) ends with, 0 if none. */
+static size_t
+url_blank_len_back(const char *s, size_t end)
+{
+	size_t	 k;
+
+	for (k = 1; k <= 3 && k <= end; k++)
+		if (url_blank_len(s + end - k, k) == k)
+			return k;
+	return 0;
 }
 
 static char
@@ -214,18 +249,25 @@ url_split(const char *s, struct url_parts *up)
  * above 0x7f too. See url.h.
  */
 static char *
-url_clean(const char *in, bool ascii)
+url_clean(const char *s, bool ascii)
 {
 	struct url_buf	 b = { NULL, 0, 0 };
-	size_t		 start, end, i, sl, auth_start = 0, auth_end = 0;
+	char		*in;
+	size_t		 start, end, i, n, sl, auth_start = 0, auth_end = 0;
 	unsigned char	 c;
 	bool		 hash = false, keep;
 
-	for (start = 0; url_is_space(in[start]); start++)
+	/* Tabs and newlines go first, as in browsers, then the ends. */
+	in = xmalloc(strlen(s) + 1);
+	for (end = 0; *s != '\0'; s++)
+		if (*s != '\t' && *s != '\n' && *s != '\r')
+			in[end++] = *s;
+	in[end] = '\0';
+	for (start = 0; (n = url_blank_len(in + start, end - start)) > 0;
+	    start += n)
 		;
-	for (end = start + strlen(in + start); end > start &&
-	    url_is_space(in[end - 1]); end--)
-		;
+	while ((n = url_blank_len_back(in + start, end - start)) > 0)
+		end -= n;
 	/* '[' and ']' are legal in the host only. */
 	sl = url_scheme_len(in + start, end - start);
 	i = start + (sl > 0 ? sl + 1 : 0);
@@ -237,8 +279,6 @@ url_clean(const char *in, bool ascii)
 	}
 	for (i = start; i < end; i++) {
 		c = in[i];
-		if (c == '\t' || c == '\n' || c == '\r')
-			continue;
 		if (c == '#' && !hash)
 			keep = hash = true;
 		else if (c == '%')
@@ -256,6 +296,7 @@ url_clean(const char *in, bool ascii)
 		else
 			url_buf_add_escape(&b, c);
 	}
+	free(in);
 	return url_buf_take(&b);
 }
 
@@ -431,7 +472,7 @@ url_resolve(const char *base, const char *ref)
 {
 	struct url_buf	 b = { NULL, 0, 0 };
 	struct url_parts bp, rp;
-	char		*bs = NULL, *rs, *ret = NULL;
+	char		*bs = NULL, *rs, *ret = NULL, *t;
 	bool		 hasbase = false;
 
 	if (ref == NULL)
@@ -442,13 +483,28 @@ url_resolve(const char *base, const char *ref)
 		return rs;	/* javascript:, mailto:, data:, ...: as is */
 	if (!url_valid(rs))
 		goto done;
-	if (base != NULL && rp.scheme.p == NULL) {
-		bs = url_clean(base, false);
+	if (base != NULL && (rp.scheme.p == NULL || rp.auth.p == NULL)) {
+		/*
+		 * The base's fragment never reaches the result; cut it
+		 * before cleaning so that blanks before it are trimmed.
+		 */
+		t = xstrndup(base, strcspn(base, "#"));
+		bs = url_clean(t, false);
+		free(t);
 		url_split(bs, &bp);
 		/* An opaque base ("mailto:x", "urn:x") has no hierarchy. */
 		hasbase = bs[0] != '\0' && url_valid(bs) &&
 		    (bp.scheme.p == NULL || bp.auth.p != NULL ||
 		    (bp.path.len > 0 && bp.path.p[0] == '/'));
+		/*
+		 * "http:g" against an http base is "g", as in browsers and
+		 * feedparser (the non-strict reading of RFC 3986 5.2.2).
+		 */
+		if (hasbase && rp.scheme.p != NULL && rp.auth.p == NULL &&
+		    bp.scheme.p != NULL &&
+		    rp.scheme.len == bp.scheme.len &&
+		    strncasecmp(rp.scheme.p, bp.scheme.p, rp.scheme.len) == 0)
+			rp.scheme.p = NULL;
 	}
 	if (!hasbase && rp.scheme.p == NULL) {
 		/* Nothing to resolve against: keep the link as written. */
@@ -560,6 +616,71 @@ url_add_query(struct url_buf *b, const char *q, size_t len)
 	free(norm.s);
 }
 
+/*
+ * Append the canonical host: letters lower-cased, and a host with
+ * non-ASCII characters mapped the way IDNA starts (compatibility
+ * composition and case folding, by utf8proc, repeated until stable), so
+ * "MÜNCHEN.de", "m%C3%BCnchen.de" and "münchen.de" meet. Such a host is
+ * written with everything but unreserved characters percent-encoded.
+ */
+static void
+url_add_host(struct url_buf *b, const char *h, size_t len)
+{
+	struct url_buf		 raw = { NULL, 0, 0 };
+	utf8proc_uint8_t	*m = NULL, *m2;
+	utf8proc_ssize_t	 n, n2;
+	size_t			 i;
+	unsigned char		 c;
+	bool			 wide = false;
+	int			 round;
+
+	for (i = 0; i < len; i++) {
+		c = h[i];
+		if (c == '%' && i + 2 < len && url_hexval(h[i + 1]) != -1 &&
+		    url_hexval(h[i + 2]) != -1) {
+			c = url_hexval(h[i + 1]) << 4 | url_hexval(h[i + 2]);
+			i += 2;
+		}
+		wide |= c >= 0x80;
+		url_buf_addc(&raw, c);
+	}
+	if (!wide) {
+		url_add_normal(b, h, len, true);
+		goto done;
+	}
+	n = utf8proc_map((const utf8proc_uint8_t *)raw.s, raw.len, &m,
+	    UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
+	    UTF8PROC_CASEFOLD);
+	if (n < 0) {
+		/* not UTF-8: compare the bytes as they are */
+		url_add_normal(b, h, len, true);
+		goto done;
+	}
+	for (round = 0; round < 4; round++) {
+		n2 = utf8proc_map(m, n, &m2, UTF8PROC_STABLE |
+		    UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD);
+		if (n2 < 0)
+			break;
+		if (n2 == n && memcmp(m, m2, n) == 0) {
+			free(m2);
+			break;
+		}
+		free(m);
+		m = m2;
+		n = n2;
+	}
+	for (i = 0; i < (size_t)n; i++) {
+		c = m[i];
+		if (url_is_unreserved(c))
+			url_buf_addc(b, url_lower(c));
+		else
+			url_buf_add_escape(b, c);
+	}
+done:
+	free(m);
+	free(raw.s);
+}
+
 /* Append the canonical authority (user, host, port); -1 if unusable. */
 static int
 url_add_authority(struct url_buf *b, const char *a, size_t len)
@@ -582,10 +703,22 @@ url_add_authority(struct url_buf *b, const char *a, size_t len)
 	}
 	host = a;
 	hostlen = len;
+	/*
+	 * libxml2 2.9.14 takes anything in brackets; we take an IPv6
+	 * address (hex digits, ':' and '.') and no other bracket.
+	 */
 	i = 0;
-	if (len > 0 && a[0] == '[')
-		while (i < len && a[i] != ']')
-			i++;
+	if (len > 0 && a[0] == '[') {
+		for (i = 1; i < len && a[i] != ']'; i++)
+			if (url_hexval(a[i]) == -1 && a[i] != ':' && a[i] != '.')
+				return -1;
+		if (i == len || i == 1)
+			return -1;
+	}
+	if (memchr(a + i, '[', len - i) != NULL ||
+	    memchr(a + (i > 0 ? i + 1 : 0), ']', len - (i > 0 ? i + 1 : 0)) !=
+	    NULL)
+		return -1;
 	for (; i < len; i++)
 		if (a[i] == ':') {
 			hostlen = i;
@@ -594,7 +727,7 @@ url_add_authority(struct url_buf *b, const char *a, size_t len)
 			break;
 		}
 	start = b->len;
-	url_add_normal(b, host, hostlen, true);
+	url_add_host(b, host, hostlen);
 	while (b->len > start && b->s[b->len - 1] == '.')
 		b->len--;
 	if (b->len == start)

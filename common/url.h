@@ -7,7 +7,9 @@
  * and dedup compare.
  *
  * Both first clean their input the way feeds need: leading and trailing
- * white space goes, tabs and newlines inside go (as browsers do), and
+ * blanks go (ASCII white space, and the no-break and zero-width spaces
+ * and BOM that copy and paste leaves), tabs and newlines inside go (as
+ * browsers do), and
  * ASCII characters that can never stand in a URI (space, controls,
  * "<>\"\\^`{|}", '[' and ']' outside the host, a '%' not followed by two
  * hex digits, a second '#') are percent-encoded.
@@ -23,9 +25,12 @@
  *   raw (never encoded, never decoded) and existing %XX escapes are kept
  *   as they are; only the cleaning above touches the text.
  * - A ref with a scheme other than http or https (javascript:, mailto:,
- *   data:, tag:, ...) comes back trimmed and otherwise as written: the
- *   sanitizer decides what to keep, not the resolver. An absolute http(s)
- *   ref only loses its dot segments.
+ *   data:, tag:, ...) comes back cleaned as above, unresolved and not
+ *   checked: the sanitizer decides what to keep, not the resolver. The
+ *   scheme is read after cleaning, so "java\nscript:" is seen as the
+ *   browser sees it. An absolute http(s) ref only loses its dot segments;
+ *   one without "//" and with the base's scheme ("http:x") is taken as
+ *   relative, as browsers and feedparser do.
  * - With no usable base (NULL, empty, unparseable, or opaque such as
  *   "mailto:x"), a relative ref comes back as written (cleaned), so a feed
  *   without a known URL keeps its relative links; a relative base such as
@@ -39,8 +44,9 @@ char	*url_resolve(const char *base, const char *ref);
 /*
  * The identity form for dedup, a plain-ASCII URI; NULL for anything but
  * an absolute http(s) URL with a host. It writes the scheme as https
- * (http and https are equal), lower-cases the host and drops its trailing
- * dots, drops ports 80 and 443, the fragment, the empty query and
+ * (http and https are equal), lower-cases the host (a non-ASCII one by
+ * Unicode compatibility composition and case folding) and drops its
+ * trailing dots, drops ports 80 and 443, the fragment, the empty query and
  * tracking parameters (url_is_tracking_param), sorts the other query
  * parameters by key (equal keys keep their order), encodes non-ASCII
  * bytes, upper-cases %xx escapes and decodes those of unreserved

@@ -69,7 +69,11 @@ static const struct resolve_case resolve_cases[] = {
 	{ RFC_BASE, "g?y/../x",		"http://a/b/c/g?y/../x" },
 	{ RFC_BASE, "g#s/./x",		"http://a/b/c/g#s/./x" },
 	{ RFC_BASE, "g#s/../x",		"http://a/b/c/g#s/../x" },
-	{ RFC_BASE, "http:g",		"http:g" },
+	/* the non-strict reading, as in browsers and feedparser */
+	{ RFC_BASE, "http:g",		"http://a/b/c/g" },
+	{ RFC_BASE, "HTTP:/g",		"http://a/g" },
+	{ RFC_BASE, "https:g",		"https:g" },
+	{ NULL, "http:g",		"http:g" },
 
 	/* feeds: a channel link without a trailing slash (wto.org) */
 	{ "http://www.wto.org", "/english/news_e/news_docs/629R.pdf",
@@ -94,6 +98,14 @@ static const struct resolve_case resolve_cases[] = {
 	{ "https://a.eu/", "/a/\n  b",		"https://a.eu/a/%20%20b" },
 	{ "https://a.eu/", "my doc.pdf",	"https://a.eu/my%20doc.pdf" },
 	{ " https://a.eu/d/ ", "x",		"https://a.eu/d/x" },
+	{ "https://a.eu/", "\xef\xbb\xbf/x\xc2\xa0",	"https://a.eu/x" },
+	{ "https://a.eu/", "\xe2\x80\x8b/x\xe2\x80\x8b\xe3\x80\x80",
+	    "https://a.eu/x" },
+	{ "https://a.eu/x\xe2\x80\x88#top", "",	"https://a.eu/x" },
+	{ "https://a.eu/x/.\xe2\x80\x88#top", "",	"https://a.eu/x/" },
+	/* broken UTF-8 that looks like the start of a blank stays */
+	{ "https://a.eu/", "/\xe2\x80/",	"https://a.eu/\xe2\x80/" },
+	{ "https://a.eu/", "/a\xc2\xa0" "b",	"https://a.eu/a\xc2\xa0""b" },
 	/* IRIs: non-ASCII passes through raw, escapes stay as written */
 	{ "http://www.\xe8\xa9\xb9\xe5\xa7\x86\xe6\x96\xaf.com/feed", "",
 	    "http://www.\xe8\xa9\xb9\xe5\xa7\x86\xe6\x96\xaf.com/feed" },
@@ -161,6 +173,11 @@ static const struct canon_case canon_cases[] = {
 	{ "http://User@Example.com/",		"https://User@example.com/" },
 	{ "http://[2001:DB8::1]:8080/",		"https://[2001:db8::1]:8080/" },
 	{ "http://ex%41mple.com/",		"https://example.com/" },
+	{ "http://M\xc3\x9c""NCHEN.de/",	"https://m%C3%BCnchen.de/" },
+	{ "http://m%c3%9cnchen.DE/",		"https://m%C3%BCnchen.de/" },
+	{ "http://\xef\xbd\x85\xef\xbd\x98.eu/",	"https://ex.eu/" },
+	{ "http://%FF.eu/",			"https://%FF.eu/" },
+	{ "http://xn--mnchen-3ya.de/",		"https://xn--mnchen-3ya.de/" },
 	/* fragment, query */
 	{ "https://a.eu/x#section-2",		"https://a.eu/x" },
 	{ "https://a.eu/x?#",			"https://a.eu/x" },
@@ -201,6 +218,8 @@ static const struct canon_case canon_cases[] = {
 	{ "https://a.eu/fl\xc3\xbc""chtlinge",	"https://a.eu/fl%C3%BCchtlinge" },
 	{ "https://a.eu/my doc.pdf",		"https://a.eu/my%20doc.pdf" },
 	{ "  https://a.eu/x\n",			"https://a.eu/x" },
+	{ "\xef\xbb\xbfhttps://a.eu/x\xc2\xa0",	"https://a.eu/x" },
+	{ "https://a.eu/a\xc2\xa0" "b",		"https://a.eu/a%C2%A0b" },
 	{ "https://a.eu/x?q=\xc3\xa9",		"https://a.eu/x?q=%C3%A9" },
 	/* left alone on purpose */
 	{ "https://www.a.eu/x",			"https://www.a.eu/x" },
@@ -219,6 +238,9 @@ static const struct canon_case canon_cases[] = {
 	{ "http://./x",				NULL },
 	{ "http://a.eu:65536/",			NULL },
 	{ "http://a.eu:99999999999/",		NULL },
+	{ "http://[x@y]:8/",			NULL },
+	{ "http://[]/",				NULL },
+	{ "http://u@[::FFFF:1.2.3.4]:80/",	"https://u@[::ffff:1.2.3.4]/" },
 	{ "",					NULL },
 	{ NULL,					NULL },
 };
