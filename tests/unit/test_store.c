@@ -814,6 +814,36 @@ test_merge_window(void **state)
 	    "(apart) either way: ok\n", n);
 }
 
+/* Two writers on one database (serve and a fetch --once): each sees the
+ * other's stories when matching. */
+static void
+test_two_writers(void **state)
+{
+	struct tentry	 x = { "urn:x", "Reception conditions in Cyprus "
+	    "criticised by NGOs", "https://x.example/1", BODY_BULLETIN1, T0 };
+	struct tentry	 a = { "urn:a", "Council agrees position on "
+	    "screening regulation", "https://a.example/1", BODY_SCREENING,
+	    T0 + 3600 };
+	struct tentry	 b = { "urn:b", a.title, "https://b.example/1",
+	    BODY_SCREENING, T0 + 7200 };
+	struct store	*st1, *st2;
+	char		*path, err[256];
+
+	(void)state;
+	st1 = tstore_open(&path);
+	st2 = store_open(path, err, sizeof(err));
+	assert_non_null(st2);
+	put(st1, "x", &x, 1);		/* st1 now knows this fortnight */
+	put(st2, "a", &a, 1);		/* a story st1 has not seen */
+	put(st1, "b", &b, 1);
+	assert_int_equal(nstories(st1), 2);
+	store_close(st2);
+	store_close(st1);
+	tstore_remove(path);
+	free(path);
+	printf("two writers: a story written by one joins the other's: ok\n");
+}
+
 static int
 count_cb(const char *name, int64_t n, void *arg)
 {
@@ -971,8 +1001,8 @@ test_retention(void **state)
 	assert_int_equal(nstories(st), 4);
 	assert_int_equal(count_sql(path, "SELECT count(*) FROM story_topic"),
 	    4);
-	assert_int_equal(count_sql(path, "SELECT count(*) FROM story_fp"
-	    " WHERE story NOT IN (SELECT story FROM story)"), 0);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM story"
+	    " WHERE story NOT IN (SELECT story FROM entry)"), 0);
 	/* The source still lists them: they never come back. */
 	r = put(st, "a", t, 10);
 	assert_int_equal(r.npruned, 6);
@@ -1107,6 +1137,7 @@ main(void)
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_no_merge),
 		cmocka_unit_test(test_merge_window),
+		cmocka_unit_test(test_two_writers),
 		cmocka_unit_test(test_story_topics),
 		cmocka_unit_test(test_retag),
 		cmocka_unit_test(test_retention),
