@@ -630,9 +630,38 @@ run_retag_start(struct daemon *d)
 	evtimer_add(d->retag, &tv);
 }
 
+/* Retention: prune hourly what is older than the configured age; the
+ * store keeps the keys so a pruned entry never comes back. */
+static void
+run_prune_cb(int fd, short what, void *arg)
+{
+	struct daemon	*d = arg;
+	size_t		 n = 0;
+	char		 err[256];
+
+	(void)fd;
+	(void)what;
+	if (d->cfg->retention <= 0 || d->stopping)
+		return;
+	if (store_prune(d->store, time(NULL) - d->cfg->retention, &n, err,
+	    sizeof(err)) == -1)
+		log_warnx("retention: %s", err);
+	else if (n > 0)
+		log_info("retention: %zu entries older than %ds pruned", n,
+		    d->cfg->retention);
+}
+
 void
 run_init(struct daemon *d)
 {
+	struct timeval	tv = { 3600, 0 };
+
 	if ((d->tick = evtimer_new(d->base, run_tick_cb, d)) == NULL)
 		fatalx("evtimer_new");
+	if ((d->prune = event_new(d->base, -1, EV_PERSIST, run_prune_cb,
+	    d)) == NULL)
+		fatalx("event_new");
+	evtimer_add(d->prune, &tv);
+	/* Once at start too, so a daemon restarted often still prunes. */
+	event_active(d->prune, EV_TIMEOUT, 0);
 }
