@@ -164,8 +164,8 @@ opml_read(const char *buf, size_t len, char *err, size_t errlen)
 		if (e != NULL && e->message != NULL) {
 			s = xstrdup(e->message);
 			s[strcspn(s, "\n")] = '\0';
-			snprintf(err, errlen, "not well-formed XML: line %d: %s",
-			    e->line, s);
+			snprintf(err, errlen, "not well-formed XML: "
+			    "line %d: %s", e->line, s);
 			free(s);
 		} else
 			snprintf(err, errlen, "not well-formed XML");
@@ -386,7 +386,9 @@ opml_write(const struct source *src, size_t n, const char *title,
 	OPML_DO(xmlTextWriterStartElement(w, BAD_CAST "body"));
 	for (i = 0; i < n; i++) {
 		const struct source	*s = &src[i];
-		const char		*t = s->title != NULL ? s->title : s->id;
+		const char		*t;
+
+		t = s->title != NULL ? s->title : s->id;
 
 		OPML_DO(xmlTextWriterStartElement(w, BAD_CAST "outline"));
 		OPML_DO(xmlTextWriterWriteAttribute(w, BAD_CAST "text",

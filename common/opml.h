@@ -16,14 +16,14 @@ struct source;
 /* One outline that is not only a folder. Strings are owned by the
  * struct opml holding it. */
 struct opml_outline {
-	char		*title;		/* title or text attribute; NULL: none */
-	char		*xml_url;	/* the feed; NULL: the outline has none */
-	char		*html_url;	/* the site; NULL: none */
-	long		 line;
+	char	*title;		/* title, else text attribute; or NULL */
+	char	*xml_url;	/* the feed; NULL: the outline has none */
+	char	*html_url;	/* the site; NULL: none */
+	long	 line;
 };
 
 struct opml {
-	char			*title;		/* head/title; NULL: none */
+	char			*title;	/* head/title; NULL: none */
 	struct opml_outline	*v;
 	size_t			 n;
 };
@@ -41,8 +41,9 @@ void		 opml_free(struct opml *);
  * source, a "link" outline for each scraped page. dateCreated is now
  * unless 0. Returns a new NUL-terminated string (length in *lenp), or
  * NULL with the reason in err. */
-char		*opml_write(const struct source *, size_t n, const char *title,
-		    time_t now, size_t *lenp, char *err, size_t errlen);
+char		*opml_write(const struct source *, size_t n,
+		    const char *title, time_t now, size_t *lenp, char *err,
+		    size_t errlen);
 
 /* A new source id from title (else from url's host), made of lower-case
  * letters, digits and "-", at most 40 bytes, and unlike each of the

@@ -135,8 +135,8 @@ cmd_sources_collect(struct cmd_sources_import *im, const struct config *conf,
 			if (canon[j] != NULL && strcmp(canon[j], c) == 0)
 				break;
 		if (j < ntaken) {
-			snprintf(why, sizeof(why), "%s already %s source \"%s\"",
-			    ol->xml_url, j < nconf ? "configured as" :
+			snprintf(why, sizeof(why), "%s already %s source "
+			    "\"%s\"", ol->xml_url, j < nconf ? "configured as" :
 			    "imported as", taken[j]);
 			cmd_sources_skip(im, ol->line, title, why);
 			free(title);

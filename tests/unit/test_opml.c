@@ -133,7 +133,8 @@ test_hostile(void **state)
 		{ "namespaced.opml",	"in namespace urn:example" },
 		{ "rss.xml",		"root element is <rss>" },
 		{ "empty.opml",		"empty document" },
-		{ "blank.opml",		"not well-formed XML: line 2: Start tag" },
+		{ "blank.opml",
+		    "not well-formed XML: line 2: Start tag" },
 	};
 	struct opml	*o;
 	char		 err[256];
