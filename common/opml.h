@@ -16,7 +16,7 @@ struct source;
 /* One outline that is not only a folder. Strings are owned by the
  * struct opml holding it. */
 struct opml_outline {
-	char	*title;		/* title, else text attribute; or NULL */
+	char	*title;		/* title, else text; or NULL */
 	char	*xml_url;	/* the feed; NULL: the outline has none */
 	char	*html_url;	/* the site; NULL: none */
 	long	 line;
