@@ -219,6 +219,15 @@ else
 	cat "$tmp/err"
 fi
 
+# Usage errors: exit 2.
+for args in "sources" "sources import" "sources export x" \
+    "sources frob" "sources export --write" "sources import a b"; do
+	"$bin" $args >/dev/null 2>&1
+	rc=$?
+	[ $rc -eq 2 ] || bad "pactfeed $args: exit $rc, want 2"
+done
+ok "6 wrong command lines exit 2"
+
 if [ $fail -ne 0 ]; then
 	echo "sources: FAILED"
 	exit 1
