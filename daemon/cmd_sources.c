@@ -242,6 +242,23 @@ fail:
 	return NULL;
 }
 
+/* Prints config_load's errors, naming the temporary file as the file
+ * it stands for. */
+static void
+cmd_sources_print_errors(const char *errors, const char *tmp,
+    const char *target)
+{
+	const char	*p, *q;
+	size_t		 tlen = strlen(tmp);
+
+	for (p = errors != NULL ? errors : ""; (q = strstr(p, tmp)) != NULL;
+	    p = q + tlen) {
+		fwrite(p, 1, q - p, stderr);
+		fprintf(stderr, "%s (new)", target);
+	}
+	fputs(p, stderr);
+}
+
 /* Appends blocks to the sources file of the config at path, only if the
  * whole config still loads. */
 static int
@@ -306,8 +323,9 @@ cmd_sources_append(const char *path, const char *blocks)
 	}
 	if ((conf = config_load(self ? tmp : tmpmain, &errors)) == NULL) {
 		fprintf(stderr, "pactfeed: with the new sources the "
-		    "configuration would not load; %s is unchanged:\n%s",
-		    target, errors != NULL ? errors : "");
+		    "configuration would not load; %s is unchanged:\n",
+		    target);
+		cmd_sources_print_errors(errors, tmp, target);
 		rc = EXIT_BADINPUT;
 		goto done;
 	}
@@ -406,9 +424,10 @@ cmd_sources_import(const char *path, const char *opml_path, bool write)
 		fputs(im.blocks.s + 1, stdout);	/* no blank first line */
 		rc = fflush(stdout) == 0 ? 0 : EXIT_RUNTIME;
 	}
-	fprintf(stderr, "pactfeed: %s: %zu new sources%s, %zu skipped\n",
-	    opml_path, im.added, rc == 0 && write && im.added > 0 ?
-	    " written" : "", im.skipped);
+	if (rc == 0)
+		fprintf(stderr, "pactfeed: %s: %zu new sources%s, %zu "
+		    "skipped\n", opml_path, im.added, write && im.added > 0 ?
+		    " written" : "", im.skipped);
 done:
 	buf_free(&im.blocks);
 	opml_free(o);

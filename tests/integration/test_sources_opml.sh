@@ -184,7 +184,7 @@ cp "$tmp/conf/sources.conf" "$tmp/before"
 rc=$?
 if [ $rc -eq 1 ] && cmp -s "$tmp/before" "$tmp/conf/sources.conf" &&
     grep -q "would not load" "$tmp/err" &&
-    grep -q "non-ASCII" "$tmp/err" &&
+    grep -q "/sources.conf (new):[0-9]*: source \"cafe\": url: .*non-ASCII" "$tmp/err" &&
     [ -z "$(ls -A "$tmp/conf" | grep -v '^[a-z]*\.conf$')" ]; then
 	ok "a --write that would not load: exit 1, sources.conf unchanged, no temporary file left"
 else
