@@ -133,6 +133,7 @@ main(int argc, char *argv[])
 		{ "get",	cmd_get },
 		{ "parse",	cmd_parse },
 		{ "serve",	cmd_serve },
+		{ "sources",	cmd_sources },
 		{ "tag",	cmd_tag },
 	};
 	const char	*cmd;
