@@ -202,6 +202,24 @@ run_keep_tagged(const struct entry *e, void *arg)
 	return e->ntopics > 0;
 }
 
+/* A source restricted to some topics (`topics = {...}`) keeps only
+ * those on its entries. */
+static void
+run_limit_topics(const struct source *src, struct entry *e)
+{
+	size_t	kept = 0;
+
+	for (size_t i = 0; i < e->ntopics; i++) {
+		for (size_t j = 0; j < src->ntopics; j++) {
+			if (strcmp(e->topics[i].id, src->topics[j]) == 0) {
+				e->topics[kept++] = e->topics[i];
+				break;
+			}
+		}
+	}
+	e->ntopics = kept;
+}
+
 /* Parses or scrapes a body into a tagged feed; NULL and a reason when it
  * is no feed. */
 static struct feed *
@@ -228,6 +246,8 @@ run_read_body(struct daemon *d, const struct source *src,
 			f->entries[i].lang = f->lang != NULL ? f->lang :
 			    src->lang;
 		tag_entry(d->tagger, f, &f->entries[i]);
+		if (src->ntopics > 0)
+			run_limit_topics(src, &f->entries[i]);
 	}
 	return f;
 }
