@@ -1516,8 +1516,8 @@ config_sinks_add(cfg_opt_t *opts, size_t n, enum config_kind kind,
 	return n;
 }
 
-/* What an unknown section of a kind of section holds: its "__open" and
- * every key found unknown in unknown sections. */
+/* What an unknown section of a kind of section holds: its "__open",
+ * include and every key found unknown in unknown sections. */
 static cfg_opt_t *
 config_sink_opts_new(enum config_kind parent, int depth)
 {
@@ -1531,12 +1531,14 @@ config_sink_opts_new(enum config_kind parent, int depth)
 		CFG_STR_LIST_CB("__open", "{x}", CFGF_NONE,
 		    config_sink_open_none_cb),
 	};
+	cfg_opt_t	 include = CFG_FUNC("include", config_include_cb);
 	cfg_opt_t	 end = CFG_END();
 	cfg_opt_t	*opts;
 	size_t		 n = 0;
 
-	opts = config_table_new(config_ld->nsinks + 2);
+	opts = config_table_new(config_ld->nsinks + 3);
 	opts[n++] = open[parent];
+	opts[n++] = include;
 	n = config_sinks_add(opts, n, KIND_NONE, depth);
 	opts[n] = end;
 	return opts;

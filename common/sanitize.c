@@ -11,6 +11,16 @@
  * well-formed XML in which every element and attribute is on the list
  * and every URL attribute is absolute http(s) or mailto.
  *
+ * Why a reader re-parsing the output (an HTML5 parser, not libxml2's
+ * HTML 4 one) cannot find a script in it: nothing we write switches an
+ * HTML5 tokenizer out of its data state. No raw-text or escapable
+ * raw-text element (script, style, textarea, title, xmp, iframe,
+ * noscript, plaintext), no foreign content (svg, math), no comment, no
+ * CDATA is ever written, and every '<', '>', '&' and '"' of text and
+ * attribute values is escaped. Where the two parsers build different
+ * trees (a <b> in a <table> is foster-parented), they move allowlisted
+ * elements around, nothing more.
+ *
  * sanitize_text runs the same parser in SAX mode and only collects
  * character data, skipping the content of dropped elements; input with
  * neither '<' nor '&' never reaches the parser at all.

@@ -6,11 +6,17 @@
  * a copy of story.upd so that filtered pages are one index range scan.
  * An unchanged re-fetch writes nothing.
  *
- * Story fingerprints: a 64-bit SimHash over the normalised words (see
- * words.h) of title and text, indexed as four 16-bit bands, plus a key
- * for the exact set of title words and one for the canonical link. Those
- * only find candidates; store_fp_same() decides, and it is deliberately
- * strict (see there).
+ * Stories: a new entry joins the story of any entry with the same
+ * canonical link; else a story first seen within 7 days whose title and
+ * text store_fp_same() finds near-identical. Candidates come from four
+ * bottom-2 MinHash sketches of the normalised title words (see words.h),
+ * held in memory per fortnight of the stories' first dates and rebuilt
+ * from the entries when a fortnight is first needed (an index of random
+ * hashes in SQLite cost more WAL pages than everything else together);
+ * store_fp_same() decides, and it is deliberately strict (see there).
+ *
+ * Sources whose ids are broken (one id on every item, or new ids on every
+ * fetch for the same links) switch to link keys for good (source.key_mode).
  *
  * XXX HTML in summaries and content is reduced to text by a cheap tag
  * stripper (store_text_plain) for FTS and fingerprints, not by a real
@@ -37,6 +43,8 @@
 #include "xmalloc.h"
 
 #define STORE_WINDOW		(7 * 86400)	/* stories merge within */
+#define STORE_BUCKET		(2 * STORE_WINDOW)	/* of sketch keys */
+#define STORE_NBUCKETS		8		/* fortnights kept in memory */
 #define STORE_BODY_WORDS	400		/* words of text compared */
 #define STORE_BODY_MIN		12		/* fewer: no text to compare */
 #define STORE_FTS_MAX		(32 * 1024)	/* bytes of content indexed */
@@ -71,8 +79,8 @@ enum store_stmt {
 	ST_STORY_UPD_SET,
 	ST_STOPIC_UPD_SET,
 	ST_SSRC_UPD_SET,
-	ST_FP_FIND,
-	ST_FP_INS,
+	ST_SK_LOAD,
+	ST_DATA_VERSION,
 	ST_REP_TEXT,
 	ST_SSRC_INS,
 	ST_STOPIC_INS,
@@ -98,7 +106,6 @@ enum store_stmt {
 	ST_SSRC_REBUILD,
 	ST_RETAG_SEL,
 	ST_LINK_STORY,
-	ST_FP_ORPHANS,
 	ST__MAX
 };
 
@@ -106,9 +113,9 @@ enum store_stmt {
  * query, ?4 language, ?5 since, (?6, ?7) cursor, ?8 limit. */
 #define Q_COLS	"s.story, s.upd, s.first, s.uid"
 #define Q_TOPIC	" AND (?1 IS NULL OR EXISTS (SELECT 1 FROM story_topic y" \
-		" WHERE y.story = s.story AND y.topic = ?1))"
-#define Q_SRC	" AND (?2 IS NULL OR EXISTS (SELECT 1 FROM entry x" \
-		" WHERE x.story = s.story AND x.sid = ?2))"
+		" WHERE y.topic = ?1 AND y.upd = s.upd AND y.story = s.story))"
+#define Q_SRC	" AND (?2 IS NULL OR EXISTS (SELECT 1 FROM story_source x" \
+		" WHERE x.sid = ?2 AND x.upd = s.upd AND x.story = s.story))"
 #define Q_TEXT	" AND (?3 IS NULL OR s.story IN (SELECT m.story" \
 		" FROM entry m WHERE m.eid IN (SELECT rowid FROM entry_fts" \
 		" WHERE entry_fts MATCH ?3)))"
@@ -173,13 +180,11 @@ static const char *store_sql[ST__MAX] = {
 	    " WHERE story = ?1",
 	[ST_SSRC_UPD_SET] = "UPDATE story_source SET upd = ?2"
 	    " WHERE story = ?1",
-	[ST_FP_FIND] = "SELECT f.k, f.story, s.first, f.bloom"
-	    " FROM story_fp f JOIN story s ON s.story = f.story"
-	    " WHERE f.k IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-	    " ?12, ?13) ORDER BY f.story DESC",
-	[ST_FP_INS] = "INSERT OR IGNORE INTO story_fp (k, story, bloom)"
-	    " SELECT column1, ?6, ?7 FROM (VALUES (?1), (?2), (?3), (?4),"
-	    " (?5)) WHERE column1 IS NOT NULL",
+	[ST_SK_LOAD] = "SELECT s.story, s.first, e.title, e.title_type,"
+	    " e.summary, e.summary_type, e.content, e.content_type"
+	    " FROM story s JOIN entry e ON e.story = s.story"
+	    " WHERE s.first >= ? AND s.first < ?",
+	[ST_DATA_VERSION] = "PRAGMA data_version",
 	[ST_REP_TEXT] = "SELECT title, title_type, summary, summary_type,"
 	    " content, content_type FROM entry WHERE story = ?"
 	    " ORDER BY eid LIMIT 8",
@@ -244,10 +249,8 @@ static const char *store_sql[ST__MAX] = {
 	[ST_SSRC_REBUILD] = "INSERT OR IGNORE INTO story_source (sid, upd,"
 	    " story) SELECT DISTINCT e.sid, s.upd, s.story FROM story s"
 	    " JOIN entry e ON e.story = s.story WHERE s.story = ?",
-	[ST_LINK_STORY] = "SELECT story FROM entry WHERE canon = ?"
-	    " ORDER BY eid LIMIT 1",
-	[ST_FP_ORPHANS] = "DELETE FROM story_fp WHERE story NOT IN"
-	    " (SELECT story FROM story)",
+	[ST_LINK_STORY] = "SELECT e.story, s.first FROM entry e"
+	    " JOIN story s ON s.story = e.story WHERE e.canon = ? LIMIT 1",
 	[ST_RETAG_SEL] = "SELECT eid, story, title, title_type, summary,"
 	    " summary_type, content, content_type, lang, link FROM entry"
 	    " WHERE eid > ? ORDER BY eid LIMIT ?",
@@ -333,12 +336,7 @@ static const char *store_migrations[] = {
 	"  PRIMARY KEY (sid, upd, story)"
 	") WITHOUT ROWID;"
 	"CREATE INDEX story_source_story ON story_source (story);"
-	"CREATE TABLE story_fp ("
-	"  k INTEGER NOT NULL,"
-	"  story INTEGER NOT NULL,"	/* no index: see store_prune */
-	"  bloom INTEGER NOT NULL,"
-	"  PRIMARY KEY (k, story)"
-	") WITHOUT ROWID;"
+	"CREATE INDEX story_first ON story (first);"
 	"CREATE VIRTUAL TABLE entry_fts USING fts5 (title, summary, content,"
 	"  content = '', tokenize = 'unicode61 remove_diacritics 2');",
 };
@@ -352,12 +350,32 @@ struct store {
 	time_t		 now;		/* 0: the clock */
 	uint64_t	 gen;
 	bool		 tombs;		/* any tombstone at all */
+	int64_t		 data_version;	/* others' commits seen */
+	struct store_bucket *buckets[STORE_NBUCKETS];
+	uint64_t	 tick;		/* for least recently used */
 	char		*state[4];	/* strings of the last source_get */
 	struct words	 words;		/* scratch */
 	struct buf	 tbuf[3];	/* scratch: plain text for FTS */
 	struct store_ftsop *ftsq;	/* FTS writes queued */
 	size_t		 nftsq;
 	struct buf	 ftstext;	/* their text, NUL-separated */
+};
+
+/* A story's title sketch, in the fortnight of the story's first date. */
+struct store_sketch {
+	uint64_t	 key;		/* 0: free slot */
+	int64_t		 story;
+	time_t		 first;
+	uint64_t	 bloom;
+};
+
+/* The sketches of one fortnight: open addressing, several per key. */
+struct store_bucket {
+	int64_t		 b;		/* first date / STORE_BUCKET */
+	uint64_t	 used;		/* tick of the last use */
+	struct store_sketch *v;
+	size_t		 n;
+	size_t		 cap;		/* a power of two */
 };
 
 struct store_ftsop {
@@ -429,6 +447,7 @@ struct store_item;
 static int	 store_fail(struct store *, char *, size_t, const char *);
 static int	 store_item_find(struct store *, int64_t, struct store_item *,
 		    int, char **, size_t, char *, size_t);
+static void	 store_buckets_reset(struct store *);
 static int	 store_step_done(struct store *, enum store_stmt, char *,
 		    size_t);
 
@@ -765,20 +784,18 @@ store_bloom_near(uint64_t a, uint64_t b)
 }
 
 /*
- * The key of sketch i within the week of date t. A sketch is the two
- * title words that hash lowest under hash function i (a bottom-2
- * MinHash): one common word that happens to hash low is not enough to
- * make two titles candidates. The week keeps a title that recurs every
- * week ("Weekly Bulletin") from piling up under one key.
+ * The key of sketch i. A sketch is the two title words that hash lowest
+ * under hash function i (a bottom-2 MinHash): one common word that
+ * happens to hash low is not enough to make two titles candidates.
  */
-static int64_t
-store_min_key(const struct store_fp *fp, int i, time_t t)
+static uint64_t
+store_min_key(const struct store_fp *fp, int i)
 {
-	uint64_t	week = (uint64_t)(t / STORE_WINDOW);
 	uint64_t	a = fp->min[i][0], b = fp->min[i][1];
+	uint64_t	h;
 
-	return (int64_t)store_mix(a ^ (b << 29 | b >> 35) ^
-	    store_mix(week * 131 + i));
+	h = store_mix(a ^ (b << 29 | b >> 35) ^ (uint64_t)i);
+	return h == 0 ? 1 : h;
 }
 
 /*
@@ -1049,6 +1066,7 @@ store_close(struct store *st)
 		buf_free(&st->tbuf[i]);
 	buf_free(&st->ftstext);
 	free(st->ftsq);
+	store_buckets_reset(st);
 	free(st);
 }
 
@@ -1095,6 +1113,7 @@ store_rollback(struct store *st)
 {
 	st->nftsq = 0;
 	buf_reset(&st->ftstext);
+	store_buckets_reset(st);
 	if (!sqlite3_get_autocommit(st->db))
 		store_step_done(st, ST_ROLLBACK, NULL, 0);
 }
@@ -1257,8 +1276,9 @@ store_items_canon(struct store_item *it, size_t n)
 	free(v);
 }
 
-/* Whether the source gives one id to several different items (one
- * item listed twice is merely repeated). */
+/* Whether the source gives one id to several different items: other
+ * links, or without links other titles or text (one item listed twice is
+ * merely repeated). */
 static bool
 store_ids_shared(struct store_item *it, size_t n)
 {
@@ -1271,11 +1291,17 @@ store_ids_shared(struct store_item *it, size_t n)
 		if (store_has_id(it[i].e))
 			byid[nbyid++] = &it[i];
 	qsort(byid, nbyid, sizeof(*byid), store_cmp_item_id);
-	for (size_t i = 1; i < nbyid && !broken; i++)
-		if (strcmp(byid[i - 1]->e->id, byid[i]->e->id) == 0 &&
-		    byid[i - 1]->canon != NULL && byid[i]->canon != NULL &&
-		    strcmp(byid[i - 1]->canon, byid[i]->canon) != 0)
-			broken = true;
+	for (size_t i = 1; i < nbyid && !broken; i++) {
+		const struct store_item *a = byid[i - 1], *b = byid[i];
+
+		if (strcmp(a->e->id, b->e->id) != 0)
+			continue;
+		if (a->canon != NULL && b->canon != NULL)
+			broken = strcmp(a->canon, b->canon) != 0;
+		else
+			broken = store_entry_chash(a->e) !=
+			    store_entry_chash(b->e);
+	}
 	free(byid);
 	return broken;
 }
@@ -1636,69 +1662,214 @@ store_story_verify(struct store *st, int64_t story, const struct store_fp *fp,
 	return !*same && r == -1 ? -1 : 0;
 }
 
+/* A story that may be the one a new entry joins. */
+struct store_cand {
+	int64_t		 story;
+	time_t		 first;
+};
+
+/* Newest story first. */
+static int
+store_cmp_cand(const void *a, const void *b)
+{
+	const struct store_cand *x = a, *y = b;
+
+	return x->story < y->story ? 1 : x->story > y->story ? -1 : 0;
+}
+
+static int64_t
+store_bucket_of(time_t t)
+{
+	return t >= 0 ? t / STORE_BUCKET : -((-t + STORE_BUCKET - 1) /
+	    STORE_BUCKET);
+}
+
+static void
+store_bucket_free(struct store_bucket *bk)
+{
+	if (bk == NULL)
+		return;
+	free(bk->v);
+	free(bk);
+}
+
+/* Forgets every sketch: after a rollback, a prune, or another process's
+ * writes. They come back from the entries when next needed. */
+static void
+store_buckets_reset(struct store *st)
+{
+	for (int i = 0; i < STORE_NBUCKETS; i++) {
+		store_bucket_free(st->buckets[i]);
+		st->buckets[i] = NULL;
+	}
+}
+
+static void
+store_bucket_add(struct store_bucket *bk, uint64_t key, int64_t story,
+    time_t first, uint64_t bloom)
+{
+	size_t	 i;
+
+	if ((bk->n + 1) * 2 > bk->cap) {
+		struct store_bucket	 old = *bk;
+
+		bk->cap = bk->cap == 0 ? 1024 : bk->cap * 2;
+		bk->v = xcalloc(bk->cap, sizeof(*bk->v));
+		bk->n = 0;
+		for (size_t j = 0; j < old.cap; j++)
+			if (old.v[j].key != 0)
+				store_bucket_add(bk, old.v[j].key,
+				    old.v[j].story, old.v[j].first,
+				    old.v[j].bloom);
+		free(old.v);
+	}
+	for (i = key & (bk->cap - 1); bk->v[i].key != 0;
+	    i = (i + 1) & (bk->cap - 1))
+		if (bk->v[i].key == key && bk->v[i].story == story)
+			return;
+	bk->v[i].key = key;
+	bk->v[i].story = story;
+	bk->v[i].first = first;
+	bk->v[i].bloom = bloom;
+	bk->n++;
+}
+
+static void
+store_bucket_add_fp(struct store_bucket *bk, const struct store_fp *fp,
+    int64_t story, time_t first)
+{
+	if (fp->ntitle == 0)
+		return;
+	for (int i = 0; i < STORE_NBAND; i++)
+		store_bucket_add(bk, store_min_key(fp, i), story, first,
+		    fp->bloom);
+}
+
+/* The sketches of fortnight b, rebuilt from its stories' entries when
+ * not in memory; the least recently used fortnight makes room. */
+static struct store_bucket *
+store_bucket_get(struct store *st, int64_t b, char *err, size_t errlen)
+{
+	sqlite3_stmt		*s = st->stmt[ST_SK_LOAD];
+	struct store_bucket	*bk;
+	int			 slot = 0, r;
+
+	for (int i = 0; i < STORE_NBUCKETS; i++) {
+		if (st->buckets[i] != NULL && st->buckets[i]->b == b) {
+			st->buckets[i]->used = ++st->tick;
+			return st->buckets[i];
+		}
+		if (st->buckets[i] == NULL || (st->buckets[slot] != NULL &&
+		    st->buckets[i]->used < st->buckets[slot]->used))
+			slot = i;
+	}
+	store_bucket_free(st->buckets[slot]);
+	bk = st->buckets[slot] = xcalloc(1, sizeof(*bk));
+	bk->b = b;
+	bk->used = ++st->tick;
+	sqlite3_bind_int64(s, 1, b * STORE_BUCKET);
+	sqlite3_bind_int64(s, 2, (b + 1) * STORE_BUCKET);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_fp	 fp;
+
+		store_fp_make(st, &fp, store_col_text(s, 2),
+		    sqlite3_column_int(s, 3), store_col_text(s, 4),
+		    sqlite3_column_int(s, 5), store_col_text(s, 6),
+		    sqlite3_column_int(s, 7));
+		store_bucket_add_fp(bk, &fp, sqlite3_column_int64(s, 0),
+		    sqlite3_column_int64(s, 1));
+		store_fp_free(&fp);
+	}
+	store_reset(st, ST_SK_LOAD);
+	if (r != SQLITE_DONE) {
+		store_fail(st, err, errlen, "sketches");
+		store_bucket_free(bk);
+		st->buckets[slot] = NULL;
+		return NULL;
+	}
+	return bk;
+}
+
 /* The story a new entry joins, or 0: one with the same canonical link,
  * else the newest one whose title and text store_fp_same() accepts
- * among those found by the title's MinHash keys within the window. */
+ * among those whose title sketches match within the window. *first is
+ * the story's first date. */
 static int
 store_story_find(struct store *st, const struct store_fp *fp, time_t date,
-    int64_t *story, char *err, size_t errlen)
+    int64_t *story, time_t *first, char *err, size_t errlen)
 {
-	sqlite3_stmt	*s = st->stmt[ST_FP_FIND];
-	int64_t		 cand[32];
+	struct store_cand cand[32];
 	size_t		 ncand = 0;
-	int		 r, p = 2;
+	int64_t		 b[2];
+	int		 r;
 
 	*story = 0;
 	if (fp->canon != NULL) {
 		sqlite3_stmt	*l = st->stmt[ST_LINK_STORY];
 
 		sqlite3_bind_text(l, 1, fp->canon, -1, SQLITE_STATIC);
-		if ((r = store_step_row(st, ST_LINK_STORY, err, errlen)) == 1)
+		if ((r = store_step_row(st, ST_LINK_STORY, err, errlen)) ==
+		    1) {
 			*story = sqlite3_column_int64(l, 0);
+			*first = sqlite3_column_int64(l, 1);
+		}
 		store_reset(st, ST_LINK_STORY);
 		if (r != 0)
 			return r == 1 ? 0 : -1;
 	}
-	sqlite3_bind_null(s, 1);
-	for (int i = 0; i < STORE_NBAND; i++)
-		for (int w = -1; w <= 1; w++, p++)
-			if (fp->ntitle > 0)
-				sqlite3_bind_int64(s, p, store_min_key(fp, i,
-				    date + w * STORE_WINDOW));
-			else
-				sqlite3_bind_null(s, p);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		int64_t		k = sqlite3_column_int64(s, 0);
-		int64_t		id = sqlite3_column_int64(s, 1);
-		time_t		first = sqlite3_column_int64(s, 2);
-		uint64_t	bloom = (uint64_t)sqlite3_column_int64(s, 3);
-		bool		seen = false;
+	if (fp->ntitle == 0)
+		return 0;
 
-		(void)k;
-		if (first < date - STORE_WINDOW || first > date + STORE_WINDOW)
+	/* A story first seen within STORE_WINDOW of date is in date's
+	 * fortnight or, in the first half of it, the one before, else the
+	 * one after. */
+	b[0] = store_bucket_of(date);
+	b[1] = date - b[0] * STORE_BUCKET < STORE_WINDOW ? b[0] - 1 :
+	    b[0] + 1;
+	for (int k = 0; k < 2; k++) {
+		struct store_bucket *bk = store_bucket_get(st, b[k], err,
+		    errlen);
+
+		if (bk == NULL)
+			return -1;
+		if (bk->cap == 0)
 			continue;
-		if (!store_bloom_near(bloom, fp->bloom))
-			continue;
-		for (size_t i = 0; i < ncand; i++)
-			if (cand[i] == id)
-				seen = true;
-		if (!seen && ncand < sizeof(cand) / sizeof(cand[0]))
-			cand[ncand++] = id;
+		for (int i = 0; i < STORE_NBAND; i++) {
+			uint64_t	key = store_min_key(fp, i);
+			size_t		j;
+
+			for (j = key & (bk->cap - 1); bk->v[j].key != 0;
+			    j = (j + 1) & (bk->cap - 1)) {
+				struct store_sketch *sk = &bk->v[j];
+				bool		 seen = false;
+
+				if (sk->key != key ||
+				    sk->first < date - STORE_WINDOW ||
+				    sk->first > date + STORE_WINDOW ||
+				    !store_bloom_near(sk->bloom, fp->bloom))
+					continue;
+				for (size_t c = 0; c < ncand; c++)
+					if (cand[c].story == sk->story)
+						seen = true;
+				if (!seen && ncand < 32) {
+					cand[ncand].story = sk->story;
+					cand[ncand].first = sk->first;
+					ncand++;
+				}
+			}
+		}
 	}
-	if (r != SQLITE_ROW && r != SQLITE_DONE) {
-		store_fail(st, err, errlen, "story");
-		store_reset(st, ST_FP_FIND);
-		return -1;
-	}
-	store_reset(st, ST_FP_FIND);
+	qsort(cand, ncand, sizeof(cand[0]), store_cmp_cand);
 	for (size_t i = 0; i < ncand && *story == 0; i++) {
 		bool	same;
 
-		if (store_story_verify(st, cand[i], fp, &same, err,
+		if (store_story_verify(st, cand[i].story, fp, &same, err,
 		    errlen) == -1)
 			return -1;
-		if (same)
-			*story = cand[i];
+		if (same) {
+			*story = cand[i].story;
+			*first = cand[i].first;
+		}
 	}
 	return 0;
 }
@@ -1707,21 +1878,17 @@ store_story_find(struct store *st, const struct store_fp *fp, time_t date,
  * in the entry table). */
 static int
 store_story_keys(struct store *st, int64_t story, const struct store_fp *fp,
-    time_t date, char *err, size_t errlen)
+    time_t first, char *err, size_t errlen)
 {
-	sqlite3_stmt	*s = st->stmt[ST_FP_INS];
+	struct store_bucket	*bk;
 
 	if (fp->ntitle == 0)
 		return 0;
-	sqlite3_bind_null(s, 1);
-	for (int i = 0; i < STORE_NBAND; i++)
-		if (fp->ntitle > 0)
-			sqlite3_bind_int64(s, 2 + i, store_min_key(fp, i, date));
-		else
-			sqlite3_bind_null(s, 2 + i);
-	sqlite3_bind_int64(s, 6, story);
-	sqlite3_bind_int64(s, 7, (int64_t)fp->bloom);
-	return store_step_done(st, ST_FP_INS, err, errlen);
+	if ((bk = store_bucket_get(st, store_bucket_of(first), err,
+	    errlen)) == NULL)
+		return -1;
+	store_bucket_add_fp(bk, fp, story, first);
+	return 0;
 }
 
 static int
@@ -1755,6 +1922,7 @@ store_item_insert(struct store *st, int64_t sid, struct store_item *it,
 	time_t		 date = store_entry_date(st, e);
 	char		*json[4] = { NULL };
 	int64_t		 story, eid;
+	time_t		 first = date;
 	int		 rc = -1;
 	bool		 merged = false;
 
@@ -1762,7 +1930,8 @@ store_item_insert(struct store *st, int64_t sid, struct store_item *it,
 	    e->summary_type, e->content, e->content_type);
 	if (it->canon != NULL && it->link_story)
 		fp.canon = it->canon;
-	if (store_story_find(st, &fp, date, &story, err, errlen) == -1)
+	if (store_story_find(st, &fp, date, &story, &first, err,
+	    errlen) == -1)
 		goto done;
 	if (story != 0) {
 		res->nmerged++;
@@ -1771,7 +1940,7 @@ store_item_insert(struct store *st, int64_t sid, struct store_item *it,
 			goto done;
 	} else if (store_story_new(st, it, date, &story, err, errlen) == -1)
 		goto done;
-	if (store_story_keys(st, story, &fp, date, err, errlen) == -1)
+	if (store_story_keys(st, story, &fp, first, err, errlen) == -1)
 		goto done;
 
 	s = st->stmt[ST_ENT_INS];
@@ -1892,6 +2061,19 @@ store_put_feed(struct store *st, const char *source, const struct feed *f,
 	memset(res, 0, sizeof(*res));
 	if (store_begin(st, err, errlen) == -1)
 		return -1;
+	/* Another process wrote: its stories are not in our sketches. */
+	if ((r = store_step_row(st, ST_DATA_VERSION, err, errlen)) == 1 &&
+	    sqlite3_column_int64(st->stmt[ST_DATA_VERSION], 0) !=
+	    st->data_version) {
+		st->data_version = sqlite3_column_int64(
+		    st->stmt[ST_DATA_VERSION], 0);
+		store_buckets_reset(st);
+	}
+	store_reset(st, ST_DATA_VERSION);
+	if (r == -1) {
+		store_rollback(st);
+		return -1;
+	}
 	it = xcalloc(n + 1, sizeof(*it));
 	keys = xcalloc(n + 1, sizeof(*keys));
 	for (size_t i = 0; i < n; i++)
@@ -2190,10 +2372,12 @@ store_query_stories(struct store *st, const struct store_filter *flt,
 	store_lang(flt->lang, lang);
 	if (flt->lang != NULL && lang[0] == '\0')
 		return 0;
-	if (flt->topic != NULL)
-		which = ST_Q_TOPIC;
-	else if (flt->source != NULL)
+	/* The index that drives the scan: a source is usually the narrower
+	 * (hundreds of sources, a dozen topics). */
+	if (flt->source != NULL)
 		which = ST_Q_SOURCE;
+	else if (flt->topic != NULL)
+		which = ST_Q_TOPIC;
 	else if (flt->q != NULL)
 		which = ST_Q_TEXT;
 	else if (flt->lang != NULL)
@@ -2284,8 +2468,7 @@ store_story_settle(struct store *st, int64_t story, char *err,
 	if (r == -1)
 		return -1;
 	if (empty) {
-		/* Its topic and source rows cascade; its fingerprints
-		 * go at the end of store_prune(). */
+		/* Its topic and source rows cascade. */
 		sqlite3_bind_int64(st->stmt[ST_STORY_DEL], 1, story);
 		return store_step_done(st, ST_STORY_DEL, err, errlen);
 	}
@@ -2369,8 +2552,6 @@ store_prune(struct store *st, time_t before, size_t *npruned, char *err,
 		}
 		if (store_fts_flush(st, err, errlen) == -1 ||
 		    store_stories_settle(st, stories, n, err, errlen) == -1 ||
-		    (n < 500 && store_step_done(st, ST_FP_ORPHANS, err,
-		    errlen) == -1) ||
 		    store_commit(st, n > 0, err, errlen) == -1)
 			goto fail;
 		total += n;
@@ -2383,6 +2564,7 @@ store_prune(struct store *st, time_t before, size_t *npruned, char *err,
 	} while (n == 500);
 	if (npruned != NULL)
 		*npruned = total;
+	store_buckets_reset(st);
 	return 0;
 fail:
 	store_rollback(st);

@@ -56,13 +56,17 @@ struct url_param {
 	size_t		 pos;
 };
 
-/* Parameter names that only identify a click, a campaign or a mail. */
+/*
+ * Parameter names that only identify a click, a campaign, a mail or a
+ * session.
+ */
 static const char *const url_tracking_exact[] = {
 	"_ga", "_gl", "_hsenc", "_hsmi", "_openstat", "at_campaign",
 	"at_medium", "dclid", "ef_id", "fb_action_ids", "fb_action_types",
 	"fb_ref", "fb_source", "fbclid", "gbraid", "gclid", "gclsrc",
-	"hsctatracking", "igsh", "igshid", "li_fat_id", "mc_cid", "mc_eid",
-	"mkt_tok", "msclkid", "ncid", "oly_anon_id", "oly_enc_id",
+	"hsctatracking", "igsh", "igshid", "jsessionid", "li_fat_id",
+	"mc_cid", "mc_eid", "mkt_tok", "msclkid", "ncid", "oly_anon_id",
+	"oly_enc_id", "phpsessid",
 	"rb_clickid", "ref_src", "ref_url", "s_kwcid", "srsltid", "ttclid",
 	"twclid", "vero_conv", "vero_id", "wbraid", "wickedid", "xtor",
 	"yclid",
@@ -164,9 +168,11 @@ url_blank_len(const char *p, size_t n)
 		return 2;
 	if (n < 3)
 		return 0;
-	if ((u[0] == 0xe2 && u[1] == 0x80 && (u[2] <= 0x8d ||
-	    u[2] == 0xa8 || u[2] == 0xa9 || u[2] == 0xaf)) ||
-	    (u[0] == 0xe2 && u[1] == 0x81 && (u[2] == 0x9f || u[2] == 0xa0)) ||
+	if (u[0] == 0xe2 && u[1] == 0x80 &&
+	    ((u[2] >= 0x80 && u[2] <= 0x8d) || u[2] == 0xa8 ||
+	    u[2] == 0xa9 || u[2] == 0xaf))
+		return 3;
+	if ((u[0] == 0xe2 && u[1] == 0x81 && (u[2] == 0x9f || u[2] == 0xa0)) ||
 	    (u[0] == 0xe1 && u[1] == 0x9a && u[2] == 0x80) ||
 	    (u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80) ||
 	    (u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf))
@@ -248,9 +254,9 @@ url_split(const char *s, struct url_parts *up)
 }
 
 /*
- * The cleaned copy of in: trimmed, tabs and newlines dropped, and every
- * ASCII character that no URI may hold percent-encoded; with ascii, bytes
- * above 0x7f too. See url.h.
+ * The cleaned copy of s: tabs and newlines dropped, blanks trimmed, and
+ * every ASCII character that no URI may hold percent-encoded; with
+ * ascii, bytes above 0x7f too (libxml2 takes URIs, not IRIs). See url.h.
  */
 static char *
 url_clean(const char *s, bool ascii)
@@ -473,29 +479,98 @@ url_transform(struct url_buf *b, const struct url_parts *base,
 	}
 }
 
+/*
+ * Most links in feeds are already absolute and plain: "https://host/path".
+ * Those come back unchanged from the full resolution below, which cleans,
+ * splits and validates with libxml2; this strict test lets them skip it.
+ * Anything unusual (other schemes, escapes, dot segments, user info,
+ * IPv6 literals, non-ASCII) takes the full path.
+ */
+static bool
+url_is_plain_absolute(const char *s)
+{
+	const char	*p;
+
+	if (strncmp(s, "https://", 8) == 0)
+		p = s + 8;
+	else if (strncmp(s, "http://", 7) == 0)
+		p = s + 7;
+	else
+		return false;
+	if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
+		return false;
+	for (; *p != '\0' && *p != '/' && *p != '?' && *p != '#' &&
+	    *p != ':'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '.' || *p == '-'))
+			return false;
+	if (p[-1] == '.' || p[-1] == '-')
+		return false;
+	if (*p == ':') {
+		long	port = 0;
+		int	digits = 0;
+
+		for (p++; *p >= '0' && *p <= '9' && digits < 6; p++, digits++)
+			port = port * 10 + (*p - '0');
+		if (digits == 0 || digits > 5 || port < 1 || port > 65535 ||
+		    (*p != '\0' && *p != '/' && *p != '?' && *p != '#'))
+			return false;
+	}
+	for (; *p != '\0'; p++) {
+		unsigned char	c = *p;
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("-._~/?=&+,;:@!$*()'",
+		    c) != NULL))
+			return false;
+		/* "/." begins a dot segment ("/./", "/../", "/.hidden"
+		 * alike: rare enough to send down the full path). */
+		if (c == '/' && p[1] == '.')
+			return false;
+	}
+	return true;
+}
+
 char *
 url_resolve(const char *base, const char *ref)
 {
 	struct url_buf	 b = { NULL, 0, 0 };
 	struct url_parts bp, rp;
-	char		*bs = NULL, *rs, *ret = NULL;
+	char		*bs = NULL, *rs, *ret = NULL, *t;
 	bool		 hasbase = false;
 
 	if (ref == NULL)
 		return NULL;
+	if (url_is_plain_absolute(ref))
+		return xstrdup(ref);
 	rs = url_clean(ref, false);
 	url_split(rs, &rp);
 	if (rp.scheme.p != NULL && !url_span_is_http(rp.scheme))
 		return rs;	/* javascript:, mailto:, data:, ...: as is */
 	if (!url_valid(rs))
 		goto done;
-	if (base != NULL && rp.scheme.p == NULL) {
-		bs = url_clean(base, false);
+	if (base != NULL && (rp.scheme.p == NULL || rp.auth.p == NULL)) {
+		/*
+		 * The base's fragment never reaches the result; cut it
+		 * before cleaning so that blanks before it are trimmed.
+		 */
+		t = xstrndup(base, strcspn(base, "#"));
+		bs = url_clean(t, false);
+		free(t);
 		url_split(bs, &bp);
 		/* An opaque base ("mailto:x", "urn:x") has no hierarchy. */
 		hasbase = bs[0] != '\0' && url_valid(bs) &&
 		    (bp.scheme.p == NULL || bp.auth.p != NULL ||
 		    (bp.path.len > 0 && bp.path.p[0] == '/'));
+		/*
+		 * "http:g" against an http base is "g", as in browsers and
+		 * feedparser (the non-strict reading of RFC 3986 5.2.2).
+		 */
+		if (hasbase && rp.scheme.p != NULL && rp.auth.p == NULL &&
+		    bp.scheme.p != NULL &&
+		    rp.scheme.len == bp.scheme.len &&
+		    strncasecmp(rp.scheme.p, bp.scheme.p, rp.scheme.len) == 0)
+			rp.scheme.p = NULL;
 	}
 	if (!hasbase && rp.scheme.p == NULL) {
 		/* Nothing to resolve against: keep the link as written. */
@@ -742,6 +817,30 @@ url_add_authority(struct url_buf *b, const char *a, size_t len)
 	return 0;
 }
 
+/*
+ * Drop ";jsessionid=..." path parameters (Java servers put one in every
+ * link of a visitor without cookies, so each fetch would be new).
+ */
+static void
+url_cut_session(struct url_buf *b)
+{
+	static const char	 key[] = ";jsessionid=";
+	size_t			 i, j, klen = sizeof(key) - 1;
+
+	i = 0;
+	while (i + klen <= b->len) {
+		if (strncasecmp(b->s + i, key, klen) != 0) {
+			i++;
+			continue;
+		}
+		for (j = i + klen; j < b->len && b->s[j] != '/' &&
+		    b->s[j] != ';'; j++)
+			;
+		memmove(b->s + i, b->s + j, b->len - j + 1);
+		b->len -= j - i;
+	}
+}
+
 char *
 url_canonical(const char *url)
 {
@@ -763,6 +862,7 @@ url_canonical(const char *url)
 	if (url_add_authority(&b, up.auth.p, up.auth.len) == -1)
 		goto done;
 	url_add_normal(&path, up.path.p, up.path.len, false);
+	url_cut_session(&path);
 	if (path.len == 0)
 		url_buf_addc(&b, '/');
 	else

@@ -81,6 +81,7 @@ struct daemon {
 	struct event		*sig_int;
 	struct event		*watchdog;
 	struct event		*drain;		/* shutdown deadline */
+	struct event		*prune;		/* retention, hourly */
 
 	bool			 once;		/* fetch --once */
 	bool			 stopping;

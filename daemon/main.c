@@ -30,7 +30,8 @@ cmd_usage(void)
 	    "       pactfeed check-config [-c FILE]\n"
 	    "       pactfeed parse FILE [--url URL] [--content-type TYPE]\n"
 	    "       pactfeed tag --topics FILE [--explain] [-c FILE]\n"
-	    "       pactfeed sources import|export [-c FILE]\n"
+	    "       pactfeed sources import [-c FILE] [--write] FILE.opml\n"
+	    "       pactfeed sources export [-c FILE]\n"
 	    "       pactfeed get URL... [--etag E] [--last-modified D] [--allow-private]\n"
 	    "                    [--max-body N] [--timeout S]\n"
 	    "       pactfeed version\n");
@@ -134,6 +135,7 @@ main(int argc, char *argv[])
 		{ "get",	cmd_get },
 		{ "parse",	cmd_parse },
 		{ "serve",	cmd_serve },
+		{ "sources",	cmd_sources },
 		{ "tag",	cmd_tag },
 	};
 	const char	*cmd;

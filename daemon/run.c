@@ -202,6 +202,24 @@ run_keep_tagged(const struct entry *e, void *arg)
 	return e->ntopics > 0;
 }
 
+/* A source restricted to some topics (`topics = {...}`) keeps only
+ * those on its entries. */
+static void
+run_limit_topics(const struct source *src, struct entry *e)
+{
+	size_t	kept = 0;
+
+	for (size_t i = 0; i < e->ntopics; i++) {
+		for (size_t j = 0; j < src->ntopics; j++) {
+			if (strcmp(e->topics[i].id, src->topics[j]) == 0) {
+				e->topics[kept++] = e->topics[i];
+				break;
+			}
+		}
+	}
+	e->ntopics = kept;
+}
+
 /* Parses or scrapes a body into a tagged feed; NULL and a reason when it
  * is no feed. */
 static struct feed *
@@ -228,6 +246,8 @@ run_read_body(struct daemon *d, const struct source *src,
 			f->entries[i].lang = f->lang != NULL ? f->lang :
 			    src->lang;
 		tag_entry(d->tagger, f, &f->entries[i]);
+		if (src->ntopics > 0)
+			run_limit_topics(src, &f->entries[i]);
 	}
 	return f;
 }
@@ -402,8 +422,11 @@ done:
 	free(rf);
 	if (d->stopping && d->in_flight == 0)
 		event_base_loopexit(d->base, NULL);
-	else
+	else {
+		/* A slot just freed: fill it now, not at the next tick. */
+		run_start_due(d);
 		run_schedule(d);
+	}
 }
 
 static bool
@@ -627,9 +650,38 @@ run_retag_start(struct daemon *d)
 	evtimer_add(d->retag, &tv);
 }
 
+/* Retention: prune hourly what is older than the configured age; the
+ * store keeps the keys so a pruned entry never comes back. */
+static void
+run_prune_cb(int fd, short what, void *arg)
+{
+	struct daemon	*d = arg;
+	size_t		 n = 0;
+	char		 err[256];
+
+	(void)fd;
+	(void)what;
+	if (d->cfg->retention <= 0 || d->stopping)
+		return;
+	if (store_prune(d->store, time(NULL) - d->cfg->retention, &n, err,
+	    sizeof(err)) == -1)
+		log_warnx("retention: %s", err);
+	else if (n > 0)
+		log_info("retention: %zu entries older than %ds pruned", n,
+		    d->cfg->retention);
+}
+
 void
 run_init(struct daemon *d)
 {
+	struct timeval	tv = { 3600, 0 };
+
 	if ((d->tick = evtimer_new(d->base, run_tick_cb, d)) == NULL)
 		fatalx("evtimer_new");
+	if ((d->prune = event_new(d->base, -1, EV_PERSIST, run_prune_cb,
+	    d)) == NULL)
+		fatalx("event_new");
+	evtimer_add(d->prune, &tv);
+	/* Once at start too, so a daemon restarted often still prunes. */
+	event_active(d->prune, EV_TIMEOUT, 0);
 }

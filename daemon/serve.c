@@ -246,6 +246,8 @@ serve_close(struct daemon *d)
 		event_free(d->retag);
 	if (d->drain != NULL)
 		event_free(d->drain);
+	if (d->prune != NULL)
+		event_free(d->prune);
 	if (d->watchdog != NULL)
 		event_free(d->watchdog);
 	if (d->sig_hup != NULL)

@@ -90,6 +90,7 @@ max-body-size = "1MiB"
 user-agent = "pactfeed-test (+https://example.org/contact)"
 include("{os.path.abspath(os.path.join(HERE, "..", "..", "config", "topics.conf"))}")
 source "watch"    {{ title = "Watch"    url = "{base}/feed/rss.xml" }}
+source "narrow"   {{ title = "Narrow"   url = "{base}/feed/rss.xml?narrow" topics = {{"eurodac"}} }}
 source "observer" {{ title = "Observer" url = "{base}/gzip/observer.xml" }}
 source "agency"   {{ title = "Agency"   url = "{base}/feed/agency.xml" }}
 source "moved"    {{ title = "Moved"    url = "{base}/redirect-permanent" }}
@@ -136,6 +137,13 @@ source "limited"  {{ title = "Limited"  url = "{other}/status/429?retry-after=12
         check(per.get("press", 0) < 2, "keep-if-topic kept only tagged entries: %s" % per)
         for src in ("dead", "gone", "empty", "hang", "big", "bignocl", "bomb", "page"):
             check(per.get(src, 0) == 0, "%s stored nothing" % src)
+        topics = {r[0]: set(r[1].split(",")) if r[1] else set() for r in con.execute(
+            "SELECT s.name, group_concat(DISTINCT t.topic) FROM source s "
+            "JOIN entry e ON e.sid = s.sid LEFT JOIN entry_topic t ON t.eid = e.eid "
+            "GROUP BY s.name")}
+        check("screening" in topics.get("watch", set()), "watch tagged screening: %s" % topics)
+        check(topics.get("narrow", set()) <= {"eurodac"} and "eurodac" in topics.get("narrow", set()),
+              "a source limited to eurodac carries only eurodac: %s" % topics.get("narrow"))
         state = {r[0]: r[1:] for r in con.execute(
             "SELECT name, error_streak, disabled, etag FROM source")}
         check(state["gone"][1] == 1, "410 disabled the source")
@@ -171,7 +179,7 @@ source "limited"  {{ title = "Limited"  url = "{other}/status/429?retry-after=12
         check(total2 == total1, "nothing stored twice (%d then %d)" % (total1, total2))
         check(dup == 0, "no duplicate keys")
         print("daemon-fetch: %d checks ok (%d sources, %d requests, %d entries)"
-              % (checks, 14, len(requests(log)), total2))
+              % (checks, 15, len(requests(log)), total2))
     finally:
         if server is not None:
             server.send_signal(signal.SIGTERM)

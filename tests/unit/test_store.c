@@ -77,8 +77,8 @@ test_open_schema(void **state)
 	st = store_open(path, err, sizeof(err));
 	assert_non_null(st);
 	assert_int_equal(count_sql(path, "PRAGMA user_version"), 1);
-	assert_int_equal(count_sql(path, "SELECT count(*) FROM pragma_journal_mode"
-	    " WHERE journal_mode = 'wal'"), 1);
+	assert_int_equal(count_sql(path, "SELECT count(*)"
+	    " FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
 	store_close(st);
 	/* A schema from the future is refused, not damaged. */
 	{
@@ -375,6 +375,20 @@ test_broken_guids(void **state)
 	assert_int_equal(r.nunchanged, 5);
 	assert_int_equal(count_sql(path, "SELECT count(*) FROM entry"), 5);
 
+	/* The same guid on every item, and no links either. */
+	for (int i = 0; i < 5; i++)
+		t[i] = (struct tentry){ "urn:newsletter", titles[i], NULL, NULL,
+		    T0 + i * 3600 };
+	r = put(st, "nolinks", t, 5);
+	assert_int_equal(r.nnew, 5);
+	assert_true(r.link_keys);
+	r = put(st, "nolinks", t, 5);
+	assert_int_equal(r.nunchanged, 5);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM entry"), 10);
+	for (int i = 0; i < 5; i++)
+		t[i] = (struct tentry){ "https://ngo.example/feed", titles[i],
+		    links[i], NULL, T0 + i * 3600 };
+
 	/* A healthy source next to it keeps keying by guid. */
 	for (int i = 0; i < 5; i++) {
 		snprintf(ids[i], sizeof(ids[i]), "urn:ok:%d", i);
@@ -383,22 +397,23 @@ test_broken_guids(void **state)
 	}
 	r = put(st, "healthy", t, 5);
 	assert_false(r.link_keys);
+	assert_int_equal(r.nnew, 5);
 	/* One guid fixed by its publisher is matched by link, no switch. */
 	t[0].id = "urn:ok:0-fixed";
 	r = put(st, "healthy", t, 5);
 	assert_false(r.link_keys);
 	assert_int_equal(r.nnew, 0);
-	assert_int_equal(count_sql(path, "SELECT count(*) FROM entry"), 10);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM entry"), 15);
 	/* Two items sharing one link stay two entries. */
 	t[0].id = "urn:ok:0";
 	t[1].link = t[0].link;
 	r = put(st, "healthy", t, 5);
-	assert_int_equal(count_sql(path, "SELECT count(*) FROM entry"), 10);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM entry"), 15);
 	store_close(st);
 	tstore_remove(path);
 	free(path);
-	printf("broken guids: changing guid (4 fetches), same guid, healthy "
-	    "neighbour, one fixed guid: ok\n");
+	printf("broken guids: changing guid (4 fetches), same guid with and "
+	    "without links, healthy neighbour, one fixed guid: ok\n");
 }
 
 struct side {
@@ -416,36 +431,38 @@ struct pair {
 
 #define BODY_SCREENING \
 	"The Council today agreed its negotiating mandate on the proposal " \
-	"for a regulation introducing a screening of third country nationals " \
-	"at the external borders. The screening will include identification, " \
-	"health and security checks and registration in the Eurodac database, " \
-	"and will last no longer than seven days."
+	"for a regulation introducing a screening of third country " \
+	"nationals at the external borders. The screening will include " \
+	"identification, health and security checks and registration in " \
+	"the Eurodac database, and will last no longer than seven days."
 #define BODY_FRONTEX \
-	"Irregular crossings of the EU external borders fell by 36 percent " \
-	"in the first half of the year according to preliminary Frontex " \
-	"calculations, with the Western Balkan route seeing the steepest " \
-	"decline and the Central Mediterranean remaining the busiest route."
+	"Irregular crossings of the EU external borders fell by 36 " \
+	"percent in the first half of the year according to preliminary " \
+	"Frontex calculations, with the Western Balkan route seeing the " \
+	"steepest decline and the Central Mediterranean remaining the " \
+	"busiest route."
 #define BODY_UNHCR \
-	"UNHCR calls on European states to ensure that the implementation of " \
-	"the Pact on Migration and Asylum upholds the right to seek asylum, " \
-	"guarantees access to fair procedures and avoids detention of " \
-	"children and families at the borders."
+	"UNHCR calls on European states to ensure that the implementation " \
+	"of the Pact on Migration and Asylum upholds the right to seek " \
+	"asylum, guarantees access to fair procedures and avoids " \
+	"detention of children and families at the borders."
 #define BODY_BULLETIN1 \
-	"This week: Greek authorities continue pushbacks in the Evros region, " \
-	"the Italian government extends the Albania protocol, and civil " \
-	"society organisations publish a report on reception conditions in " \
-	"Cyprus and Malta."
+	"This week: Greek authorities continue pushbacks in the Evros " \
+	"region, the Italian government extends the Albania protocol, and " \
+	"civil society organisations publish a report on reception " \
+	"conditions in Cyprus and Malta."
 #define BODY_BULLETIN2 \
-	"This week: the Commission presents its implementation plan for the " \
-	"Pact, Germany reintroduces internal border controls on all land " \
-	"borders, and a Dutch court rules on transfers to Croatia under the " \
-	"Dublin regulation."
+	"This week: the Commission presents its implementation plan for " \
+	"the Pact, Germany reintroduces internal border controls on all " \
+	"land borders, and a Dutch court rules on transfers to Croatia " \
+	"under the Dublin regulation."
 #define BODY_CALL \
 	"The European Commission has published a new call for proposals " \
-	"under the Asylum, Migration and Integration Fund. Eligible applicants " \
-	"are public bodies and non-profit organisations established in a " \
-	"Member State. The deadline for submitting applications is 30 " \
-	"September and the total budget available amounts to 25 million euro."
+	"under the Asylum, Migration and Integration Fund. Eligible " \
+	"applicants are public bodies and non-profit organisations " \
+	"established in a Member State. The deadline for submitting " \
+	"applications is 30 September and the total budget available " \
+	"amounts to 25 million euro."
 
 static const struct pair merge_pairs[] = {
 	{ "same link, http vs https, other titles",
@@ -754,6 +771,79 @@ test_no_merge(void **state)
 	printf("no merge: %zu pairs kept apart: ok\n", i);
 }
 
+/* The 7-day window wherever the first entry falls in the calendar. */
+static void
+test_merge_window(void **state)
+{
+	static const struct {
+		time_t	 delta;
+		size_t	 nstories;
+	} deltas[] = {
+		{ 6 * DAY + 20 * 3600, 1 }, { -(6 * DAY + 20 * 3600), 1 },
+		{ 7 * DAY + 12 * 3600, 2 }, { -(7 * DAY + 12 * 3600), 2 },
+	};
+	const size_t	ndeltas = sizeof(deltas) / sizeof(deltas[0]);
+	size_t		n = 0;
+
+	(void)state;
+	for (int day = 0; day < 15; day++)
+		for (size_t i = 0; i < ndeltas; i++) {
+			time_t		 t = T0 + day * DAY + 3600 * (day % 5);
+			struct tentry	 a = { "urn:a", "Council agrees "
+			    "position on screening regulation",
+			    "https://a.example/1", BODY_SCREENING, t };
+			struct tentry	 b = { "urn:b", a.title,
+			    "https://b.example/1", BODY_SCREENING,
+			    t + deltas[i].delta };
+			struct store	*st;
+			char		*path;
+
+			st = tstore_open(&path);
+			store_set_now(st, T0 + 100 * DAY);
+			put(st, "a", &a, 1);
+			put(st, "b", &b, 1);
+			if (nstories(st) != deltas[i].nstories)
+				fail_msg("day %d, delta %lld: %zu stories", day,
+				    (long long)deltas[i].delta, nstories(st));
+			store_close(st);
+			tstore_remove(path);
+			free(path);
+			n++;
+		}
+	printf("merge window: %zu placements of 6d20h (merge) and 7d12h "
+	    "(apart) either way: ok\n", n);
+}
+
+/* Two writers on one database (serve and a fetch --once): each sees the
+ * other's stories when matching. */
+static void
+test_two_writers(void **state)
+{
+	struct tentry	 x = { "urn:x", "Reception conditions in Cyprus "
+	    "criticised by NGOs", "https://x.example/1", BODY_BULLETIN1, T0 };
+	struct tentry	 a = { "urn:a", "Council agrees position on "
+	    "screening regulation", "https://a.example/1", BODY_SCREENING,
+	    T0 + 3600 };
+	struct tentry	 b = { "urn:b", a.title, "https://b.example/1",
+	    BODY_SCREENING, T0 + 7200 };
+	struct store	*st1, *st2;
+	char		*path, err[256];
+
+	(void)state;
+	st1 = tstore_open(&path);
+	st2 = store_open(path, err, sizeof(err));
+	assert_non_null(st2);
+	put(st1, "x", &x, 1);		/* st1 now knows this fortnight */
+	put(st2, "a", &a, 1);		/* a story st1 has not seen */
+	put(st1, "b", &b, 1);
+	assert_int_equal(nstories(st1), 2);
+	store_close(st2);
+	store_close(st1);
+	tstore_remove(path);
+	free(path);
+	printf("two writers: a story written by one joins the other's: ok\n");
+}
+
 static int
 count_cb(const char *name, int64_t n, void *arg)
 {
@@ -842,8 +932,8 @@ static void
 test_retag(void **state)
 {
 	struct tentry t[3] = {
-		{ "urn:1", "Eurodac recast adopted", "https://a.example/1", NULL,
-		  T0, "en", "screening" },
+		{ "urn:1", "Eurodac recast adopted", "https://a.example/1",
+		  NULL, T0, "en", "screening" },
 		{ "urn:2", "Reception conditions in Cyprus",
 		  "https://a.example/2", NULL, T0 + 1, "en", "reception" },
 		{ "urn:3", "Eurodac: what changes", "https://a.example/3", NULL,
@@ -911,8 +1001,8 @@ test_retention(void **state)
 	assert_int_equal(nstories(st), 4);
 	assert_int_equal(count_sql(path, "SELECT count(*) FROM story_topic"),
 	    4);
-	assert_int_equal(count_sql(path, "SELECT count(*) FROM story_fp"
-	    " WHERE story NOT IN (SELECT story FROM story)"), 0);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM story"
+	    " WHERE story NOT IN (SELECT story FROM entry)"), 0);
 	/* The source still lists them: they never come back. */
 	r = put(st, "a", t, 10);
 	assert_int_equal(r.npruned, 6);
@@ -1046,6 +1136,8 @@ main(void)
 		cmocka_unit_test(test_broken_guids),
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_no_merge),
+		cmocka_unit_test(test_merge_window),
+		cmocka_unit_test(test_two_writers),
 		cmocka_unit_test(test_story_topics),
 		cmocka_unit_test(test_retag),
 		cmocka_unit_test(test_retention),

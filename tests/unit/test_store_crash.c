@@ -69,7 +69,8 @@ fixture_feed(int s, int round, int pass)
 		else
 			snprintf(buf, sizeof(buf), "urn:src%d:%d", s, i);
 		e->id = feed_strdup(f, buf);
-		snprintf(buf, sizeof(buf), "https://src%d.example/news/%d", s, i);
+		snprintf(buf, sizeof(buf), "https://src%d.example/news/%d", s,
+		    i);
 		e->link = feed_strdup(f, buf);
 		snprintf(buf, sizeof(buf), "Item %d of source %d: Council and "
 		    "Parliament on the %s, meeting %d%s", i, news, subj,
@@ -152,8 +153,8 @@ check_db(const char *path, const char *when)
 		const char	*sql;
 	} zero[] = {
 		{ "entry stored twice (same source and link)",
-		  "SELECT count(*) FROM (SELECT 1 FROM entry GROUP BY sid, canon"
-		  " HAVING count(*) > 1)" },
+		  "SELECT count(*) FROM (SELECT 1 FROM entry"
+		  " GROUP BY sid, canon HAVING count(*) > 1)" },
 		{ "entry without story",
 		  "SELECT count(*) FROM entry WHERE story NOT IN"
 		  " (SELECT story FROM story)" },

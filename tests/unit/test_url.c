@@ -69,7 +69,11 @@ static const struct resolve_case resolve_cases[] = {
 	{ RFC_BASE, "g?y/../x",		"http://a/b/c/g?y/../x" },
 	{ RFC_BASE, "g#s/./x",		"http://a/b/c/g#s/./x" },
 	{ RFC_BASE, "g#s/../x",		"http://a/b/c/g#s/../x" },
-	{ RFC_BASE, "http:g",		"http:g" },
+	/* the non-strict reading, as in browsers and feedparser */
+	{ RFC_BASE, "http:g",		"http://a/b/c/g" },
+	{ RFC_BASE, "HTTP:/g",		"http://a/g" },
+	{ RFC_BASE, "https:g",		"https:g" },
+	{ NULL, "http:g",		"http:g" },
 
 	/* feeds: a channel link without a trailing slash (wto.org) */
 	{ "http://www.wto.org", "/english/news_e/news_docs/629R.pdf",
@@ -97,6 +101,10 @@ static const struct resolve_case resolve_cases[] = {
 	{ "https://a.eu/", "\xef\xbb\xbf/x\xc2\xa0",	"https://a.eu/x" },
 	{ "https://a.eu/", "\xe2\x80\x8b/x\xe2\x80\x8b\xe3\x80\x80",
 	    "https://a.eu/x" },
+	{ "https://a.eu/x\xe2\x80\x88#top", "",	"https://a.eu/x" },
+	{ "https://a.eu/x/.\xe2\x80\x88#top", "",	"https://a.eu/x/" },
+	/* broken UTF-8 that looks like the start of a blank stays */
+	{ "https://a.eu/", "/\xe2\x80/",	"https://a.eu/\xe2\x80/" },
 	{ "https://a.eu/", "/a\xc2\xa0" "b",	"https://a.eu/a\xc2\xa0""b" },
 	/* IRIs: non-ASCII passes through raw, escapes stay as written */
 	{ "http://www.\xe8\xa9\xb9\xe5\xa7\x86\xe6\x96\xaf.com/feed", "",
@@ -200,6 +208,11 @@ static const struct canon_case canon_cases[] = {
 	{ "https://a.eu/x?utm%5Fsource=rss",	"https://a.eu/x" },
 	{ "https://a.eu/x?fbclid",		"https://a.eu/x" },
 	{ "https://a.eu/x?page=2&utm_source=a#c",	"https://a.eu/x?page=2" },
+	/* session ids */
+	{ "https://a.eu/x;jsessionid=0A1B2C?id=4",	"https://a.eu/x?id=4" },
+	{ "https://a.eu/x;JSESSIONID=0A1B2C;v=2/y",	"https://a.eu/x;v=2/y" },
+	{ "https://a.eu/x?PHPSESSID=77&id=4",	"https://a.eu/x?id=4" },
+	{ "https://a.eu/x;v=2",			"https://a.eu/x;v=2" },
 	/* path */
 	{ "https://a.eu/a/./b/../c",		"https://a.eu/a/c" },
 	{ "https://a.eu/../../c",		"https://a.eu/c" },
