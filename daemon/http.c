@@ -99,6 +99,7 @@ struct http {
 	size_t				 ncache;
 	size_t				 cache_bytes;
 	uint64_t			 clock;
+	struct page_http_stats		 stats;
 
 	struct http_doc			*xsl;
 	struct http_doc			*opml;
@@ -447,6 +448,7 @@ http_feed_doc(struct http *h, const struct render_feed *rf, char *err,
 		}
 	if (c != NULL && c->generation == gen) {
 		c->used = ++h->clock;
+		h->stats.hits++;
 		free(key);
 		return c->doc;
 	}
@@ -455,6 +457,7 @@ http_feed_doc(struct http *h, const struct render_feed *rf, char *err,
 		free(key);
 		return NULL;
 	}
+	h->stats.renders++;
 	if (c != NULL)
 		old = c->doc;
 	doc = http_doc_new(body, len, HTTP_TYPE_ATOM,
@@ -711,7 +714,10 @@ http_request_cb(struct evhttp_request *req, void *arg)
 		    "application/json; charset=utf-8");
 	} else if (strcmp(path, "/metrics") == 0) {
 		http_counts(h);
-		text = page_metrics(h->d, &h->topics, &h->sources, &len);
+		h->stats.cached = h->ncache;
+		h->stats.cached_bytes = h->cache_bytes;
+		text = page_metrics(h->d, &h->topics, &h->sources, &h->stats,
+		    &len);
 		http_send_fresh(req, text, len,
 		    "text/plain; version=0.0.4; charset=utf-8");
 	} else if (render_feed_route(&rf, path + 1) == 0)

@@ -496,7 +496,8 @@ page_metric_head(struct buf *b, const char *name, const char *type,
 
 char *
 page_metrics(struct daemon *d, const struct page_counts *topics,
-    const struct page_counts *sources, size_t *len)
+    const struct page_counts *sources, const struct page_http_stats *hs,
+    size_t *len)
 {
 	const struct daemon_stats	*st = &d->stats;
 	struct buf			 b = { 0 };
@@ -559,6 +560,22 @@ page_metrics(struct daemon *d, const struct page_counts *topics,
 	    "HTTP requests served.");
 	buf_printf(&b, "pactfeed_http_requests_total %llu\n",
 	    (unsigned long long)st->http_requests);
+	page_metric_head(&b, "pactfeed_http_renders_total", "counter",
+	    "Feed pages rendered (once per page and store change).");
+	buf_printf(&b, "pactfeed_http_renders_total %llu\n",
+	    (unsigned long long)hs->renders);
+	page_metric_head(&b, "pactfeed_http_cache_hits_total", "counter",
+	    "Feed requests answered from the render cache.");
+	buf_printf(&b, "pactfeed_http_cache_hits_total %llu\n",
+	    (unsigned long long)hs->hits);
+	page_metric_head(&b, "pactfeed_http_cache_pages", "gauge",
+	    "Feed pages in the render cache.");
+	buf_printf(&b, "pactfeed_http_cache_pages %llu\n",
+	    (unsigned long long)hs->cached);
+	page_metric_head(&b, "pactfeed_http_cache_bytes", "gauge",
+	    "Bytes of the cached pages, plain and gzip.");
+	buf_printf(&b, "pactfeed_http_cache_bytes %llu\n",
+	    (unsigned long long)hs->cached_bytes);
 	*len = b.len;
 	return buf_release(&b);
 }

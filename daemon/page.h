@@ -27,12 +27,21 @@ int		 page_counts_load(struct daemon *, struct page_counts *topics,
 		    struct page_counts *sources, char *err, size_t errlen);
 int64_t		 page_counts_get(const struct page_counts *, const char *);
 
+/* What the HTTP cache did, for /metrics. */
+struct page_http_stats {
+	uint64_t	 renders;	/* feed pages rendered */
+	uint64_t	 hits;		/* feed requests served from cache */
+	uint64_t	 cached;	/* pages held now */
+	uint64_t	 cached_bytes;	/* their bytes, plain and gzip */
+};
+
 /* Each returns a new string of *len bytes. */
 char		*page_index(struct daemon *, const struct page_counts *topics,
 		    const struct page_counts *sources, size_t *len);
 char		*page_healthz(struct daemon *, const struct page_counts *sources,
 		    size_t *len);
 char		*page_metrics(struct daemon *, const struct page_counts *topics,
-		    const struct page_counts *sources, size_t *len);
+		    const struct page_counts *sources,
+		    const struct page_http_stats *, size_t *len);
 
 #endif /* PAGE_H */

@@ -316,6 +316,7 @@ topic "returns" {
         conditional(port)
         compression(port)
         negotiation(port)
+        render_once(port)
         heads(port)
         paging(port, base, work)
         readers(port, base, work, topics, sources)
@@ -560,6 +561,34 @@ def conditional(port):
         st, _, _ = req(port, path, headers={"If-None-Match": h["etag"]})
         check(st == 304, path + ": 304")
     note("conditional", 7)
+
+
+def render_once(port):
+    """Many readers polling the same feeds: rendered once, not per request."""
+    def metric(k):
+        m = req(port, "/metrics")[2].decode()
+        return float(re.search(r"^%s (\S+)$" % k, m, re.M).group(1))
+    paths = ["/feed.atom", "/topics/solidarity.atom", "/sources/fr.atom?lang=fr"]
+    for p in paths:
+        req(port, p)
+    r0, h0 = metric("pactfeed_http_renders_total"), metric("pactfeed_http_cache_hits_total")
+    g0 = metric("pactfeed_store_generation")
+    n = 0
+    for i in range(40):
+        for p in paths:
+            for hdr in ({}, {"Accept-Encoding": "gzip"}, {"If-None-Match": '"x"'}):
+                req(port, p, headers=hdr)
+                req(port, p, method="HEAD", headers=hdr)
+                n += 2
+    r1, h1 = metric("pactfeed_http_renders_total"), metric("pactfeed_http_cache_hits_total")
+    g1 = metric("pactfeed_store_generation")
+    # Each store change in between may cost one render per page.
+    check(r1 - r0 <= (g1 - g0) * len(paths), "renders %d for %d requests, %d changes"
+          % (r1 - r0, n, g1 - g0))
+    check(h1 - h0 >= n - (g1 - g0) * len(paths), "cache hits %d of %d" % (h1 - h0, n))
+    print("http: %d requests of %d feeds: %d renders, %d cache hits"
+          % (n, len(paths), r1 - r0, h1 - h0))
+    note("cache", 2)
 
 
 def negotiation(port):
