@@ -116,9 +116,8 @@ enum store_stmt {
 		" WHERE y.topic = ?1 AND y.upd = s.upd AND y.story = s.story))"
 #define Q_SRC	" AND (?2 IS NULL OR EXISTS (SELECT 1 FROM story_source x" \
 		" WHERE x.sid = ?2 AND x.upd = s.upd AND x.story = s.story))"
-#define Q_TEXT	" AND (?3 IS NULL OR s.story IN (SELECT m.story" \
-		" FROM entry m WHERE m.eid IN (SELECT rowid FROM entry_fts" \
-		" WHERE entry_fts MATCH ?3)))"
+#define Q_TEXT	" AND (?3 IS NULL OR s.story IN (SELECT rowid" \
+		" FROM entry_fts WHERE entry_fts MATCH ?3))"
 #define Q_LANG	" AND (?4 IS NULL OR s.lang = ?4)"
 
 static const char *store_sql[ST__MAX] = {
@@ -158,7 +157,7 @@ static const char *store_sql[ST__MAX] = {
 	    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
 	    " ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
 	[ST_ENT_TEXT] = "SELECT title, title_type, summary, summary_type,"
-	    " content, content_type FROM entry WHERE eid = ?",
+	    " content, content_type FROM entry WHERE story = ? ORDER BY eid",
 	[ST_ENT_UPD] = "UPDATE entry SET canon = ?4, uid = ?5, title = ?6,"
 	    " title_type = ?7, link = ?8, published = ?9, updated = ?10,"
 	    " summary = ?11, summary_type = ?12, content = ?13,"
@@ -210,8 +209,8 @@ static const char *store_sql[ST__MAX] = {
 	    " AND t.upd >= ?5" Q_TOPIC Q_TEXT Q_LANG
 	    " ORDER BY t.upd DESC, t.story DESC LIMIT ?8",
 	[ST_Q_TEXT] = "SELECT " Q_COLS " FROM story s"
-	    " WHERE s.story IN (SELECT m.story FROM entry m WHERE m.eid IN"
-	    " (SELECT rowid FROM entry_fts WHERE entry_fts MATCH ?3))"
+	    " WHERE s.story IN (SELECT rowid FROM entry_fts"
+	    " WHERE entry_fts MATCH ?3)"
 	    " AND (s.upd, s.story) < (?6, ?7) AND s.upd >= ?5"
 	    Q_TOPIC Q_SRC Q_LANG
 	    " ORDER BY s.upd DESC, s.story DESC LIMIT ?8",
@@ -379,7 +378,7 @@ struct store_bucket {
 };
 
 struct store_ftsop {
-	int64_t		 eid;
+	int64_t		 story;
 	bool		 del;
 	size_t		 off[3];	/* into ftstext */
 };
@@ -613,18 +612,18 @@ store_text_plain(struct buf *out, const char *s, int type, size_t max)
 	}
 }
 
-/* Fills the FTS columns of an entry into st->tbuf[0..2]. */
+/* Adds an entry's text to the FTS columns in st->tbuf[0..2] (emptied
+ * first when `first`); store_fts_queue() ends them. */
 static void
-store_fts_text(struct store *st, const char *title, int ttype,
+store_fts_text(struct store *st, bool first, const char *title, int ttype,
     const char *summary, int stype, const char *content, int ctype)
 {
-	for (int i = 0; i < 3; i++)
-		buf_reset(&st->tbuf[i]);
+	if (first)
+		for (int i = 0; i < 3; i++)
+			buf_reset(&st->tbuf[i]);
 	store_text_plain(&st->tbuf[0], title, ttype, STORE_FTS_MAX);
 	store_text_plain(&st->tbuf[1], summary, stype, STORE_FTS_MAX);
 	store_text_plain(&st->tbuf[2], content, ctype, STORE_FTS_MAX);
-	for (int i = 0; i < 3; i++)
-		buf_addc(&st->tbuf[i], '\0');	/* never NULL */
 }
 
 static void
@@ -1513,12 +1512,12 @@ store_bind_entry(sqlite3_stmt *s, const struct store_item *it,
 	sqlite3_bind_int64(s, 22, (int64_t)it->chash);
 }
 
-/* Queues the FTS row in st->tbuf for eid (an insert, or a delete of
+/* Queues the FTS row in st->tbuf for a story (an insert, or a delete of
  * what was indexed). FTS5 flushes its pending terms at every statement
- * savepoint, so indexing entry by entry between other writes would make
- * a segment per entry: the queue runs in one go by store_fts_flush(). */
+ * savepoint, so indexing story by story between other writes would make
+ * a segment each: the queue runs in one go by store_fts_flush(). */
 static void
-store_fts_queue(struct store *st, int64_t eid, bool del)
+store_fts_queue(struct store *st, int64_t story, bool del)
 {
 	struct store_ftsop	*op;
 
@@ -1526,11 +1525,13 @@ store_fts_queue(struct store *st, int64_t eid, bool del)
 		st->ftsq = xreallocarray(st->ftsq, st->nftsq + 64,
 		    sizeof(*st->ftsq));
 	op = &st->ftsq[st->nftsq++];
-	op->eid = eid;
+	op->story = story;
 	op->del = del;
 	for (int i = 0; i < 3; i++) {
 		op->off[i] = st->ftstext.len;
-		buf_add(&st->ftstext, st->tbuf[i].s, st->tbuf[i].len);
+		buf_add(&st->ftstext, st->tbuf[i].s == NULL ? "" :
+		    st->tbuf[i].s, st->tbuf[i].len);
+		buf_addc(&st->ftstext, '\0');
 	}
 }
 
@@ -1544,7 +1545,7 @@ store_fts_flush(struct store *st, char *err, size_t errlen)
 		enum store_stmt	 which = op->del ? ST_FTS_DEL : ST_FTS_INS;
 		sqlite3_stmt	*s = st->stmt[which];
 
-		sqlite3_bind_int64(s, 1, op->eid);
+		sqlite3_bind_int64(s, 1, op->story);
 		for (int k = 0; k < 3; k++)
 			sqlite3_bind_text(s, 2 + k, st->ftstext.s + op->off[k],
 			    -1, SQLITE_STATIC);
@@ -1555,29 +1556,34 @@ store_fts_flush(struct store *st, char *err, size_t errlen)
 	return rc;
 }
 
-static void
-store_fts_insert(struct store *st, int64_t eid)
-{
-	store_fts_queue(st, eid, false);
-}
-
-/* Removes an entry from the FTS index, given what is stored for it. */
+/*
+ * Queues the FTS row of a story as its entries are now: deleted (before
+ * they change: a contentless FTS5 table deletes by the very text it
+ * indexed) or inserted (after). The row holds the text of every entry
+ * of the story, so a text query finds stories without a join.
+ */
 static int
-store_fts_delete(struct store *st, int64_t eid, char *err, size_t errlen)
+store_fts_story(struct store *st, int64_t story, bool del, char *err,
+    size_t errlen)
 {
 	sqlite3_stmt	*s = st->stmt[ST_ENT_TEXT];
+	bool		 first = true;
 	int		 r;
 
-	sqlite3_bind_int64(s, 1, eid);
-	if ((r = store_step_row(st, ST_ENT_TEXT, err, errlen)) == 1)
-		store_fts_text(st, store_col_text(s, 0),
+	sqlite3_bind_int64(s, 1, story);
+	while ((r = store_step_row(st, ST_ENT_TEXT, err, errlen)) == 1) {
+		store_fts_text(st, first, store_col_text(s, 0),
 		    sqlite3_column_int(s, 1), store_col_text(s, 2),
 		    sqlite3_column_int(s, 3), store_col_text(s, 4),
 		    sqlite3_column_int(s, 5));
+		first = false;
+	}
 	store_reset(st, ST_ENT_TEXT);
-	if (r == 1)
-		store_fts_queue(st, eid, true);
-	return r == -1 ? -1 : 0;
+	if (r == -1)
+		return -1;
+	if (!first)
+		store_fts_queue(st, story, del);
+	return 0;
 }
 
 static int
@@ -1936,7 +1942,8 @@ store_item_insert(struct store *st, int64_t sid, struct store_item *it,
 	if (story != 0) {
 		res->nmerged++;
 		merged = true;
-		if (store_story_touch(st, story, date, err, errlen) == -1)
+		if (store_fts_story(st, story, true, err, errlen) == -1 ||
+		    store_story_touch(st, story, date, err, errlen) == -1)
 			goto done;
 	} else if (store_story_new(st, it, date, &story, err, errlen) == -1)
 		goto done;
@@ -1953,9 +1960,14 @@ store_item_insert(struct store *st, int64_t sid, struct store_item *it,
 		goto done;
 	eid = sqlite3_last_insert_rowid(st->db);
 
-	store_fts_text(st, e->title, e->title_type, e->summary,
-	    e->summary_type, e->content, e->content_type);
-	store_fts_insert(st, eid);
+	if (merged) {
+		if (store_fts_story(st, story, false, err, errlen) == -1)
+			goto done;
+	} else {
+		store_fts_text(st, true, e->title, e->title_type, e->summary,
+		    e->summary_type, e->content, e->content_type);
+		store_fts_queue(st, story, false);
+	}
 	if (store_topics_put(st, eid, e, err, errlen) == -1)
 		goto done;
 
@@ -2018,16 +2030,15 @@ store_item_update(struct store *st, struct store_item *it,
 	    e->updated <= now ? e->updated : now;
 	if (upd < it->old_upd)
 		upd = it->old_upd;
-	if (store_fts_delete(st, it->eid, err, errlen) == -1)
+	if (store_fts_story(st, it->story, true, err, errlen) == -1)
 		goto done;
 	s = st->stmt[ST_ENT_UPD];
 	sqlite3_bind_int64(s, 1, it->eid);
 	store_bind_entry(s, it, upd, json);
 	if (store_step_done(st, ST_ENT_UPD, err, errlen) == -1)
 		goto done;
-	store_fts_text(st, e->title, e->title_type, e->summary,
-	    e->summary_type, e->content, e->content_type);
-	store_fts_insert(st, it->eid);
+	if (store_fts_story(st, it->story, false, err, errlen) == -1)
+		goto done;
 	sqlite3_bind_int64(st->stmt[ST_ETOPIC_DEL], 1, it->eid);
 	if (store_step_done(st, ST_ETOPIC_DEL, err, errlen) == -1 ||
 	    store_topics_put(st, it->eid, e, err, errlen) == -1 ||
@@ -2543,15 +2554,27 @@ store_prune(struct store *st, time_t before, size_t *npruned, char *err,
 				store_fail(st, err, errlen, "prune");
 			goto fail;
 		}
-		for (size_t i = 0; i < n; i++) {
-			if (store_fts_delete(st, eids[i], err, errlen) == -1)
+		/* Each story's text out of the index before its entries
+		 * go, back in (if any remain) after. */
+		qsort(stories, n, sizeof(*stories), store_cmp_i64);
+		for (size_t i = 0; i < n; i++)
+			if ((i == 0 || stories[i] != stories[i - 1]) &&
+			    store_fts_story(st, stories[i], true, err,
+			    errlen) == -1)
 				goto fail;
+		for (size_t i = 0; i < n; i++) {
 			sqlite3_bind_int64(st->stmt[ST_ENT_DEL], 1, eids[i]);
 			if (store_step_done(st, ST_ENT_DEL, err, errlen) == -1)
 				goto fail;
 		}
+		if (store_stories_settle(st, stories, n, err, errlen) == -1)
+			goto fail;
+		for (size_t i = 0; i < n; i++)
+			if ((i == 0 || stories[i] != stories[i - 1]) &&
+			    store_fts_story(st, stories[i], false, err,
+			    errlen) == -1)
+				goto fail;
 		if (store_fts_flush(st, err, errlen) == -1 ||
-		    store_stories_settle(st, stories, n, err, errlen) == -1 ||
 		    store_commit(st, n > 0, err, errlen) == -1)
 			goto fail;
 		total += n;

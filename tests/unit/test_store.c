@@ -301,6 +301,15 @@ test_update_noop(void **state)
 	assert_int_equal(tquery(st, &f, ts), 1);
 	f.q = "Council";
 	assert_int_equal(tquery(st, &f, ts), 1);
+	/* Text gone from an entry is gone from the index. */
+	t[0].summary = "<p>The Council agreed.</p>";
+	r = put(st, "src", t, 3);
+	assert_int_equal(r.nupdated, 1);
+	f.q = "mandate";
+	assert_int_equal(tquery(st, &f, ts), 0);
+	f.q = "agreed";
+	assert_int_equal(tquery(st, &f, ts), 1);
+	f.q = NULL;
 
 	/* The same entry twice in one feed: the first wins, no flip-flop. */
 	{
@@ -889,6 +898,10 @@ test_story_topics(void **state)
 	f.topic = "eurodac";
 	assert_int_equal(tquery(st, &f, ts), 1);
 	assert_string_equal(ts->v[0].uid, "urn:a:1");
+	f.topic = NULL;
+	f.q = "screening";		/* both entries' text, one story */
+	assert_int_equal(tquery(st, &f, ts), 1);
+	f.q = NULL;
 	f.topic = "borders";
 	assert_int_equal(tquery(st, &f, ts), 1);
 	f.topic = NULL;
@@ -995,10 +1008,30 @@ test_retention(void **state)
 	r = put(st, "a", t, 10);
 	assert_int_equal(r.nnew, 10);
 	assert_int_equal(nstories(st), 10);
+	{
+		struct store_filter	 f = { .q = "Dublin", .limit = 50 };
+		struct tstories		*ts = xcalloc(1, sizeof(*ts));
+
+		assert_int_equal(tquery(st, &f, ts), 10);
+		tstories_clear(ts);
+		free(ts);
+	}
 	assert_int_equal(store_prune(st, T0 + 35 * DAY, &n, err,
 	    sizeof(err)), 0);
 	assert_int_equal(n, 6);
 	assert_int_equal(nstories(st), 4);
+	{
+		struct store_filter	 f = { .q = "Dublin", .limit = 50 };
+		struct tstories		*ts = xcalloc(1, sizeof(*ts));
+
+		assert_int_equal(tquery(st, &f, ts), 4);
+		f.q = "\"item 3\"";	/* pruned */
+		assert_int_equal(tquery(st, &f, ts), 0);
+		f.q = "\"item 7\"";
+		assert_int_equal(tquery(st, &f, ts), 1);
+		tstories_clear(ts);
+		free(ts);
+	}
 	assert_int_equal(count_sql(path, "SELECT count(*) FROM story_topic"),
 	    4);
 	assert_int_equal(count_sql(path, "SELECT count(*) FROM story"
