@@ -45,6 +45,7 @@
 #define STORE_WINDOW		(7 * 86400)	/* stories merge within */
 #define STORE_BUCKET		(2 * STORE_WINDOW)	/* of sketch keys */
 #define STORE_NBUCKETS		8		/* fortnights kept in memory */
+#define STORE_TEXT_DENSE	4096		/* matches: a common word */
 #define STORE_BODY_WORDS	400		/* words of text compared */
 #define STORE_BODY_MIN		12		/* fewer: no text to compare */
 #define STORE_FTS_MAX		(32 * 1024)	/* bytes of content indexed */
@@ -106,6 +107,8 @@ enum store_stmt {
 	ST_SSRC_REBUILD,
 	ST_RETAG_SEL,
 	ST_LINK_STORY,
+	ST_TEXT_COUNT,
+	ST_TEXT_ROWIDS,
 	ST__MAX
 };
 
@@ -250,6 +253,10 @@ static const char *store_sql[ST__MAX] = {
 	    " JOIN entry e ON e.story = s.story WHERE s.story = ?",
 	[ST_LINK_STORY] = "SELECT e.story, s.first FROM entry e"
 	    " JOIN story s ON s.story = e.story WHERE e.canon = ? LIMIT 1",
+	[ST_TEXT_COUNT] = "SELECT count(*) FROM (SELECT rowid FROM entry_fts"
+	    " WHERE entry_fts MATCH ?1 LIMIT ?2)",
+	[ST_TEXT_ROWIDS] = "SELECT rowid FROM entry_fts WHERE entry_fts"
+	    " MATCH ? ORDER BY rowid DESC",
 	[ST_RETAG_SEL] = "SELECT eid, story, title, title_type, summary,"
 	    " summary_type, content, content_type, lang, link FROM entry"
 	    " WHERE eid > ? ORDER BY eid LIMIT ?",
@@ -2363,16 +2370,63 @@ done:
 	return rc;
 }
 
+/*
+ * The stories matching a common word, read lazily newest id first into
+ * a bitmap: a scan of stories newest first mostly meets recent ids, so
+ * only the top of a long match list is ever read.
+ */
+struct store_textset {
+	sqlite3_stmt	*s;
+	uint8_t		*bits;
+	int64_t		 nbits;
+	int64_t		 lo;		/* ids at or above are known */
+	bool		 done;
+};
+
+static int
+store_textset_has(struct store *st, struct store_textset *ts, int64_t id,
+    bool *has, char *err, size_t errlen)
+{
+	int	r;
+
+	while (!ts->done && id < ts->lo) {
+		if ((r = sqlite3_step(ts->s)) != SQLITE_ROW) {
+			if (r != SQLITE_DONE)
+				return store_fail(st, err, errlen, "text");
+			ts->done = true;
+			break;
+		}
+		ts->lo = sqlite3_column_int64(ts->s, 0);
+		if (ts->lo < 0)
+			continue;
+		if (ts->lo >= ts->nbits) {
+			int64_t	n = (ts->lo + 1 + 4095) & ~(int64_t)4095;
+
+			ts->bits = xrealloc(ts->bits, n / 8);
+			memset(ts->bits + ts->nbits / 8, 0,
+			    (n - ts->nbits) / 8);
+			ts->nbits = n;
+		}
+		ts->bits[ts->lo / 8] |= 1 << (ts->lo % 8);
+	}
+	*has = id >= 0 && id < ts->nbits &&
+	    (ts->bits[id / 8] & (1 << (id % 8))) != 0;
+	return 0;
+}
+
 int
 store_query_stories(struct store *st, const struct store_filter *flt,
     store_story_cb cb, void *arg, char *err, size_t errlen)
 {
-	enum store_stmt	 which;
-	sqlite3_stmt	*q;
-	char		 lang[9];
-	int64_t		 sid = 0;
-	int		 r, stop = 0;
+	struct store_textset	 text = { 0 };
+	enum store_stmt		 which;
+	sqlite3_stmt		*q;
+	char			 lang[9];
+	const char		*fq = flt->q;
+	int64_t			 sid = 0, limit, nout = 0;
+	int			 r = SQLITE_DONE, stop = 0, rc = -1;
 
+	limit = flt->limit != 0 ? (int64_t)flt->limit : 50;
 	if (flt->source != NULL) {
 		if (store_source_id(st, flt->source, false, &sid, NULL, err,
 		    errlen) == -1)
@@ -2383,13 +2437,30 @@ store_query_stories(struct store *st, const struct store_filter *flt,
 	store_lang(flt->lang, lang);
 	if (flt->lang != NULL && lang[0] == '\0')
 		return 0;
+	if (fq != NULL) {
+		/* A common word: the scan below filters through a bitmap
+		 * instead of SQLite collecting every match first. */
+		q = st->stmt[ST_TEXT_COUNT];
+		sqlite3_bind_text(q, 1, fq, -1, SQLITE_STATIC);
+		sqlite3_bind_int(q, 2, STORE_TEXT_DENSE);
+		if ((r = store_step_row(st, ST_TEXT_COUNT, err, errlen)) == 1 &&
+		    sqlite3_column_int(q, 0) >= STORE_TEXT_DENSE) {
+			text.s = st->stmt[ST_TEXT_ROWIDS];
+			text.lo = INT64_MAX;
+			sqlite3_bind_text(text.s, 1, fq, -1, SQLITE_STATIC);
+			fq = NULL;
+		}
+		store_reset(st, ST_TEXT_COUNT);
+		if (r == -1)
+			return -1;
+	}
 	/* The index that drives the scan: a source is usually the narrower
 	 * (hundreds of sources, a dozen topics). */
 	if (flt->source != NULL)
 		which = ST_Q_SOURCE;
 	else if (flt->topic != NULL)
 		which = ST_Q_TOPIC;
-	else if (flt->q != NULL)
+	else if (fq != NULL)
 		which = ST_Q_TEXT;
 	else if (flt->lang != NULL)
 		which = ST_Q_LANG;
@@ -2401,27 +2472,41 @@ store_query_stories(struct store *st, const struct store_filter *flt,
 		sqlite3_bind_int64(q, 2, sid);
 	else
 		sqlite3_bind_null(q, 2);
-	store_bind_text(q, 3, flt->q);
+	store_bind_text(q, 3, fq);
 	store_bind_text(q, 4, flt->lang != NULL ? lang : NULL);
 	sqlite3_bind_int64(q, 5, flt->since != 0 ? flt->since : INT64_MIN);
 	sqlite3_bind_int64(q, 6, flt->has_cursor ? flt->cursor_updated :
 	    INT64_MAX);
 	sqlite3_bind_int64(q, 7, flt->has_cursor ? flt->cursor_id :
 	    INT64_MAX);
-	sqlite3_bind_int64(q, 8, flt->limit != 0 ? (int64_t)flt->limit : 50);
-	while (!stop && (r = sqlite3_step(q)) == SQLITE_ROW)
-		if (store_story_emit(st, q, cb, arg, &stop, err,
-		    errlen) == -1) {
-			store_reset(st, which);
-			return -1;
+	sqlite3_bind_int64(q, 8, text.s != NULL ? INT64_MAX : limit);
+	while (!stop && nout < limit && (r = sqlite3_step(q)) == SQLITE_ROW) {
+		if (text.s != NULL) {
+			bool	has;
+
+			if (store_textset_has(st, &text,
+			    sqlite3_column_int64(q, 0), &has, err,
+			    errlen) == -1)
+				goto done;
+			if (!has)
+				continue;
 		}
-	if (!stop && r != SQLITE_DONE) {
-		store_fail(st, err, errlen, "story query");
-		store_reset(st, which);
-		return -1;
+		if (store_story_emit(st, q, cb, arg, &stop, err,
+		    errlen) == -1)
+			goto done;
+		nout++;
 	}
+	if (!stop && nout < limit && r != SQLITE_DONE) {
+		store_fail(st, err, errlen, "story query");
+		goto done;
+	}
+	rc = 0;
+done:
 	store_reset(st, which);
-	return 0;
+	if (text.s != NULL)
+		store_reset(st, ST_TEXT_ROWIDS);
+	free(text.bits);
+	return rc;
 }
 
 static int
