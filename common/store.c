@@ -256,7 +256,7 @@ static const char *store_sql[ST__MAX] = {
 	[ST_TEXT_COUNT] = "SELECT count(*) FROM (SELECT rowid FROM entry_fts"
 	    " WHERE entry_fts MATCH ?1 LIMIT ?2)",
 	[ST_TEXT_ROWIDS] = "SELECT rowid FROM entry_fts WHERE entry_fts"
-	    " MATCH ? ORDER BY rowid DESC",
+	    " MATCH ?1 AND rowid <= ?2 ORDER BY rowid DESC",
 	[ST_RETAG_SEL] = "SELECT eid, story, title, title_type, summary,"
 	    " summary_type, content, content_type, lang, link FROM entry"
 	    " WHERE eid > ? ORDER BY eid LIMIT ?",
@@ -2371,47 +2371,96 @@ done:
 }
 
 /*
- * The stories matching a common word, read lazily newest id first into
- * a bitmap: a scan of stories newest first mostly meets recent ids, so
- * only the top of a long match list is ever read.
+ * The stories matching a common word, read lazily into a bitmap: runs of
+ * matches read downwards from a story id as the scan asks about it. A
+ * scan newest first mostly meets ids close below the last, so a page
+ * costs a short run, not the whole list of matches; an id far from what
+ * is known starts a new run there (a seek in the FTS index).
  */
+#define STORE_TEXT_JUMP		4096	/* ids stepped over rather than seek */
+
+struct store_textrun {
+	int64_t		 lo, hi;	/* membership of [lo, hi] is known */
+};
+
 struct store_textset {
 	sqlite3_stmt	*s;
+	const char	*q;
 	uint8_t		*bits;
 	int64_t		 nbits;
-	int64_t		 lo;		/* ids at or above are known */
-	bool		 done;
+	struct store_textrun *runs;	/* the last one is being read */
+	size_t		 nruns;
+	bool		 reading;	/* s is positioned in the last run */
 };
+
+static void
+store_textset_set(struct store_textset *ts, int64_t id)
+{
+	if (id >= ts->nbits) {
+		int64_t	n = (id + 1 + 4095) & ~(int64_t)4095;
+
+		ts->bits = xrealloc(ts->bits, n / 8);
+		memset(ts->bits + ts->nbits / 8, 0, (n - ts->nbits) / 8);
+		ts->nbits = n;
+	}
+	ts->bits[id / 8] |= 1 << (id % 8);
+}
 
 static int
 store_textset_has(struct store *st, struct store_textset *ts, int64_t id,
     bool *has, char *err, size_t errlen)
 {
-	int	r;
+	struct store_textrun	*run;
+	int			 r;
 
-	while (!ts->done && id < ts->lo) {
-		if ((r = sqlite3_step(ts->s)) != SQLITE_ROW) {
+	for (;;) {
+		for (size_t i = 0; i < ts->nruns; i++)
+			if (id >= ts->runs[i].lo && id <= ts->runs[i].hi) {
+				*has = id < ts->nbits &&
+				    (ts->bits[id / 8] & (1 << (id % 8))) != 0;
+				return 0;
+			}
+		run = ts->nruns > 0 ? &ts->runs[ts->nruns - 1] : NULL;
+		if (run != NULL && ts->reading && id < run->lo &&
+		    id >= run->lo - STORE_TEXT_JUMP) {
+			/* Close below: read on. */
+			if ((r = sqlite3_step(ts->s)) == SQLITE_ROW) {
+				int64_t	m = sqlite3_column_int64(ts->s, 0);
+
+				run->lo = m;
+				if (m >= 0)
+					store_textset_set(ts, m);
+				continue;
+			}
 			if (r != SQLITE_DONE)
 				return store_fail(st, err, errlen, "text");
-			ts->done = true;
-			break;
-		}
-		ts->lo = sqlite3_column_int64(ts->s, 0);
-		if (ts->lo < 0)
+			run->lo = INT64_MIN;	/* nothing further down */
+			ts->reading = false;
 			continue;
-		if (ts->lo >= ts->nbits) {
-			int64_t	n = (ts->lo + 1 + 4095) & ~(int64_t)4095;
-
-			ts->bits = xrealloc(ts->bits, n / 8);
-			memset(ts->bits + ts->nbits / 8, 0,
-			    (n - ts->nbits) / 8);
-			ts->nbits = n;
 		}
-		ts->bits[ts->lo / 8] |= 1 << (ts->lo % 8);
+		/* Far from anything known: a new run from id down. */
+		sqlite3_reset(ts->s);
+		sqlite3_bind_text(ts->s, 1, ts->q, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ts->s, 2, id);
+		if (ts->nruns % 16 == 0)
+			ts->runs = xreallocarray(ts->runs, ts->nruns + 16,
+			    sizeof(*ts->runs));
+		run = &ts->runs[ts->nruns++];
+		run->hi = id;
+		run->lo = id + 1;	/* nothing read yet */
+		ts->reading = true;
+		if ((r = sqlite3_step(ts->s)) == SQLITE_ROW) {
+			int64_t	m = sqlite3_column_int64(ts->s, 0);
+
+			run->lo = m;
+			if (m >= 0)
+				store_textset_set(ts, m);
+		} else if (r == SQLITE_DONE) {
+			run->lo = INT64_MIN;
+			ts->reading = false;
+		} else
+			return store_fail(st, err, errlen, "text");
 	}
-	*has = id >= 0 && id < ts->nbits &&
-	    (ts->bits[id / 8] & (1 << (id % 8))) != 0;
-	return 0;
 }
 
 int
@@ -2446,8 +2495,7 @@ store_query_stories(struct store *st, const struct store_filter *flt,
 		if ((r = store_step_row(st, ST_TEXT_COUNT, err, errlen)) == 1 &&
 		    sqlite3_column_int(q, 0) >= STORE_TEXT_DENSE) {
 			text.s = st->stmt[ST_TEXT_ROWIDS];
-			text.lo = INT64_MAX;
-			sqlite3_bind_text(text.s, 1, fq, -1, SQLITE_STATIC);
+			text.q = fq;
 			fq = NULL;
 		}
 		store_reset(st, ST_TEXT_COUNT);
@@ -2506,6 +2554,7 @@ done:
 	if (text.s != NULL)
 		store_reset(st, ST_TEXT_ROWIDS);
 	free(text.bits);
+	free(text.runs);
 	return rc;
 }
 
