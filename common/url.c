@@ -54,13 +54,17 @@ struct url_param {
 	size_t		 pos;
 };
 
-/* Parameter names that only identify a click, a campaign or a mail. */
+/*
+ * Parameter names that only identify a click, a campaign, a mail or a
+ * session.
+ */
 static const char *const url_tracking_exact[] = {
 	"_ga", "_gl", "_hsenc", "_hsmi", "_openstat", "at_campaign",
 	"at_medium", "dclid", "ef_id", "fb_action_ids", "fb_action_types",
 	"fb_ref", "fb_source", "fbclid", "gbraid", "gclid", "gclsrc",
-	"hsctatracking", "igsh", "igshid", "li_fat_id", "mc_cid", "mc_eid",
-	"mkt_tok", "msclkid", "ncid", "oly_anon_id", "oly_enc_id",
+	"hsctatracking", "igsh", "igshid", "jsessionid", "li_fat_id",
+	"mc_cid", "mc_eid", "mkt_tok", "msclkid", "ncid", "oly_anon_id",
+	"oly_enc_id", "phpsessid",
 	"rb_clickid", "ref_src", "ref_url", "s_kwcid", "srsltid", "ttclid",
 	"twclid", "vero_conv", "vero_id", "wbraid", "wickedid", "xtor",
 	"yclid",
@@ -244,9 +248,9 @@ url_split(const char *s, struct url_parts *up)
 }
 
 /*
- * The cleaned copy of in: trimmed, tabs and newlines dropped, and every
- * ASCII character that no URI may hold percent-encoded; with ascii, bytes
- * above 0x7f too. See url.h.
+ * The cleaned copy of s: tabs and newlines dropped, blanks trimmed, and
+ * every ASCII character that no URI may hold percent-encoded; with
+ * ascii, bytes above 0x7f too (libxml2 takes URIs, not IRIs). See url.h.
  */
 static char *
 url_clean(const char *s, bool ascii)
@@ -751,6 +755,30 @@ url_add_authority(struct url_buf *b, const char *a, size_t len)
 	return 0;
 }
 
+/*
+ * Drop ";jsessionid=..." path parameters (Java servers put one in every
+ * link of a visitor without cookies, so each fetch would be new).
+ */
+static void
+url_cut_session(struct url_buf *b)
+{
+	static const char	 key[] = ";jsessionid=";
+	size_t			 i, j, klen = sizeof(key) - 1;
+
+	i = 0;
+	while (i + klen <= b->len) {
+		if (strncasecmp(b->s + i, key, klen) != 0) {
+			i++;
+			continue;
+		}
+		for (j = i + klen; j < b->len && b->s[j] != '/' &&
+		    b->s[j] != ';'; j++)
+			;
+		memmove(b->s + i, b->s + j, b->len - j + 1);
+		b->len -= j - i;
+	}
+}
+
 char *
 url_canonical(const char *url)
 {
@@ -772,6 +800,7 @@ url_canonical(const char *url)
 	if (url_add_authority(&b, up.auth.p, up.auth.len) == -1)
 		goto done;
 	url_add_normal(&path, up.path.p, up.path.len, false);
+	url_cut_session(&path);
 	if (path.len == 0)
 		url_buf_addc(&b, '/');
 	else

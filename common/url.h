@@ -23,7 +23,8 @@
  *
  * - The result is an IRI as written: non-ASCII characters pass through
  *   raw (never encoded, never decoded) and existing %XX escapes are kept
- *   as they are; only the cleaning above touches the text.
+ *   as they are; only the cleaning above and the removal of dot
+ *   segments touch the text.
  * - A ref with a scheme other than http or https (javascript:, mailto:,
  *   data:, tag:, ...) comes back cleaned as above, unresolved and not
  *   checked: the sanitizer decides what to keep, not the resolver. The
@@ -37,21 +38,24 @@
  *   "/news/" still applies to it.
  * - An empty ref means the base itself, without its fragment.
  * - NULL for a NULL ref, for an empty ref with no base, and for a ref that
- *   is not RFC 3986 syntax even after cleaning (e.g. "1:x", "http://a:b@").
+ *   is not RFC 3986 syntax even after cleaning ("1:x", "http://a.c[o/").
  */
 char	*url_resolve(const char *base, const char *ref);
 
 /*
  * The identity form for dedup, a plain-ASCII URI; NULL for anything but
- * an absolute http(s) URL with a host. It writes the scheme as https
- * (http and https are equal), lower-cases the host (a non-ASCII one by
- * Unicode compatibility composition and case folding) and drops its
- * trailing dots, drops ports 80 and 443, the fragment, the empty query and
- * tracking parameters (url_is_tracking_param), sorts the other query
- * parameters by key (equal keys keep their order), encodes non-ASCII
- * bytes, upper-cases %xx escapes and decodes those of unreserved
- * characters (A-Z a-z 0-9 - . _ ~), removes dot segments and writes an
- * empty path as "/".
+ * an absolute http(s) URL with a host. It
+ * - writes the scheme as https (http and https are equal);
+ * - lower-cases the host (a non-ASCII one by Unicode compatibility
+ *   composition and case folding), drops its trailing dots and ports 80
+ *   and 443;
+ * - encodes non-ASCII bytes, upper-cases %xx escapes and decodes those
+ *   of unreserved characters (A-Z a-z 0-9 - . _ ~);
+ * - removes dot segments and ";jsessionid=" path parameters, and writes
+ *   an empty path as "/";
+ * - drops tracking and session parameters (url_is_tracking_param) and
+ *   empty ones from the query, sorts the others by key (equal keys keep
+ *   their order), and drops an empty query and the fragment.
  *
  * Left alone on purpose, because the same site may really serve different
  * things under each: a leading "www." (www.x.eu and x.eu can be different
@@ -61,8 +65,8 @@ char	*url_resolve(const char *base, const char *ref);
  * parameters without a value ("a" and "a=" stay different). Stories catch
  * what this misses by title and text.
  *
- * XXX a non-ASCII host is compared as its UTF-8 bytes: no IDNA, so the
- * punycode spelling of a host differs from its Unicode spelling.
+ * XXX no IDNA (no libidn2 in common/): the punycode spelling of a host
+ * ("xn--mnchen-3ya.de") differs from its Unicode one ("münchen.de").
  */
 char	*url_canonical(const char *url);
 
@@ -70,8 +74,8 @@ char	*url_canonical(const char *url);
  * which url_canonical() returns non-NULL. */
 bool	 url_is_http(const char *url);
 
-/* A query parameter name that only tracks clicks (utm_*, fbclid, ...),
- * compared without regard to case. */
+/* A query parameter name that only tracks clicks or sessions (utm_*,
+ * fbclid, jsessionid, ...), compared without regard to case. */
 bool	 url_is_tracking_param(const char *key, size_t len);
 
 #endif /* URL_H */

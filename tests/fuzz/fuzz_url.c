@@ -2,8 +2,9 @@
  * libFuzzer target for url.c. The input is a base and a reference split
  * at the first newline (no newline: the whole input is both). Besides
  * not crashing, it checks what url.h promises: url_canonical is
- * idempotent, yields ASCII and agrees with url_is_http, and resolving
- * an absolute result again against nothing changes nothing.
+ * idempotent, yields ASCII and agrees with url_is_http; url_resolve
+ * yields cleaned text, and resolving an absolute result again against
+ * nothing changes nothing.
  */
 
 #include <stddef.h>
@@ -43,6 +44,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char		*s, *base, *ref, *nl, *r, *r2;
+	const char	*p;
 
 	s = xmalloc(size + 1);
 	memcpy(s, data, size);
@@ -57,6 +59,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_url_canonical(ref);
 	r = url_resolve(base, ref);
 	if (r != NULL) {
+		/* cleaned: no blank at the ends, no ASCII a URI cannot hold */
+		for (p = r; *p != '\0'; p++)
+			if ((unsigned char)*p <= 0x20 || *p == 0x7f ||
+			    strchr("\"<>\\^`{|}", *p) != NULL)
+				abort();
 		fuzz_url_canonical(r);
 		if (url_is_http(r)) {
 			r2 = url_resolve(NULL, r);

@@ -208,6 +208,11 @@ static const struct canon_case canon_cases[] = {
 	{ "https://a.eu/x?utm%5Fsource=rss",	"https://a.eu/x" },
 	{ "https://a.eu/x?fbclid",		"https://a.eu/x" },
 	{ "https://a.eu/x?page=2&utm_source=a#c",	"https://a.eu/x?page=2" },
+	/* session ids */
+	{ "https://a.eu/x;jsessionid=0A1B2C?id=4",	"https://a.eu/x?id=4" },
+	{ "https://a.eu/x;JSESSIONID=0A1B2C;v=2/y",	"https://a.eu/x;v=2/y" },
+	{ "https://a.eu/x?PHPSESSID=77&id=4",	"https://a.eu/x?id=4" },
+	{ "https://a.eu/x;v=2",			"https://a.eu/x;v=2" },
 	/* path */
 	{ "https://a.eu/a/./b/../c",		"https://a.eu/a/c" },
 	{ "https://a.eu/../../c",		"https://a.eu/c" },
