@@ -45,6 +45,7 @@
 #define STORE_WINDOW		(7 * 86400)	/* stories merge within */
 #define STORE_BUCKET		(2 * STORE_WINDOW)	/* of sketch keys */
 #define STORE_NBUCKETS		8		/* fortnights kept in memory */
+#define STORE_TEXT_DENSE	4096		/* matches: a common word */
 #define STORE_BODY_WORDS	400		/* words of text compared */
 #define STORE_BODY_MIN		12		/* fewer: no text to compare */
 #define STORE_FTS_MAX		(32 * 1024)	/* bytes of content indexed */
@@ -106,6 +107,8 @@ enum store_stmt {
 	ST_SSRC_REBUILD,
 	ST_RETAG_SEL,
 	ST_LINK_STORY,
+	ST_TEXT_COUNT,
+	ST_TEXT_ROWIDS,
 	ST__MAX
 };
 
@@ -116,9 +119,8 @@ enum store_stmt {
 		" WHERE y.topic = ?1 AND y.upd = s.upd AND y.story = s.story))"
 #define Q_SRC	" AND (?2 IS NULL OR EXISTS (SELECT 1 FROM story_source x" \
 		" WHERE x.sid = ?2 AND x.upd = s.upd AND x.story = s.story))"
-#define Q_TEXT	" AND (?3 IS NULL OR s.story IN (SELECT m.story" \
-		" FROM entry m WHERE m.eid IN (SELECT rowid FROM entry_fts" \
-		" WHERE entry_fts MATCH ?3)))"
+#define Q_TEXT	" AND (?3 IS NULL OR s.story IN (SELECT rowid" \
+		" FROM entry_fts WHERE entry_fts MATCH ?3))"
 #define Q_LANG	" AND (?4 IS NULL OR s.lang = ?4)"
 
 static const char *store_sql[ST__MAX] = {
@@ -158,7 +160,7 @@ static const char *store_sql[ST__MAX] = {
 	    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
 	    " ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
 	[ST_ENT_TEXT] = "SELECT title, title_type, summary, summary_type,"
-	    " content, content_type FROM entry WHERE eid = ?",
+	    " content, content_type FROM entry WHERE story = ? ORDER BY eid",
 	[ST_ENT_UPD] = "UPDATE entry SET canon = ?4, uid = ?5, title = ?6,"
 	    " title_type = ?7, link = ?8, published = ?9, updated = ?10,"
 	    " summary = ?11, summary_type = ?12, content = ?13,"
@@ -210,8 +212,8 @@ static const char *store_sql[ST__MAX] = {
 	    " AND t.upd >= ?5" Q_TOPIC Q_TEXT Q_LANG
 	    " ORDER BY t.upd DESC, t.story DESC LIMIT ?8",
 	[ST_Q_TEXT] = "SELECT " Q_COLS " FROM story s"
-	    " WHERE s.story IN (SELECT m.story FROM entry m WHERE m.eid IN"
-	    " (SELECT rowid FROM entry_fts WHERE entry_fts MATCH ?3))"
+	    " WHERE s.story IN (SELECT rowid FROM entry_fts"
+	    " WHERE entry_fts MATCH ?3)"
 	    " AND (s.upd, s.story) < (?6, ?7) AND s.upd >= ?5"
 	    Q_TOPIC Q_SRC Q_LANG
 	    " ORDER BY s.upd DESC, s.story DESC LIMIT ?8",
@@ -251,6 +253,10 @@ static const char *store_sql[ST__MAX] = {
 	    " JOIN entry e ON e.story = s.story WHERE s.story = ?",
 	[ST_LINK_STORY] = "SELECT e.story, s.first FROM entry e"
 	    " JOIN story s ON s.story = e.story WHERE e.canon = ? LIMIT 1",
+	[ST_TEXT_COUNT] = "SELECT count(*) FROM (SELECT rowid FROM entry_fts"
+	    " WHERE entry_fts MATCH ?1 LIMIT ?2)",
+	[ST_TEXT_ROWIDS] = "SELECT rowid FROM entry_fts WHERE entry_fts"
+	    " MATCH ?1 AND rowid <= ?2 ORDER BY rowid DESC",
 	[ST_RETAG_SEL] = "SELECT eid, story, title, title_type, summary,"
 	    " summary_type, content, content_type, lang, link FROM entry"
 	    " WHERE eid > ? ORDER BY eid LIMIT ?",
@@ -379,7 +385,7 @@ struct store_bucket {
 };
 
 struct store_ftsop {
-	int64_t		 eid;
+	int64_t		 story;
 	bool		 del;
 	size_t		 off[3];	/* into ftstext */
 };
@@ -613,18 +619,18 @@ store_text_plain(struct buf *out, const char *s, int type, size_t max)
 	}
 }
 
-/* Fills the FTS columns of an entry into st->tbuf[0..2]. */
+/* Adds an entry's text to the FTS columns in st->tbuf[0..2] (emptied
+ * first when `first`); store_fts_queue() ends them. */
 static void
-store_fts_text(struct store *st, const char *title, int ttype,
+store_fts_text(struct store *st, bool first, const char *title, int ttype,
     const char *summary, int stype, const char *content, int ctype)
 {
-	for (int i = 0; i < 3; i++)
-		buf_reset(&st->tbuf[i]);
+	if (first)
+		for (int i = 0; i < 3; i++)
+			buf_reset(&st->tbuf[i]);
 	store_text_plain(&st->tbuf[0], title, ttype, STORE_FTS_MAX);
 	store_text_plain(&st->tbuf[1], summary, stype, STORE_FTS_MAX);
 	store_text_plain(&st->tbuf[2], content, ctype, STORE_FTS_MAX);
-	for (int i = 0; i < 3; i++)
-		buf_addc(&st->tbuf[i], '\0');	/* never NULL */
 }
 
 static void
@@ -1513,12 +1519,12 @@ store_bind_entry(sqlite3_stmt *s, const struct store_item *it,
 	sqlite3_bind_int64(s, 22, (int64_t)it->chash);
 }
 
-/* Queues the FTS row in st->tbuf for eid (an insert, or a delete of
+/* Queues the FTS row in st->tbuf for a story (an insert, or a delete of
  * what was indexed). FTS5 flushes its pending terms at every statement
- * savepoint, so indexing entry by entry between other writes would make
- * a segment per entry: the queue runs in one go by store_fts_flush(). */
+ * savepoint, so indexing story by story between other writes would make
+ * a segment each: the queue runs in one go by store_fts_flush(). */
 static void
-store_fts_queue(struct store *st, int64_t eid, bool del)
+store_fts_queue(struct store *st, int64_t story, bool del)
 {
 	struct store_ftsop	*op;
 
@@ -1526,11 +1532,13 @@ store_fts_queue(struct store *st, int64_t eid, bool del)
 		st->ftsq = xreallocarray(st->ftsq, st->nftsq + 64,
 		    sizeof(*st->ftsq));
 	op = &st->ftsq[st->nftsq++];
-	op->eid = eid;
+	op->story = story;
 	op->del = del;
 	for (int i = 0; i < 3; i++) {
 		op->off[i] = st->ftstext.len;
-		buf_add(&st->ftstext, st->tbuf[i].s, st->tbuf[i].len);
+		buf_add(&st->ftstext, st->tbuf[i].s == NULL ? "" :
+		    st->tbuf[i].s, st->tbuf[i].len);
+		buf_addc(&st->ftstext, '\0');
 	}
 }
 
@@ -1544,7 +1552,7 @@ store_fts_flush(struct store *st, char *err, size_t errlen)
 		enum store_stmt	 which = op->del ? ST_FTS_DEL : ST_FTS_INS;
 		sqlite3_stmt	*s = st->stmt[which];
 
-		sqlite3_bind_int64(s, 1, op->eid);
+		sqlite3_bind_int64(s, 1, op->story);
 		for (int k = 0; k < 3; k++)
 			sqlite3_bind_text(s, 2 + k, st->ftstext.s + op->off[k],
 			    -1, SQLITE_STATIC);
@@ -1555,29 +1563,34 @@ store_fts_flush(struct store *st, char *err, size_t errlen)
 	return rc;
 }
 
-static void
-store_fts_insert(struct store *st, int64_t eid)
-{
-	store_fts_queue(st, eid, false);
-}
-
-/* Removes an entry from the FTS index, given what is stored for it. */
+/*
+ * Queues the FTS row of a story as its entries are now: deleted (before
+ * they change: a contentless FTS5 table deletes by the very text it
+ * indexed) or inserted (after). The row holds the text of every entry
+ * of the story, so a text query finds stories without a join.
+ */
 static int
-store_fts_delete(struct store *st, int64_t eid, char *err, size_t errlen)
+store_fts_story(struct store *st, int64_t story, bool del, char *err,
+    size_t errlen)
 {
 	sqlite3_stmt	*s = st->stmt[ST_ENT_TEXT];
+	bool		 first = true;
 	int		 r;
 
-	sqlite3_bind_int64(s, 1, eid);
-	if ((r = store_step_row(st, ST_ENT_TEXT, err, errlen)) == 1)
-		store_fts_text(st, store_col_text(s, 0),
+	sqlite3_bind_int64(s, 1, story);
+	while ((r = store_step_row(st, ST_ENT_TEXT, err, errlen)) == 1) {
+		store_fts_text(st, first, store_col_text(s, 0),
 		    sqlite3_column_int(s, 1), store_col_text(s, 2),
 		    sqlite3_column_int(s, 3), store_col_text(s, 4),
 		    sqlite3_column_int(s, 5));
+		first = false;
+	}
 	store_reset(st, ST_ENT_TEXT);
-	if (r == 1)
-		store_fts_queue(st, eid, true);
-	return r == -1 ? -1 : 0;
+	if (r == -1)
+		return -1;
+	if (!first)
+		store_fts_queue(st, story, del);
+	return 0;
 }
 
 static int
@@ -1936,7 +1949,8 @@ store_item_insert(struct store *st, int64_t sid, struct store_item *it,
 	if (story != 0) {
 		res->nmerged++;
 		merged = true;
-		if (store_story_touch(st, story, date, err, errlen) == -1)
+		if (store_fts_story(st, story, true, err, errlen) == -1 ||
+		    store_story_touch(st, story, date, err, errlen) == -1)
 			goto done;
 	} else if (store_story_new(st, it, date, &story, err, errlen) == -1)
 		goto done;
@@ -1953,9 +1967,14 @@ store_item_insert(struct store *st, int64_t sid, struct store_item *it,
 		goto done;
 	eid = sqlite3_last_insert_rowid(st->db);
 
-	store_fts_text(st, e->title, e->title_type, e->summary,
-	    e->summary_type, e->content, e->content_type);
-	store_fts_insert(st, eid);
+	if (merged) {
+		if (store_fts_story(st, story, false, err, errlen) == -1)
+			goto done;
+	} else {
+		store_fts_text(st, true, e->title, e->title_type, e->summary,
+		    e->summary_type, e->content, e->content_type);
+		store_fts_queue(st, story, false);
+	}
 	if (store_topics_put(st, eid, e, err, errlen) == -1)
 		goto done;
 
@@ -2018,16 +2037,15 @@ store_item_update(struct store *st, struct store_item *it,
 	    e->updated <= now ? e->updated : now;
 	if (upd < it->old_upd)
 		upd = it->old_upd;
-	if (store_fts_delete(st, it->eid, err, errlen) == -1)
+	if (store_fts_story(st, it->story, true, err, errlen) == -1)
 		goto done;
 	s = st->stmt[ST_ENT_UPD];
 	sqlite3_bind_int64(s, 1, it->eid);
 	store_bind_entry(s, it, upd, json);
 	if (store_step_done(st, ST_ENT_UPD, err, errlen) == -1)
 		goto done;
-	store_fts_text(st, e->title, e->title_type, e->summary,
-	    e->summary_type, e->content, e->content_type);
-	store_fts_insert(st, it->eid);
+	if (store_fts_story(st, it->story, false, err, errlen) == -1)
+		goto done;
 	sqlite3_bind_int64(st->stmt[ST_ETOPIC_DEL], 1, it->eid);
 	if (store_step_done(st, ST_ETOPIC_DEL, err, errlen) == -1 ||
 	    store_topics_put(st, it->eid, e, err, errlen) == -1 ||
@@ -2352,16 +2370,112 @@ done:
 	return rc;
 }
 
+/*
+ * The stories matching a common word, read lazily into a bitmap: runs of
+ * matches read downwards from a story id as the scan asks about it. A
+ * scan newest first mostly meets ids close below the last, so a page
+ * costs a short run, not the whole list of matches; an id far from what
+ * is known starts a new run there (a seek in the FTS index).
+ */
+#define STORE_TEXT_JUMP		4096	/* ids stepped over rather than seek */
+
+struct store_textrun {
+	int64_t		 lo, hi;	/* membership of [lo, hi] is known */
+};
+
+struct store_textset {
+	sqlite3_stmt	*s;
+	const char	*q;
+	uint8_t		*bits;
+	int64_t		 nbits;
+	struct store_textrun *runs;	/* the last one is being read */
+	size_t		 nruns;
+	bool		 reading;	/* s is positioned in the last run */
+};
+
+static void
+store_textset_set(struct store_textset *ts, int64_t id)
+{
+	if (id >= ts->nbits) {
+		int64_t	n = (id + 1 + 4095) & ~(int64_t)4095;
+
+		ts->bits = xrealloc(ts->bits, n / 8);
+		memset(ts->bits + ts->nbits / 8, 0, (n - ts->nbits) / 8);
+		ts->nbits = n;
+	}
+	ts->bits[id / 8] |= 1 << (id % 8);
+}
+
+static int
+store_textset_has(struct store *st, struct store_textset *ts, int64_t id,
+    bool *has, char *err, size_t errlen)
+{
+	struct store_textrun	*run;
+	int			 r;
+
+	for (;;) {
+		for (size_t i = 0; i < ts->nruns; i++)
+			if (id >= ts->runs[i].lo && id <= ts->runs[i].hi) {
+				*has = id < ts->nbits &&
+				    (ts->bits[id / 8] & (1 << (id % 8))) != 0;
+				return 0;
+			}
+		run = ts->nruns > 0 ? &ts->runs[ts->nruns - 1] : NULL;
+		if (run != NULL && ts->reading && id < run->lo &&
+		    id >= run->lo - STORE_TEXT_JUMP) {
+			/* Close below: read on. */
+			if ((r = sqlite3_step(ts->s)) == SQLITE_ROW) {
+				int64_t	m = sqlite3_column_int64(ts->s, 0);
+
+				run->lo = m;
+				if (m >= 0)
+					store_textset_set(ts, m);
+				continue;
+			}
+			if (r != SQLITE_DONE)
+				return store_fail(st, err, errlen, "text");
+			run->lo = INT64_MIN;	/* nothing further down */
+			ts->reading = false;
+			continue;
+		}
+		/* Far from anything known: a new run from id down. */
+		sqlite3_reset(ts->s);
+		sqlite3_bind_text(ts->s, 1, ts->q, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ts->s, 2, id);
+		if (ts->nruns % 16 == 0)
+			ts->runs = xreallocarray(ts->runs, ts->nruns + 16,
+			    sizeof(*ts->runs));
+		run = &ts->runs[ts->nruns++];
+		run->hi = id;
+		run->lo = id + 1;	/* nothing read yet */
+		ts->reading = true;
+		if ((r = sqlite3_step(ts->s)) == SQLITE_ROW) {
+			int64_t	m = sqlite3_column_int64(ts->s, 0);
+
+			run->lo = m;
+			if (m >= 0)
+				store_textset_set(ts, m);
+		} else if (r == SQLITE_DONE) {
+			run->lo = INT64_MIN;
+			ts->reading = false;
+		} else
+			return store_fail(st, err, errlen, "text");
+	}
+}
+
 int
 store_query_stories(struct store *st, const struct store_filter *flt,
     store_story_cb cb, void *arg, char *err, size_t errlen)
 {
-	enum store_stmt	 which;
-	sqlite3_stmt	*q;
-	char		 lang[9];
-	int64_t		 sid = 0;
-	int		 r, stop = 0;
+	struct store_textset	 text = { 0 };
+	enum store_stmt		 which;
+	sqlite3_stmt		*q;
+	char			 lang[9];
+	const char		*fq = flt->q;
+	int64_t			 sid = 0, limit, nout = 0;
+	int			 r = SQLITE_DONE, stop = 0, rc = -1;
 
+	limit = flt->limit != 0 ? (int64_t)flt->limit : 50;
 	if (flt->source != NULL) {
 		if (store_source_id(st, flt->source, false, &sid, NULL, err,
 		    errlen) == -1)
@@ -2372,13 +2486,29 @@ store_query_stories(struct store *st, const struct store_filter *flt,
 	store_lang(flt->lang, lang);
 	if (flt->lang != NULL && lang[0] == '\0')
 		return 0;
+	if (fq != NULL) {
+		/* A common word: the scan below filters through a bitmap
+		 * instead of SQLite collecting every match first. */
+		q = st->stmt[ST_TEXT_COUNT];
+		sqlite3_bind_text(q, 1, fq, -1, SQLITE_STATIC);
+		sqlite3_bind_int(q, 2, STORE_TEXT_DENSE);
+		if ((r = store_step_row(st, ST_TEXT_COUNT, err, errlen)) == 1 &&
+		    sqlite3_column_int(q, 0) >= STORE_TEXT_DENSE) {
+			text.s = st->stmt[ST_TEXT_ROWIDS];
+			text.q = fq;
+			fq = NULL;
+		}
+		store_reset(st, ST_TEXT_COUNT);
+		if (r == -1)
+			return -1;
+	}
 	/* The index that drives the scan: a source is usually the narrower
 	 * (hundreds of sources, a dozen topics). */
 	if (flt->source != NULL)
 		which = ST_Q_SOURCE;
 	else if (flt->topic != NULL)
 		which = ST_Q_TOPIC;
-	else if (flt->q != NULL)
+	else if (fq != NULL)
 		which = ST_Q_TEXT;
 	else if (flt->lang != NULL)
 		which = ST_Q_LANG;
@@ -2390,27 +2520,42 @@ store_query_stories(struct store *st, const struct store_filter *flt,
 		sqlite3_bind_int64(q, 2, sid);
 	else
 		sqlite3_bind_null(q, 2);
-	store_bind_text(q, 3, flt->q);
+	store_bind_text(q, 3, fq);
 	store_bind_text(q, 4, flt->lang != NULL ? lang : NULL);
 	sqlite3_bind_int64(q, 5, flt->since != 0 ? flt->since : INT64_MIN);
 	sqlite3_bind_int64(q, 6, flt->has_cursor ? flt->cursor_updated :
 	    INT64_MAX);
 	sqlite3_bind_int64(q, 7, flt->has_cursor ? flt->cursor_id :
 	    INT64_MAX);
-	sqlite3_bind_int64(q, 8, flt->limit != 0 ? (int64_t)flt->limit : 50);
-	while (!stop && (r = sqlite3_step(q)) == SQLITE_ROW)
-		if (store_story_emit(st, q, cb, arg, &stop, err,
-		    errlen) == -1) {
-			store_reset(st, which);
-			return -1;
+	sqlite3_bind_int64(q, 8, text.s != NULL ? INT64_MAX : limit);
+	while (!stop && nout < limit && (r = sqlite3_step(q)) == SQLITE_ROW) {
+		if (text.s != NULL) {
+			bool	has;
+
+			if (store_textset_has(st, &text,
+			    sqlite3_column_int64(q, 0), &has, err,
+			    errlen) == -1)
+				goto done;
+			if (!has)
+				continue;
 		}
-	if (!stop && r != SQLITE_DONE) {
-		store_fail(st, err, errlen, "story query");
-		store_reset(st, which);
-		return -1;
+		if (store_story_emit(st, q, cb, arg, &stop, err,
+		    errlen) == -1)
+			goto done;
+		nout++;
 	}
+	if (!stop && nout < limit && r != SQLITE_DONE) {
+		store_fail(st, err, errlen, "story query");
+		goto done;
+	}
+	rc = 0;
+done:
 	store_reset(st, which);
-	return 0;
+	if (text.s != NULL)
+		store_reset(st, ST_TEXT_ROWIDS);
+	free(text.bits);
+	free(text.runs);
+	return rc;
 }
 
 static int
@@ -2543,15 +2688,27 @@ store_prune(struct store *st, time_t before, size_t *npruned, char *err,
 				store_fail(st, err, errlen, "prune");
 			goto fail;
 		}
-		for (size_t i = 0; i < n; i++) {
-			if (store_fts_delete(st, eids[i], err, errlen) == -1)
+		/* Each story's text out of the index before its entries
+		 * go, back in (if any remain) after. */
+		qsort(stories, n, sizeof(*stories), store_cmp_i64);
+		for (size_t i = 0; i < n; i++)
+			if ((i == 0 || stories[i] != stories[i - 1]) &&
+			    store_fts_story(st, stories[i], true, err,
+			    errlen) == -1)
 				goto fail;
+		for (size_t i = 0; i < n; i++) {
 			sqlite3_bind_int64(st->stmt[ST_ENT_DEL], 1, eids[i]);
 			if (store_step_done(st, ST_ENT_DEL, err, errlen) == -1)
 				goto fail;
 		}
+		if (store_stories_settle(st, stories, n, err, errlen) == -1)
+			goto fail;
+		for (size_t i = 0; i < n; i++)
+			if ((i == 0 || stories[i] != stories[i - 1]) &&
+			    store_fts_story(st, stories[i], false, err,
+			    errlen) == -1)
+				goto fail;
 		if (store_fts_flush(st, err, errlen) == -1 ||
-		    store_stories_settle(st, stories, n, err, errlen) == -1 ||
 		    store_commit(st, n > 0, err, errlen) == -1)
 			goto fail;
 		total += n;

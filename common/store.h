@@ -71,7 +71,8 @@ struct store_story {
 					   its topics are the story's */
 	const char	*source;	/* the representative's source */
 	const struct store_feedinfo *feed; /* and its feed */
-	const struct store_carrier *carriers;	/* every source, first first */
+	const struct store_carrier *carriers;	/* each entry of the story,
+						   first first */
 	size_t		 ncarriers;
 };
 
@@ -83,7 +84,8 @@ typedef int	(*store_story_cb)(const struct store_story *, void *);
 struct store_filter {
 	const char	*topic;
 	const char	*source;
-	const char	*q;		/* FTS5 query over title and text */
+	const char	*q;		/* FTS5 query over title, summary and
+					   content; bad syntax fails the call */
 	const char	*lang;		/* primary subtag: "en", "fr" */
 	time_t		 since;		/* updated at or after */
 	bool		 has_cursor;

@@ -80,7 +80,10 @@ serve_apply_config(struct daemon *d, struct config *cfg)
 		log_warnx("%s", err);
 		return -1;
 	}
-	topics_changed = d->cfg == NULL || !config_same_topics(d->cfg, cfg);
+	/* A reload that changes the topics re-tags the archive. (At start
+	 * the archive keeps its tags: XXX a topics.conf edited while the
+	 * daemon was down takes effect on new entries only.) */
+	topics_changed = d->cfg != NULL && !config_same_topics(d->cfg, cfg);
 	tag_free(d->tagger);
 	d->tagger = tg;
 	/* Sources point into the configuration: rebuild them before the
@@ -94,8 +97,7 @@ serve_apply_config(struct daemon *d, struct config *cfg)
 			http_config_changed(d->http);
 		config_free(old);
 	}
-	if (topics_changed && d->store != NULL && !d->once &&
-	    d->retag != NULL)
+	if (topics_changed && !d->once)
 		run_retag_start(d);
 	return 0;
 }

@@ -260,6 +260,25 @@ test_crash(void **state)
 				fail_msg("entry %d of source %d: %" PRId64
 				    " rows", i, s, q1(db, sql));
 		}
+	/* The text index agrees: each entry's phrase finds its story. */
+	if ((st = store_open(path, err, sizeof(err))) == NULL)
+		fail_msg("%s", err);
+	for (int news = 0; news < 4; news++)
+		for (int i = 0; i < NENTRIES; i += 7) {
+			struct store_filter	 f = { .limit = 10 };
+			struct tstories		*found;
+			char			 q[64];
+
+			found = xcalloc(1, sizeof(*found));
+			snprintf(q, sizeof(q), "\"item %d of source %d\"", i,
+			    news);
+			f.q = q;
+			if (tquery(st, &f, found) != 1)
+				fail_msg("%s: %zu stories", q, found->n);
+			tstories_clear(found);
+			free(found);
+		}
+	store_close(st);
 	/* Sources 4 and 5 carried the news of 2 and 3: one story each. */
 	assert_int_equal(q1(db, "SELECT count(*) FROM story"),
 	    (NSOURCES - 2) * NENTRIES);

@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""When topics.conf changes, a SIGHUP re-tags the whole archive in batches.
+
+fetch --once fills an archive from the fixture server; serve then runs on
+it; the topics file is replaced by one where the screening topic has a new
+name and a phrase set that matches nothing in the archive and a new topic
+matches "Eurodac"; after SIGHUP the daemon logs the re-tagging and the
+archive's entry and story topics follow the new file."""
+
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIXTURES = os.path.join(HERE, "..", "fixtures", "parse")
+BIN = os.environ.get("PACTFEED_BIN", os.path.join(HERE, "..", "..", "build", "pactfeed"))
+checks = 0
+
+
+def check(cond, what):
+    global checks
+    if not cond:
+        print("retag: FAIL: " + what)
+        sys.exit(1)
+    checks += 1
+
+
+def wait_for(pred, seconds):
+    end = time.time() + seconds
+    while time.time() < end:
+        if pred():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def topics_of(db):
+    con = sqlite3.connect(db)
+    rows = con.execute("SELECT e.title, group_concat(t.topic) FROM entry e "
+                       "LEFT JOIN entry_topic t ON t.eid = e.eid GROUP BY e.eid").fetchall()
+    con.close()
+    return {title: set((tp or "").split(",")) - {""} for title, tp in rows}
+
+
+TOPICS_A = '''topic "screening" { name = "Screening" phrases = {"screening regulation", "screening"} }
+topic "eurodac" { name = "Eurodac" phrases = {"eurodac"} }
+'''
+TOPICS_B = '''topic "screening" { name = "Screening (renamed)" phrases = {"no such phrase anywhere"} }
+topic "eurodac" { name = "Eurodac" phrases = {"eurodac"} }
+topic "fingerprints" { name = "Fingerprints" phrases = {"fingerprints"} }
+'''
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="pf-retag-")
+    server = daemon = None
+    try:
+        shutil.copy(os.path.join(FIXTURES, "rss2-full.xml"), os.path.join(work, "rss.xml"))
+        portfile = os.path.join(work, "port")
+        server = subprocess.Popen([sys.executable, os.path.join(HERE, "fixture_server.py"),
+                                   "--dir", work, "--log", os.path.join(work, "req.jsonl"),
+                                   "--port-file", portfile, "--max-seconds", "120"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if not wait_for(lambda: os.path.exists(portfile) and open(portfile).read().strip(), 5):
+            print("retag: no fixture server, skipped")
+            sys.exit(77)
+        base = "http://127.0.0.1:%s" % open(portfile).read().strip()
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()
+        db = os.path.join(work, "pf.db")
+        conf = os.path.join(work, "pactfeed.conf")
+        topics = os.path.join(work, "topics.conf")
+        with open(topics, "w") as f:
+            f.write(TOPICS_A)
+        with open(conf, "w") as f:
+            f.write(f'''database = "{db}"
+listen = "127.0.0.1:{port}"
+allow-private-addresses = true
+include("topics.conf")
+source "watch" {{ title = "Watch" url = "{base}/feed/rss.xml" }}
+''')
+        p = subprocess.run([BIN, "fetch", "--once", "-c", conf], capture_output=True, text=True,
+                           timeout=60)
+        check(p.returncode == 0, "fetch --once: %s" % p.stderr)
+        before = topics_of(db)
+        check(before.get("Council adopts screening regulation") == {"screening"},
+              "first tagging: %s" % before)
+        check(before.get("Eurodac: what changes in 2026") == {"eurodac"}, "eurodac tagged")
+
+        log = open(os.path.join(work, "serve.log"), "w")
+        daemon = subprocess.Popen([BIN, "serve", "-c", conf], stderr=log)
+
+        def text():
+            log.flush()
+            return open(os.path.join(work, "serve.log")).read()
+
+        check(wait_for(lambda: "serving" in text(), 10), "serve started")
+        with open(topics, "w") as f:
+            f.write(TOPICS_B)
+        daemon.send_signal(signal.SIGHUP)
+        check(wait_for(lambda: "retag: archive tagged with the new topics" in text(), 30),
+              "re-tagging ran and finished: %s" % text())
+        after = topics_of(db)
+        check(after.get("Council adopts screening regulation") == set(),
+              "screening no longer matches: %s" % after)
+        check(after.get("Eurodac: what changes in 2026") == {"eurodac", "fingerprints"},
+              "new topic applied to the archive: %s" % after)
+        con = sqlite3.connect(db)
+        story = con.execute("SELECT count(*) FROM story_topic WHERE topic = 'screening'").fetchone()[0]
+        fp = con.execute("SELECT count(*) FROM story_topic WHERE topic = 'fingerprints'").fetchone()[0]
+        con.close()
+        check(story == 0 and fp == 1, "story topics follow (screening %d, fingerprints %d)" % (story, fp))
+
+        # The same file again: nothing to re-tag.
+        daemon.send_signal(signal.SIGHUP)
+        check(wait_for(lambda: text().count("configuration reloaded") == 2, 10), "second reload")
+        time.sleep(0.5)
+        check(text().count("retag: archive tagged") == 1, "unchanged topics: no second re-tag")
+        daemon.send_signal(signal.SIGTERM)
+        check(daemon.wait(timeout=30) == 0, "exit 0")
+        print("retag: %d checks ok" % checks)
+    finally:
+        for proc in (daemon, server):
+            if proc is not None and proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
