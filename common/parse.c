@@ -627,6 +627,30 @@ parse_ns(struct parser *p, const char **local)
 	return NS_OTHER;
 }
 
+/*
+ * Every string enters the feed through here: libxml2 normally hands out
+ * valid UTF-8, but the contract (valid UTF-8, no forbidden controls, for
+ * every string, whatever the input) must not rest on that; the fuzzer
+ * found a path where a broken document's bytes came through.
+ */
+static const char *
+parse_keep(struct parser *p, const char *s, size_t n)
+{
+	struct buf	 b = { 0 };
+	const char	*r;
+
+	if (text_is_clean(s, n))
+		return feed_strndup(p->feed, s, n);
+	text_utf8_repair(&b, s, n);
+	r = feed_strndup(p->feed, b.s != NULL ? b.s : "", b.len);
+	buf_free(&b);
+	if (!p->broken)
+		snprintf(p->reason, sizeof(p->reason),
+		    "invalid UTF-8 or control characters in a value");
+	p->broken = true;
+	return r;
+}
+
 /* An attribute of the current element, copied into the feed; NULL when
  * absent. */
 static const char *
@@ -639,7 +663,7 @@ parse_attr(struct parser *p, const char *name)
 		return NULL;
 	if ((v = xmlTextReaderGetAttribute(p->r, BAD_CAST name)) == NULL)
 		return NULL;
-	s = feed_strdup(p->feed, (const char *)v);
+	s = parse_keep(p, (const char *)v, strlen((const char *)v));
 	xmlFree(v);
 	return s;
 }
@@ -655,7 +679,7 @@ parse_attr_ns(struct parser *p, const char *name, const char *ns)
 	if ((v = xmlTextReaderGetAttributeNs(p->r, BAD_CAST name,
 	    BAD_CAST ns)) == NULL)
 		return NULL;
-	s = feed_strdup(p->feed, (const char *)v);
+	s = parse_keep(p, (const char *)v, strlen((const char *)v));
 	xmlFree(v);
 	return s;
 }
@@ -904,7 +928,7 @@ done:
 	s = p->text.s != NULL ? p->text.s : "";
 	n = p->text.len;
 	text_trim(&s, &n);
-	return feed_strndup(p->feed, s, n);
+	return parse_keep(p, s, n);
 }
 
 /* The element's text with inner whitespace runs collapsed (ids, dates,

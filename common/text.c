@@ -7,6 +7,7 @@
 #include "text.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,8 +130,17 @@ text_utf8_valid_len(const char *s, size_t len)
 {
 	const unsigned char	*p = (const unsigned char *)s;
 	size_t			 i = 0, n;
+	uint64_t		 w;
 
 	while (i < len) {
+		/* Eight ASCII bytes at a time: most text is ASCII. */
+		if (len - i >= 8) {
+			memcpy(&w, p + i, 8);
+			if ((w & UINT64_C(0x8080808080808080)) == 0) {
+				i += 8;
+				continue;
+			}
+		}
 		if (p[i] < 0x80) {
 			i++;
 			continue;
@@ -176,6 +186,40 @@ text_utf8_repair(struct buf *out, const char *s, size_t len)
 	}
 	buf_add(out, (const char *)p + i - run, run);
 	return fixed;
+}
+
+bool
+text_is_clean(const char *s, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i = 0, n;
+	uint64_t		 w;
+
+	while (i < len) {
+		if (len - i >= 8) {
+			memcpy(&w, p + i, 8);
+			/* No high bit and no byte below 0x20 in eight. */
+			if (((w | ((w - UINT64_C(0x2020202020202020)) & ~w)) &
+			    UINT64_C(0x8080808080808080)) == 0) {
+				i += 8;
+				continue;
+			}
+		}
+		if (p[i] >= 0x20 && p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (p[i] < 0x20) {
+			if (p[i] != '\t' && p[i] != '\n' && p[i] != '\r')
+				return false;
+			i++;
+			continue;
+		}
+		if ((n = text_utf8_seq(p + i, len - i)) == 0)
+			return false;
+		i += n;
+	}
+	return true;
 }
 
 void

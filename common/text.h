@@ -25,6 +25,9 @@ void	 buf_reset(struct buf *);	/* empty, keep the memory */
 void	 buf_free(struct buf *);
 char	*buf_release(struct buf *);	/* the string; buf is emptied */
 
+/* True when s is valid UTF-8 without NUL or C0 controls other than tab,
+ * LF and CR: what XML allows and every string we hand on must be. */
+bool	 text_is_clean(const char *s, size_t len);
 /* Length of the valid UTF-8 prefix of s. */
 size_t	 text_utf8_valid_len(const char *s, size_t len);
 /* s with every invalid sequence replaced by U+FFFD and NUL and C0

@@ -826,6 +826,43 @@ test_max_entries(void **state)
 	    "skipped\n");
 }
 
+/* Inputs the fuzzer once broke the parser with, kept as fixtures: every
+ * option combination the fuzz target tries must give valid UTF-8. */
+static void
+test_fuzz_regressions(void **state)
+{
+	static const char *files[] = {
+		"regress-fuzz-invalid-utf8.xml",
+	};
+	struct parse_opts	 opts;
+	struct feed		*f;
+	char			*buf, err[256];
+	size_t			 len, n = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		buf = slurp(files[i], &len);
+		for (int mode = 0; mode < 8; mode++) {
+			memset(&opts, 0, sizeof(opts));
+			opts.url = (mode & 1) ? "https://fuzz.example/d/f.xml" :
+			    NULL;
+			opts.content_type = (mode & 2) ?
+			    "application/xml; charset=iso-8859-2" : NULL;
+			opts.max_entries = (mode & 4) ? 5 : 0;
+			if ((f = parse_feed(buf, len, &opts, err,
+			    sizeof(err))) == NULL)
+				continue;
+			check_feed_utf8(f);
+			assert_true(f->bozo);
+			feed_free(f);
+			n++;
+		}
+		free(buf);
+	}
+	printf("parse: %zu fuzz regression parses, every string valid "
+	    "UTF-8\n", n);
+}
+
 static void
 test_json_output(void **state)
 {
@@ -862,6 +899,7 @@ main(void)
 		cmocka_unit_test(test_content_type_charset),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_max_entries),
+		cmocka_unit_test(test_fuzz_regressions),
 		cmocka_unit_test(test_json_output),
 	};
 
