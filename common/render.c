@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
 #include <libxml/xmlwriter.h>
 
 #include "atom.h"
@@ -688,4 +689,80 @@ render_feed_xsl(size_t *len)
 {
 	*len = sizeof(render_xsl) - 1;
 	return render_xsl;
+}
+
+static int
+render_debug_cb(const struct store_story *s, void *arg)
+{
+	json_t			*list = arg, *o, *a, *t;
+	const struct entry	*e = s->entry;
+	char			 d[DATE_STRLEN];
+
+	o = json_object();
+	json_object_set_new(o, "story", json_integer(s->id));
+	if (s->uid != NULL)
+		json_object_set_new(o, "id", json_string(s->uid));
+	if (e->title != NULL)
+		json_object_set_new(o, "title", json_string(e->title));
+	if (e->link != NULL)
+		json_object_set_new(o, "link", json_string(e->link));
+	if (s->updated != DATE_NONE)
+		json_object_set_new(o, "updated", json_string(date_format(
+		    s->updated, d, sizeof(d))));
+	if (e->lang != NULL)
+		json_object_set_new(o, "lang", json_string(e->lang));
+	a = json_array();
+	for (size_t i = 0; i < s->ncarriers; i++)
+		json_array_append_new(a, json_string(s->carriers[i].source));
+	json_object_set_new(o, "sources", a);
+	a = json_array();
+	for (size_t i = 0; i < e->ntopics; i++) {
+		t = json_object();
+		json_object_set_new(t, "id", json_string(e->topics[i].id));
+		json_object_set_new(t, "score", json_real(e->topics[i].score));
+		if (e->topics[i].why != NULL)
+			json_object_set_new(t, "why",
+			    json_string(e->topics[i].why));
+		json_array_append_new(a, t);
+	}
+	json_object_set_new(o, "topics", a);
+	json_array_append_new(list, o);
+	return 0;
+}
+
+char *
+render_debug_json(struct store *st, const struct render_feed *rf,
+    size_t *len, char *err, size_t errlen)
+{
+	struct store_filter	 f = { 0 };
+	json_t			*root, *list;
+	char			*fts = NULL, *out = NULL;
+
+	f.topic = rf->topic;
+	f.source = rf->source;
+	f.lang = rf->lang;
+	f.since = rf->since;
+	if (rf->q != NULL)
+		f.q = fts = render_fts_query(rf->q);
+	if (rf->cursor == RENDER_OLDER) {
+		f.has_cursor = true;
+		f.cursor_updated = rf->cursor_updated;
+		f.cursor_id = rf->cursor_id;
+	}
+	f.limit = RENDER_PAGE;
+	list = json_array();
+	if (store_query_stories(st, &f, render_debug_cb, list, err,
+	    errlen) == 0) {
+		root = json_object();
+		json_object_set_new(root, "stories", list);
+		out = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+		json_decref(root);
+		if (out != NULL)
+			*len = strlen(out);
+		else
+			snprintf(err, errlen, "cannot write JSON");
+	} else
+		json_decref(list);
+	free(fts);
+	return out;
 }

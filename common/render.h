@@ -75,6 +75,11 @@ char		*render_atom(struct store *, const struct config *,
 
 /* OPML 2.0 listing every feed we publish. */
 char		*render_opml(const struct config *, size_t *len);
+/* Debug view of the stories a feed page would hold (older-than cursor
+ * honoured, 50 at most), as JSON: each story's entry, the sources that
+ * carried it and every topic with its score and the phrases that fired. */
+char		*render_debug_json(struct store *, const struct render_feed *,
+		    size_t *len, char *err, size_t errlen);
 
 /* The XSLT stylesheet (static) that lets a browser show a feed. */
 const char	*render_feed_xsl(size_t *len);

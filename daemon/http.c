@@ -486,13 +486,14 @@ http_feed_doc(struct http *h, const struct render_feed *rf, char *err,
 }
 
 /* /feed.atom, /topics/{id}.atom, /sources/{id}.atom, /search.atom. */
-static void
-http_serve_feed(struct http *h, struct evhttp_request *req,
+/* Reads the query into rf and checks it; false after answering with a
+ * 400 or 404 that says what is wrong. */
+static bool
+http_feed_params(struct http *h, struct evhttp_request *req,
     struct render_feed *rf, const char *query)
 {
 	struct evkeyvalq	 params;
 	struct evkeyval		*kv;
-	struct http_doc		*doc;
 	char			 err[512];
 	int			 notfound;
 
@@ -500,7 +501,7 @@ http_serve_feed(struct http *h, struct evhttp_request *req,
 	if (query != NULL && evhttp_parse_query_str(query, &params) == -1) {
 		http_send_problem(req, HTTP_BADREQUEST, "Bad Request",
 		    "malformed query string");
-		return;
+		return false;
 	}
 	TAILQ_FOREACH(kv, &params, next) {
 		if (render_feed_param(rf, kv->key, kv->value, err,
@@ -508,7 +509,7 @@ http_serve_feed(struct http *h, struct evhttp_request *req,
 			http_send_problem(req, HTTP_BADREQUEST,
 			    "Bad Request", err);
 			evhttp_clear_headers(&params);
-			return;
+			return false;
 		}
 	}
 	evhttp_clear_headers(&params);
@@ -519,8 +520,39 @@ http_serve_feed(struct http *h, struct evhttp_request *req,
 		else
 			http_send_problem(req, HTTP_BADREQUEST, "Bad Request",
 			    err);
+		return false;
+	}
+	return true;
+}
+
+static void
+http_serve_debug(struct http *h, struct evhttp_request *req,
+    struct render_feed *rf, const char *query)
+{
+	char	*text, err[512];
+	size_t	 len;
+
+	if (!http_feed_params(h, req, rf, query))
+		return;
+	if ((text = render_debug_json(h->d->store, rf, &len, err,
+	    sizeof(err))) == NULL) {
+		log_warnx("http: %s", err);
+		http_send_problem(req, HTTP_INTERNAL, "Internal Server Error",
+		    "the archive could not be read; see the log");
 		return;
 	}
+	http_send_fresh(req, text, len, "application/json; charset=utf-8");
+}
+
+static void
+http_serve_feed(struct http *h, struct evhttp_request *req,
+    struct render_feed *rf, const char *query)
+{
+	struct http_doc		*doc;
+	char			 err[512];
+
+	if (!http_feed_params(h, req, rf, query))
+		return;
 	if ((doc = http_feed_doc(h, rf, err, sizeof(err))) == NULL) {
 		log_warnx("http: %s", err);
 		http_send_problem(req, HTTP_INTERNAL, "Internal Server Error",
@@ -720,6 +752,10 @@ http_request_cb(struct evhttp_request *req, void *arg)
 		    &len);
 		http_send_fresh(req, text, len,
 		    "text/plain; version=0.0.4; charset=utf-8");
+	} else if (strcmp(path, "/debug/stories.json") == 0) {
+		/* The feed filters, and why each story has its topics. */
+		render_feed_route(&rf, "feed.atom");
+		http_serve_debug(h, req, &rf, evhttp_uri_get_query(uri));
 	} else if (render_feed_route(&rf, path + 1) == 0)
 		http_serve_feed(h, req, &rf, evhttp_uri_get_query(uri));
 	else

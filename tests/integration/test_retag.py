@@ -7,6 +7,7 @@ name and a phrase set that matches nothing in the archive and a new topic
 matches "Eurodac"; after SIGHUP the daemon logs the re-tagging and the
 archive's entry and story topics follow the new file."""
 
+import json
 import os
 import shutil
 import signal
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "..", "fixtures", "parse")
@@ -118,6 +120,26 @@ source "watch" {{ title = "Watch" url = "{base}/feed/rss.xml" }}
         fp = con.execute("SELECT count(*) FROM story_topic WHERE topic = 'fingerprints'").fetchone()[0]
         con.close()
         check(story == 0 and fp == 1, "story topics follow (screening %d, fingerprints %d)" % (story, fp))
+
+        # The debug view explains each tag with the phrases that fired.
+        with urllib.request.urlopen("http://127.0.0.1:%d/debug/stories.json?topic=fingerprints"
+                                    % port, timeout=10) as r:
+            check(r.headers.get("Content-Type", "").startswith("application/json"), "JSON")
+            doc = json.load(r)
+        stories = doc["stories"]
+        check(len(stories) == 1 and stories[0]["title"] == "Eurodac: what changes in 2026",
+              "topic filter applies: %s" % stories)
+        why = {t["id"]: t.get("why", "") for t in stories[0]["topics"]}
+        check(set(why) == {"eurodac", "fingerprints"}, "both topics listed: %s" % why)
+        check("eurodac" in why["eurodac"].lower() and "fingerprints" in why["fingerprints"].lower(),
+              "each topic says which phrase fired: %s" % why)
+        check(stories[0]["sources"] == ["watch"], "carrying sources listed")
+        try:
+            urllib.request.urlopen("http://127.0.0.1:%d/debug/stories.json?topic=nope" % port,
+                                   timeout=10)
+            check(False, "unknown topic answered 200")
+        except urllib.error.HTTPError as e:
+            check(e.code == 404, "unknown topic: 404 (got %d)" % e.code)
 
         # The same file again: nothing to re-tag.
         daemon.send_signal(signal.SIGHUP)

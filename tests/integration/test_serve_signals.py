@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "..", "fixtures", "parse")
@@ -61,8 +62,9 @@ def main():
             sys.exit(77)
         base = "http://127.0.0.1:%s" % open(portfile).read().strip()
         conf = os.path.join(work, "pactfeed.conf")
+        http_port = free_port()
         head = f'''database = "{work}/pf.db"
-listen = "127.0.0.1:{free_port()}"
+listen = "127.0.0.1:{http_port}"
 allow-private-addresses = true
 host-spacing = "0s"
 timeout = "30s"
@@ -113,6 +115,10 @@ source "slow"  {{ title = "Slow"  url = "{base}/slow?n=60" }}
         check("pactfeed.conf:10: " in text and 'did you mean "title"' in text,
               "errors logged as FILE:LINE with a suggestion")
         check(daemon.poll() is None, "still running after a rejected reload")
+        with urllib.request.urlopen("http://127.0.0.1:%d/healthz" % http_port, timeout=10) as r:
+            health = r.read().decode()
+        check(r.status == 200 and '"watch"' in health and '"bad"' not in health,
+              "still serving on the old configuration")
 
         with open(conf, "w") as f:
             f.write(head + f'source "agency" {{ title = "Agency" url = "{base}/feed/atom.xml" }}\n')
