@@ -55,6 +55,8 @@ struct run_done {
 	struct run_fetch	*rf;
 	struct feed		*f;		/* parsed and tagged, to store;
 						   NULL: nothing to store */
+	char			*url;		/* the feed's, which it may
+						   point to */
 	struct sched_input	 in;
 	enum run_outcome	 outcome;	/* RUN_OK once f is stored */
 	char			 what[320];
@@ -246,14 +248,16 @@ run_limit_topics(const struct source *src, struct entry *e)
 
 /* Parses or scrapes a body into a tagged feed; NULL and a reason when it
  * is no feed. */
+/* The feed may point to url (entries' base), which must outlive it; its
+ * strings from the configuration are copied, as a reload may come
+ * before it is stored. */
 static struct feed *
 run_read_body(struct daemon *d, const struct source *src,
-    const struct fetch_result *r, char *err, size_t errlen)
+    const struct fetch_result *r, const char *url, char *err, size_t errlen)
 {
 	struct parse_opts	 opts = { 0 };
 	struct feed		*f;
-	const char		*url = r->effective_url != NULL ?
-				    r->effective_url : src->url;
+	const char		*lang = NULL;
 
 	if (src->type == SOURCE_HTML)
 		f = scrape_page(r->body, r->len, url, &src->scrape, err, errlen);
@@ -266,9 +270,13 @@ run_read_body(struct daemon *d, const struct source *src,
 	if (f == NULL)
 		return NULL;
 	for (size_t i = 0; i < f->nentries; i++) {
-		if (f->entries[i].lang == NULL)
-			f->entries[i].lang = f->lang != NULL ? f->lang :
-			    src->lang;
+		if (f->entries[i].lang == NULL && f->lang != NULL)
+			f->entries[i].lang = f->lang;
+		else if (f->entries[i].lang == NULL && src->lang != NULL) {
+			if (lang == NULL)
+				lang = feed_strdup(f, src->lang);
+			f->entries[i].lang = lang;
+		}
 		tag_entry(d->tagger, f, &f->entries[i]);
 		if (src->ntopics > 0)
 			run_limit_topics(src, &f->entries[i]);
@@ -315,6 +323,7 @@ static void
 run_done_free(struct run_done *rd)
 {
 	feed_free(rd->f);
+	free(rd->url);
 	free(rd->etag);
 	free(rd->lastmod);
 	free(rd->redirect);
@@ -513,8 +522,10 @@ run_fetch_done(struct fetch_result *r, void *arg)
 
 	switch (r->status) {
 	case FETCH_OK:
-		if ((f = run_read_body(d, sr->src, r, err, sizeof(err))) ==
-		    NULL) {
+		rd->url = xstrdup(r->effective_url != NULL ?
+		    r->effective_url : sr->src->url);
+		if ((f = run_read_body(d, sr->src, r, rd->url, err,
+		    sizeof(err))) == NULL) {
 			d->stats.parse_errors++;
 			snprintf(rd->what, sizeof(rd->what), "%s", err);
 			break;
