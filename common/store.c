@@ -186,7 +186,7 @@ static const char *store_sql[ST__MAX] = {
 	[ST_FTS_DEL] = "INSERT INTO entry_fts (entry_fts, rowid, title,"
 	    " summary, content) VALUES ('delete', ?, ?, ?, ?)",
 	[ST_ETOPIC_DEL] = "DELETE FROM entry_topic WHERE eid = ?",
-	[ST_ETOPIC_INS] = "INSERT OR REPLACE INTO entry_topic (eid, topic,"
+	[ST_ETOPIC_INS] = "INSERT OR IGNORE INTO entry_topic (eid, topic,"
 	    " score, why) VALUES (?, ?, ?, ?)",
 	[ST_STORY_INS] = "INSERT INTO story (uid, upd, first, lang)"
 	    " VALUES (?, ?, ?, ?)",
@@ -1745,7 +1745,16 @@ store_topics_put(struct store *st, int64_t eid, const struct entry *e,
 	sqlite3_stmt	*s = st->stmt[ST_ETOPIC_INS];
 
 	for (size_t i = 0; i < e->ntopics; i++) {
+		bool	again = false;
+
 		if (e->topics[i].id == NULL)
+			continue;
+		/* A topic twice: the last one counts, as it did with OR
+		 * REPLACE, which made every insert a statement journal. */
+		for (size_t j = i + 1; j < e->ntopics && !again; j++)
+			again = e->topics[j].id != NULL &&
+			    strcmp(e->topics[j].id, e->topics[i].id) == 0;
+		if (again)
 			continue;
 		sqlite3_bind_int64(s, 1, eid);
 		sqlite3_bind_text(s, 2, e->topics[i].id, -1, SQLITE_STATIC);
