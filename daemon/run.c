@@ -443,6 +443,7 @@ run_flush(struct daemon *d)
 		log_warnx("store: %s", err);	/* then feed by feed */
 	for (size_t i = 0; i < n; i++)
 		run_finish(d, v[i]);
+	log_debug("store: %zu fetches in one batch", n);
 	if (batch && store_batch_end(d->store, err, sizeof(err)) == -1) {
 		time_t	soon = time(NULL) + 60;
 
