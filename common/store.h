@@ -108,11 +108,12 @@ void		 store_set_now(struct store *, time_t);
 
 /*
  * A batch: store_put_feed and store_source_set calls between begin and
- * end share one transaction and one commit (ingest is several times
- * faster). Each feed is still atomic: one that fails is undone alone
+ * end share one transaction and one commit, and their FTS rows one
+ * segment. Each feed is still atomic: one that fails is undone alone
  * (back to its savepoint) and the others stay. Nothing of the batch is
  * durable, or visible to other connections, before store_batch_end
- * returns 0; when it fails the whole batch is gone. store_prune and
+ * returns 0; when it fails the whole batch is gone. Text queries made
+ * within a batch do not see its entries yet. store_prune and
  * store_retag fail within a batch. Keep batches short: the write lock
  * is held throughout.
  */
