@@ -15,6 +15,14 @@
  * hashes in SQLite cost more WAL pages than everything else together);
  * store_fp_same() decides, and it is deliberately strict (see there).
  *
+ * Writes: each feed is atomic. Alone it is one transaction; within a
+ * batch (store_batch_begin/end) it is a savepoint, undone alone when it
+ * fails, and the batch commits once: what was "one transaction per feed"
+ * is now "each feed atomic, one commit per batch", which saves the
+ * commit, the WAL pages written again by every feed and an FTS5 segment
+ * per feed. FTS rows are queued and written once per transaction (or
+ * batch), after the savepoints, since FTS5 writes a segment at each.
+ *
  * Sources whose ids are broken (one id on every item, or new ids on every
  * fetch for the same links) switch to link keys for good (source.key_mode).
  *
@@ -57,6 +65,9 @@ enum store_stmt {
 	ST_BEGIN,
 	ST_COMMIT,
 	ST_ROLLBACK,
+	ST_SP_BEGIN,
+	ST_SP_RELEASE,
+	ST_SP_ROLLBACK,
 	ST_SRC_FIND,
 	ST_SRC_ADD,
 	ST_SRC_MODE,
@@ -127,6 +138,9 @@ static const char *store_sql[ST__MAX] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_SP_BEGIN] = "SAVEPOINT feed",
+	[ST_SP_RELEASE] = "RELEASE feed",
+	[ST_SP_ROLLBACK] = "ROLLBACK TO feed",
 	[ST_SRC_FIND] = "SELECT sid, key_mode FROM source WHERE name = ?",
 	[ST_SRC_ADD] = "INSERT INTO source (name) VALUES (?)",
 	[ST_SRC_MODE] = "UPDATE source SET key_mode = ?2 WHERE sid = ?1",
@@ -172,7 +186,7 @@ static const char *store_sql[ST__MAX] = {
 	[ST_FTS_DEL] = "INSERT INTO entry_fts (entry_fts, rowid, title,"
 	    " summary, content) VALUES ('delete', ?, ?, ?, ?)",
 	[ST_ETOPIC_DEL] = "DELETE FROM entry_topic WHERE eid = ?",
-	[ST_ETOPIC_INS] = "INSERT OR REPLACE INTO entry_topic (eid, topic,"
+	[ST_ETOPIC_INS] = "INSERT OR IGNORE INTO entry_topic (eid, topic,"
 	    " score, why) VALUES (?, ?, ?, ?)",
 	[ST_STORY_INS] = "INSERT INTO story (uid, upd, first, lang)"
 	    " VALUES (?, ?, ?, ?)",
@@ -365,6 +379,9 @@ struct store {
 	struct store_ftsop *ftsq;	/* FTS writes queued */
 	size_t		 nftsq;
 	struct buf	 ftstext;	/* their text, NUL-separated */
+	bool		 batch;		/* between store_batch_begin/end */
+	bool		 batch_changed;	/* a feed of it wrote something */
+	bool		 batch_lost;	/* SQLite rolled it all back */
 };
 
 /* A story's title sketch, in the fortnight of the story's first date. */
@@ -454,6 +471,7 @@ static int	 store_fail(struct store *, char *, size_t, const char *);
 static int	 store_item_find(struct store *, int64_t, struct store_item *,
 		    int, char **, size_t, char *, size_t);
 static void	 store_buckets_reset(struct store *);
+static int	 store_fts_flush(struct store *, char *, size_t);
 static int	 store_step_done(struct store *, enum store_stmt, char *,
 		    size_t);
 
@@ -1124,6 +1142,132 @@ store_rollback(struct store *st)
 		store_step_done(st, ST_ROLLBACK, NULL, 0);
 }
 
+/* Another process wrote: its stories are not in our sketches. Called
+ * at the start of each transaction. */
+static int
+store_sync(struct store *st, char *err, size_t errlen)
+{
+	int	r;
+
+	if ((r = store_step_row(st, ST_DATA_VERSION, err, errlen)) == 1 &&
+	    sqlite3_column_int64(st->stmt[ST_DATA_VERSION], 0) !=
+	    st->data_version) {
+		st->data_version = sqlite3_column_int64(
+		    st->stmt[ST_DATA_VERSION], 0);
+		store_buckets_reset(st);
+	}
+	store_reset(st, ST_DATA_VERSION);
+	return r == -1 ? -1 : 0;
+}
+
+int
+store_batch_begin(struct store *st, char *err, size_t errlen)
+{
+	if (st->batch) {
+		snprintf(err, errlen, "store: batch already begun");
+		return -1;
+	}
+	if (store_begin(st, err, errlen) == -1)
+		return -1;
+	if (store_sync(st, err, errlen) == -1) {
+		store_rollback(st);
+		return -1;
+	}
+	st->batch = true;
+	st->batch_changed = false;
+	st->batch_lost = false;
+	return 0;
+}
+
+/* The queued FTS rows of the whole batch go in at once (see
+ * store_fts_queue()), then the one commit. */
+int
+store_batch_end(struct store *st, char *err, size_t errlen)
+{
+	bool	lost = st->batch_lost;
+
+	if (!st->batch) {
+		snprintf(err, errlen, "store: no batch begun");
+		return -1;
+	}
+	st->batch = false;
+	st->batch_lost = false;
+	if (lost) {
+		snprintf(err, errlen, "store: the batch was rolled back by "
+		    "an earlier error");
+		store_rollback(st);
+		return -1;
+	}
+	if (store_fts_flush(st, err, errlen) == -1 ||
+	    store_commit(st, st->batch_changed, err, errlen) == -1) {
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
+}
+
+/* A feed's own unit of work: a transaction, or within a batch a
+ * savepoint. *mark remembers the FTS queue to cut back to on failure. */
+static int
+store_feed_begin(struct store *st, size_t mark[2], char *err, size_t errlen)
+{
+	mark[0] = st->nftsq;
+	mark[1] = st->ftstext.len;
+	if (!st->batch) {
+		if (store_begin(st, err, errlen) == -1)
+			return -1;
+		if (store_sync(st, err, errlen) == -1) {
+			store_rollback(st);
+			return -1;
+		}
+		return 0;
+	}
+	if (st->batch_lost) {
+		snprintf(err, errlen, "store: the batch was rolled back by "
+		    "an earlier error");
+		return -1;
+	}
+	return store_step_done(st, ST_SP_BEGIN, err, errlen);
+}
+
+static int
+store_feed_end(struct store *st, bool changed, char *err, size_t errlen)
+{
+	if (!st->batch) {
+		if (store_fts_flush(st, err, errlen) == -1)
+			return -1;
+		return store_commit(st, changed, err, errlen);
+	}
+	if (store_step_done(st, ST_SP_RELEASE, err, errlen) == -1)
+		return -1;
+	if (changed)
+		st->batch_changed = true;
+	return 0;
+}
+
+/* Undoes a feed: the whole transaction, or back to its savepoint (the
+ * sketches may hold its stories: they are rebuilt when needed). When
+ * SQLite has already rolled the whole batch back, the rest of the batch
+ * fails. */
+static void
+store_feed_abort(struct store *st, const size_t mark[2])
+{
+	if (!st->batch) {
+		store_rollback(st);
+		return;
+	}
+	store_buckets_reset(st);
+	if (sqlite3_get_autocommit(st->db) ||
+	    store_step_done(st, ST_SP_ROLLBACK, NULL, 0) == -1 ||
+	    store_step_done(st, ST_SP_RELEASE, NULL, 0) == -1) {
+		st->batch_lost = true;
+		store_rollback(st);
+		return;
+	}
+	st->nftsq = mark[0];
+	st->ftstext.len = mark[1];
+}
+
 /* The source's row id, made when new; *mode is its key mode. */
 static int
 store_source_id(struct store *st, const char *name, bool create,
@@ -1522,7 +1666,8 @@ store_bind_entry(sqlite3_stmt *s, const struct store_item *it,
 /* Queues the FTS row in st->tbuf for a story (an insert, or a delete of
  * what was indexed). FTS5 flushes its pending terms at every statement
  * savepoint, so indexing story by story between other writes would make
- * a segment each: the queue runs in one go by store_fts_flush(). */
+ * a segment each: the queue runs in one go by store_fts_flush(), at the
+ * commit of the feed's transaction or of its batch. */
 static void
 store_fts_queue(struct store *st, int64_t story, bool del)
 {
@@ -1600,7 +1745,16 @@ store_topics_put(struct store *st, int64_t eid, const struct entry *e,
 	sqlite3_stmt	*s = st->stmt[ST_ETOPIC_INS];
 
 	for (size_t i = 0; i < e->ntopics; i++) {
+		bool	again = false;
+
 		if (e->topics[i].id == NULL)
+			continue;
+		/* A topic twice: the last one counts, as it did with OR
+		 * REPLACE, which made every insert a statement journal. */
+		for (size_t j = i + 1; j < e->ntopics && !again; j++)
+			again = e->topics[j].id != NULL &&
+			    strcmp(e->topics[j].id, e->topics[i].id) == 0;
+		if (again)
 			continue;
 		sqlite3_bind_int64(s, 1, eid);
 		sqlite3_bind_text(s, 2, e->topics[i].id, -1, SQLITE_STATIC);
@@ -2069,6 +2223,7 @@ store_put_feed(struct store *st, const char *source, const struct feed *f,
 	sqlite3_stmt		*s;
 	enum store_stmt		 meta;
 	char			**keys;
+	size_t			 mark[2];
 	int64_t			 sid;
 	int			 mode, omode, rc = -1, r;
 	size_t			 n = f->nentries;
@@ -2077,21 +2232,8 @@ store_put_feed(struct store *st, const char *source, const struct feed *f,
 	if (res == NULL)
 		res = &dummy;
 	memset(res, 0, sizeof(*res));
-	if (store_begin(st, err, errlen) == -1)
+	if (store_feed_begin(st, mark, err, errlen) == -1)
 		return -1;
-	/* Another process wrote: its stories are not in our sketches. */
-	if ((r = store_step_row(st, ST_DATA_VERSION, err, errlen)) == 1 &&
-	    sqlite3_column_int64(st->stmt[ST_DATA_VERSION], 0) !=
-	    st->data_version) {
-		st->data_version = sqlite3_column_int64(
-		    st->stmt[ST_DATA_VERSION], 0);
-		store_buckets_reset(st);
-	}
-	store_reset(st, ST_DATA_VERSION);
-	if (r == -1) {
-		store_rollback(st);
-		return -1;
-	}
 	it = xcalloc(n + 1, sizeof(*it));
 	keys = xcalloc(n + 1, sizeof(*keys));
 	for (size_t i = 0; i < n; i++)
@@ -2147,8 +2289,6 @@ store_put_feed(struct store *st, const char *source, const struct feed *f,
 	}
 	if (res->nnew + res->nupdated > 0)
 		changed = true;
-	if (store_fts_flush(st, err, errlen) == -1)
-		goto done;
 
 	/* The feed's own id, title and link, for atom:source; its updated
 	 * date is written only along with entries, so that an unchanged
@@ -2164,12 +2304,12 @@ store_put_feed(struct store *st, const char *source, const struct feed *f,
 		goto done;
 	if (sqlite3_changes(st->db) > 0)
 		changed = true;
-	if (store_commit(st, changed, err, errlen) == -1)
+	if (store_feed_end(st, changed, err, errlen) == -1)
 		goto done;
 	rc = 0;
 done:
 	if (rc == -1)
-		store_rollback(st);
+		store_feed_abort(st, mark);
 	for (size_t i = 0; i < n; i++) {
 		free(it[i].canon);
 		free(it[i].key);
@@ -2660,6 +2800,10 @@ store_prune(struct store *st, time_t before, size_t *npruned, char *err,
 
 	if (npruned != NULL)
 		*npruned = 0;
+	if (st->batch) {
+		snprintf(err, errlen, "store: prune within a batch");
+		return -1;
+	}
 	/* Batches of 500, one transaction each: a long prune never holds
 	 * the writer lock for long. */
 	do {
@@ -2741,6 +2885,10 @@ store_retag(struct store *st, int64_t after, size_t limit,
 	int		 r, rc = -1;
 
 	*last = 0;
+	if (st->batch) {
+		snprintf(err, errlen, "store: retag within a batch");
+		return -1;
+	}
 	if (store_begin(st, err, errlen) == -1)
 		return -1;
 	f = feed_new();

@@ -6,7 +6,9 @@
  * Entries are keyed within their source (id/guid, else canonical link,
  * else a hash of title and date); entries carrying the same news from
  * several sources form one story, which keeps its first entry's id for
- * ever. One transaction per fetched feed; statements prepared once.
+ * ever. Each fetched feed is stored all or nothing: in a transaction of
+ * its own, or within a batch in a savepoint of its own with one commit
+ * for the whole batch. Statements prepared once.
  */
 
 #include <stdbool.h>
@@ -104,7 +106,22 @@ void		 store_close(struct store *);
 /* The time the store takes as now; 0 (the default) is the clock. */
 void		 store_set_now(struct store *, time_t);
 
-/* Stores the entries of one fetch of a source, in one transaction. */
+/*
+ * A batch: store_put_feed and store_source_set calls between begin and
+ * end share one transaction and one commit, and their FTS rows one
+ * segment. Each feed is still atomic: one that fails is undone alone
+ * (back to its savepoint) and the others stay. Nothing of the batch is
+ * durable, or visible to other connections, before store_batch_end
+ * returns 0; when it fails the whole batch is gone. Text queries made
+ * within a batch do not see its entries yet. store_prune and
+ * store_retag fail within a batch. Keep batches short: the write lock
+ * is held throughout.
+ */
+int		 store_batch_begin(struct store *, char *err, size_t errlen);
+int		 store_batch_end(struct store *, char *err, size_t errlen);
+
+/* Stores the entries of one fetch of a source, all or nothing: in one
+ * transaction, or in a savepoint within a batch. */
 int		 store_put_feed(struct store *, const char *source,
 		    const struct feed *, struct store_put_result *,
 		    char *err, size_t errlen);

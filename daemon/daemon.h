@@ -18,6 +18,7 @@ struct config;
 struct event;
 struct event_base;
 struct fetcher;
+struct run_done;
 struct http;
 struct source;
 struct store;
@@ -82,6 +83,10 @@ struct daemon {
 	struct event		*watchdog;
 	struct event		*drain;		/* shutdown deadline */
 	struct event		*prune;		/* retention, hourly */
+	struct event		*flush;		/* stores the ended fetches */
+	struct run_done		**done;		/* fetches ended, to store in
+						   one batch */
+	size_t			 ndone;
 
 	bool			 once;		/* fetch --once */
 	bool			 stopping;

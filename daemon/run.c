@@ -1,10 +1,11 @@
 /*
  * Sources at run time: which are due, which may start now (global and
  * per-host limits, host spacing, Retry-After), and what happens when a
- * fetch ends: parse or scrape, tag, keep-if-topic, store in one
- * transaction, remember the source's state, plan the next fetch. A
- * failure is logged once per change of outcome, naming the source; a
- * source failing never delays another.
+ * fetch ends: parse or scrape, tag, keep-if-topic, then store, remember
+ * the source's state and plan the next fetch, the fetches that ended in
+ * one loop turn together in one store batch (each feed atomic, one
+ * commit). A failure is logged once per change of outcome, naming the
+ * source; a source failing never delays another.
  */
 
 #include "daemon.h"
@@ -48,6 +49,25 @@ struct run_fetch {
 	size_t		 host;		/* index into d->hosts: stable, hosts
 					   are only ever added */
 };
+
+/* A fetch that ended, waiting for the next store batch (run_flush). */
+struct run_done {
+	struct run_fetch	*rf;
+	struct feed		*f;		/* parsed and tagged, to store;
+						   NULL: nothing to store */
+	char			*url;		/* the feed's, which it may
+						   point to */
+	struct sched_input	 in;
+	enum run_outcome	 outcome;	/* RUN_OK once f is stored */
+	char			 what[320];
+	char			*etag;		/* validators and redirect to */
+	char			*lastmod;	/* remember on success */
+	char			*redirect;
+	long			 http_status;
+	time_t			 now;
+};
+
+static void	run_flush(struct daemon *);
 
 static double
 run_monotonic(void)
@@ -163,6 +183,12 @@ run_sources_load(struct daemon *d)
 void
 run_sources_free(struct daemon *d)
 {
+	/* Fetches ended but not yet stored (the loop left early): store
+	 * them now, the store is still open. */
+	run_flush(d);
+	if (d->flush != NULL)
+		event_free(d->flush);
+	d->flush = NULL;
 	for (size_t i = 0; i < d->nsources; i++)
 		free(d->sources[i].id);
 	free(d->sources);
@@ -222,14 +248,16 @@ run_limit_topics(const struct source *src, struct entry *e)
 
 /* Parses or scrapes a body into a tagged feed; NULL and a reason when it
  * is no feed. */
+/* The feed may point to url (entries' base), which must outlive it; its
+ * strings from the configuration are copied, as a reload may come
+ * before it is stored. */
 static struct feed *
 run_read_body(struct daemon *d, const struct source *src,
-    const struct fetch_result *r, char *err, size_t errlen)
+    const struct fetch_result *r, const char *url, char *err, size_t errlen)
 {
 	struct parse_opts	 opts = { 0 };
 	struct feed		*f;
-	const char		*url = r->effective_url != NULL ?
-				    r->effective_url : src->url;
+	const char		*lang = NULL;
 
 	if (src->type == SOURCE_HTML)
 		f = scrape_page(r->body, r->len, url, &src->scrape, err, errlen);
@@ -242,9 +270,13 @@ run_read_body(struct daemon *d, const struct source *src,
 	if (f == NULL)
 		return NULL;
 	for (size_t i = 0; i < f->nentries; i++) {
-		if (f->entries[i].lang == NULL)
-			f->entries[i].lang = f->lang != NULL ? f->lang :
-			    src->lang;
+		if (f->entries[i].lang == NULL && f->lang != NULL)
+			f->entries[i].lang = f->lang;
+		else if (f->entries[i].lang == NULL && src->lang != NULL) {
+			if (lang == NULL)
+				lang = feed_strdup(f, src->lang);
+			f->entries[i].lang = lang;
+		}
 		tag_entry(d->tagger, f, &f->entries[i]);
 		if (src->ntopics > 0)
 			run_limit_topics(src, &f->entries[i]);
@@ -273,21 +305,192 @@ run_log_outcome(struct source_run *sr, enum run_outcome outcome,
 	sr->last_outcome = outcome;
 }
 
+/* What to do after any fetch callback or store flush: stop when a
+ * shutdown has nothing left, else fill the slots freed. */
+static void
+run_after(struct daemon *d)
+{
+	if (d->stopping && d->in_flight == 0 && d->ndone == 0)
+		event_base_loopexit(d->base, NULL);
+	else {
+		/* A slot just freed: fill it now, not at the next tick. */
+		run_start_due(d);
+		run_schedule(d);
+	}
+}
+
+static void
+run_done_free(struct run_done *rd)
+{
+	feed_free(rd->f);
+	free(rd->url);
+	free(rd->etag);
+	free(rd->lastmod);
+	free(rd->redirect);
+	free(rd->rf->id);
+	free(rd->rf->url);
+	free(rd->rf);
+	free(rd);
+}
+
+/*
+ * The second half of a fetch's end, within the store batch: store the
+ * feed, then the outcome, the next fetch, the log line and the source's
+ * state. The source is looked up again: a reload may have removed it.
+ */
+static void
+run_finish(struct daemon *d, struct run_done *rd)
+{
+	struct source_run		*sr = run_find(d, rd->rf->id);
+	struct store_source_state	 st;
+	struct store_put_result		 res = { 0 };
+	struct feed			*f = rd->f;
+	char				 err[256];
+	time_t				 now = rd->now, next;
+
+	if (sr == NULL)
+		return;
+	sr->in_flight = false;
+	if (f != NULL) {
+		if (store_put_feed(d->store, sr->id, f, &res, err,
+		    sizeof(err)) == -1) {
+			/* Our side failed (disk full, read-only): nothing
+			 * was stored, so fetch again soon without the
+			 * validators that would make it a 304. */
+			log_warnx("source %s: store: %s", sr->id, err);
+			snprintf(rd->what, sizeof(rd->what), "store: %s", err);
+		} else {
+			d->stats.entries_new += res.nnew;
+			d->stats.entries_updated += res.nupdated;
+			if (res.nnew > 0)
+				sr->last_new = now;
+			sched_input_feed(&rd->in, f);
+			sr->publish_gap = run_publish_gap(f, now);
+			rd->outcome = RUN_OK;
+			snprintf(rd->what, sizeof(rd->what), "%zu entries: "
+			    "%zu new, %zu updated%s", f->nentries, res.nnew,
+			    res.nupdated, f->bozo ?
+			    " (broken feed, recovered)" : "");
+			if (res.nnew > 0 || res.nupdated > 0)
+				log_info("source %s: %s", sr->id, rd->what);
+		}
+	}
+
+	if (rd->outcome == RUN_FAILED)
+		sr->error_streak++;
+	else {
+		sr->error_streak = 0;
+		sr->last_success = now;
+	}
+	rd->in.interval = sr->src->interval > 0 ? sr->src->interval :
+	    d->cfg->default_interval;
+	rd->in.min_interval = d->cfg->min_interval;
+	rd->in.max_interval = d->cfg->max_interval;
+	rd->in.errors = sr->error_streak;
+	rd->in.gone = sr->disabled;
+	rd->in.publish_gap = sr->publish_gap;
+	rd->in.jitter = (double)random() / ((double)RAND_MAX + 1);
+	next = sched_next(&rd->in);
+	sr->next_fetch = next;
+	run_log_outcome(sr, rd->outcome, rd->what, next, now);
+
+	/* A permanent redirect is worth one line to the admin. */
+	if (rd->redirect != NULL && rd->outcome != RUN_FAILED) {
+		if (store_source_get(d->store, sr->id, &st, err,
+		    sizeof(err)) == 0 && (st.redirect_url == NULL ||
+		    strcmp(st.redirect_url, rd->redirect) != 0))
+			log_warnx("source %s: moved permanently to %s: update "
+			    "its url", sr->id, rd->redirect);
+	}
+	if (store_source_get(d->store, sr->id, &st, err, sizeof(err)) == -1)
+		memset(&st, 0, sizeof(st));
+	if (rd->outcome != RUN_FAILED) {
+		st.etag = rd->etag;
+		st.last_modified = rd->lastmod;
+		if (rd->redirect != NULL)
+			st.redirect_url = rd->redirect;
+	}
+	st.last_status = rd->what;
+	st.next_fetch = next;
+	st.last_fetch = now;
+	st.last_success = sr->last_success;
+	st.http_status = (int)rd->http_status;
+	st.error_streak = sr->error_streak;
+	st.disabled = sr->disabled;
+	if (store_source_set(d->store, sr->id, &st, err, sizeof(err)) == -1)
+		log_warnx("source %s: saving state: %s", sr->id, err);
+}
+
+/*
+ * Stores every fetch ended since the last flush in one store batch:
+ * each feed is still all or nothing, and the batch commits once with
+ * the sources' state. When the commit fails nothing of it is stored:
+ * those sources are fetched again in a minute, in full.
+ */
+static void
+run_flush(struct daemon *d)
+{
+	struct run_done	**v = d->done;
+	size_t		  n = d->ndone;
+	bool		  batch;
+	char		  err[256];
+
+	d->done = NULL;
+	d->ndone = 0;
+	if (n == 0)
+		return;
+	if (!(batch = store_batch_begin(d->store, err, sizeof(err)) == 0))
+		log_warnx("store: %s", err);	/* then feed by feed */
+	for (size_t i = 0; i < n; i++)
+		run_finish(d, v[i]);
+	log_debug("store: %zu fetches in one batch", n);
+	if (batch && store_batch_end(d->store, err, sizeof(err)) == -1) {
+		time_t	soon = time(NULL) + 60;
+
+		log_warnx("store: %s: %zu fetches not stored, again in 60s",
+		    err, n);
+		for (size_t i = 0; i < n; i++) {
+			struct source_run *sr = run_find(d, v[i]->rf->id);
+
+			if (sr != NULL && !sr->disabled &&
+			    sr->next_fetch > soon)
+				sr->next_fetch = soon;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		run_done_free(v[i]);
+	free(v);
+}
+
+static void
+run_flush_cb(int fd, short what, void *arg)
+{
+	struct daemon	*d = arg;
+
+	(void)fd;
+	(void)what;
+	run_flush(d);
+	run_after(d);
+}
+
+/*
+ * A fetch ended: count it, parse or scrape and tag what came, and queue
+ * it for the next store batch (run_flush, from a zero-delay timer: the
+ * fetches ending in one loop turn share a commit). The source stays in
+ * flight until then, so it is not started again meanwhile.
+ */
 static void
 run_fetch_done(struct fetch_result *r, void *arg)
 {
-	struct run_fetch		*rf = arg;
-	struct daemon			*d = rf->d;
-	struct source_run		*sr = run_find(d, rf->id);
-	struct store_source_state	 st;
-	struct store_put_result		 res = { 0 };
-	struct sched_input		 in;
-	struct feed			*f = NULL;
-	struct host_run			*h;
-	enum run_outcome		 outcome = RUN_FAILED;
-	char				 err[256], what[320], *etag = NULL,
-					*lastmod = NULL, *redirect = NULL;
-	time_t				 now = time(NULL), next;
+	struct run_fetch	*rf = arg;
+	struct daemon		*d = rf->d;
+	struct source_run	*sr = run_find(d, rf->id);
+	struct run_done		*rd;
+	struct feed		*f;
+	struct host_run		*h;
+	struct timeval		 tv = { 0, 0 };
+	char			 err[256];
+	time_t			 now = time(NULL);
 
 	d->in_flight--;
 	if ((unsigned)r->status < sizeof(d->stats.fetches) /
@@ -300,22 +503,32 @@ run_fetch_done(struct fetch_result *r, void *arg)
 		/* Removed by a reload, or we are shutting down. */
 		if (sr != NULL)
 			sr->in_flight = false;
-		goto done;
+		free(rf->id);
+		free(rf->url);
+		free(rf);
+		run_after(d);
+		return;
 	}
-	sr->in_flight = false;
 	sr->done_once = true;
 	sr->last_fetch = now;
-	sched_input_init(&in, now);
-	in.retry_after = r->retry_after;
-	in.max_age = r->max_age;
-	in.expires = r->expires;
+	rd = xcalloc(1, sizeof(*rd));
+	rd->rf = rf;
+	rd->now = now;
+	rd->outcome = RUN_FAILED;
+	rd->http_status = r->http_status;
+	sched_input_init(&rd->in, now);
+	rd->in.retry_after = r->retry_after;
+	rd->in.max_age = r->max_age;
+	rd->in.expires = r->expires;
 
 	switch (r->status) {
 	case FETCH_OK:
-		if ((f = run_read_body(d, sr->src, r, err, sizeof(err))) ==
-		    NULL) {
+		rd->url = xstrdup(r->effective_url != NULL ?
+		    r->effective_url : sr->src->url);
+		if ((f = run_read_body(d, sr->src, r, rd->url, err,
+		    sizeof(err))) == NULL) {
 			d->stats.parse_errors++;
-			snprintf(what, sizeof(what), "%s", err);
+			snprintf(rd->what, sizeof(rd->what), "%s", err);
 			break;
 		}
 		if (f->bozo)
@@ -323,110 +536,41 @@ run_fetch_done(struct fetch_result *r, void *arg)
 			    f->bozo_reason);
 		if (sr->src->keep_if_topic)
 			feed_filter_entries(f, run_keep_tagged, NULL);
-		if (store_put_feed(d->store, sr->id, f, &res, err,
-		    sizeof(err)) == -1) {
-			/* Our side failed (disk full, read-only): nothing
-			 * was stored, so fetch again soon without the
-			 * validators that would make it a 304. */
-			log_warnx("source %s: store: %s", sr->id, err);
-			snprintf(what, sizeof(what), "store: %s", err);
-			break;
-		}
-		d->stats.entries_new += res.nnew;
-		d->stats.entries_updated += res.nupdated;
-		if (res.nnew > 0)
-			sr->last_new = now;
-		sched_input_feed(&in, f);
-		sr->publish_gap = run_publish_gap(f, now);
-		etag = r->etag;
-		lastmod = r->last_modified;
-		outcome = RUN_OK;
-		snprintf(what, sizeof(what), "%zu entries: %zu new, %zu "
-		    "updated%s", f->nentries, res.nnew, res.nupdated,
-		    f->bozo ? " (broken feed, recovered)" : "");
-		if (res.nnew > 0 || res.nupdated > 0)
-			log_info("source %s: %s", sr->id, what);
+		rd->f = f;		/* stored by run_finish */
 		break;
 	case FETCH_NOT_MODIFIED:
-		outcome = RUN_NOT_MODIFIED;
-		etag = r->etag;
-		lastmod = r->last_modified;
-		snprintf(what, sizeof(what), "not modified");
+		rd->outcome = RUN_NOT_MODIFIED;
+		snprintf(rd->what, sizeof(rd->what), "not modified");
 		break;
 	case FETCH_GONE:
 		sr->disabled = true;
 		log_warnx("source %s: HTTP 410 Gone: disabled; remove it from "
 		    "the configuration or change its url", sr->id);
-		snprintf(what, sizeof(what), "HTTP 410 Gone, disabled");
+		snprintf(rd->what, sizeof(rd->what), "HTTP 410 Gone, disabled");
 		break;
 	case FETCH_HTTP_ERROR:
-		snprintf(what, sizeof(what), "HTTP %ld", r->http_status);
+		snprintf(rd->what, sizeof(rd->what), "HTTP %ld",
+		    r->http_status);
 		if ((r->http_status == 429 || r->http_status == 503) &&
 		    r->retry_after > 0)
 			h->retry_after = now + r->retry_after;
 		break;
 	default:
-		snprintf(what, sizeof(what), "%s", r->error[0] != '\0' ?
-		    r->error : fetch_status_name(r->status));
+		snprintf(rd->what, sizeof(rd->what), "%s", r->error[0] !=
+		    '\0' ? r->error : fetch_status_name(r->status));
 		break;
 	}
-
-	if (outcome == RUN_FAILED)
-		sr->error_streak++;
-	else {
-		sr->error_streak = 0;
-		sr->last_success = now;
+	if (r->status == FETCH_OK || r->status == FETCH_NOT_MODIFIED) {
+		rd->etag = r->etag != NULL ? xstrdup(r->etag) : NULL;
+		rd->lastmod = r->last_modified != NULL ?
+		    xstrdup(r->last_modified) : NULL;
+		if (r->permanent_redirect != NULL)
+			rd->redirect = xstrdup(r->permanent_redirect);
 	}
-	in.interval = sr->src->interval > 0 ? sr->src->interval :
-	    d->cfg->default_interval;
-	in.min_interval = d->cfg->min_interval;
-	in.max_interval = d->cfg->max_interval;
-	in.errors = sr->error_streak;
-	in.gone = sr->disabled;
-	in.publish_gap = sr->publish_gap;
-	in.jitter = (double)random() / ((double)RAND_MAX + 1);
-	next = sched_next(&in);
-	sr->next_fetch = next;
-	run_log_outcome(sr, outcome, what, next, now);
-
-	/* A permanent redirect is worth one line to the admin. */
-	if (r->permanent_redirect != NULL && outcome != RUN_FAILED) {
-		if (store_source_get(d->store, sr->id, &st, err,
-		    sizeof(err)) == 0 && (st.redirect_url == NULL ||
-		    strcmp(st.redirect_url, r->permanent_redirect) != 0))
-			log_warnx("source %s: moved permanently to %s: update "
-			    "its url", sr->id, r->permanent_redirect);
-		redirect = r->permanent_redirect;
-	}
-	if (store_source_get(d->store, sr->id, &st, err, sizeof(err)) == -1)
-		memset(&st, 0, sizeof(st));
-	if (outcome != RUN_FAILED) {
-		st.etag = etag;
-		st.last_modified = lastmod;
-	}
-	if (redirect != NULL)
-		st.redirect_url = redirect;
-	st.last_status = what;
-	st.next_fetch = next;
-	st.last_fetch = now;
-	st.last_success = sr->last_success;
-	st.http_status = (int)r->http_status;
-	st.error_streak = sr->error_streak;
-	st.disabled = sr->disabled;
-	if (store_source_set(d->store, sr->id, &st, err, sizeof(err)) == -1)
-		log_warnx("source %s: saving state: %s", sr->id, err);
-done:
-	feed_free(f);
-	free(rf->id);
-	free(rf->url);
-	free(rf);
-	if (d->stopping && d->in_flight == 0)
-		event_base_loopexit(d->base, NULL);
-	else {
-		/* A slot just freed: fill it now, not at the next tick. */
-		run_start_due(d);
-		run_schedule(d);
-	}
+	d->done = xreallocarray(d->done, d->ndone + 1, sizeof(*d->done));
+	d->done[d->ndone++] = rd;
+	if (!evtimer_pending(d->flush, NULL))
+		evtimer_add(d->flush, &tv);
 }
 
 static bool
@@ -526,7 +670,7 @@ run_once_finished(const struct daemon *d)
 {
 	time_t	now = time(NULL);
 
-	if (d->in_flight > 0)
+	if (d->in_flight > 0 || d->ndone > 0)
 		return false;
 	for (size_t i = 0; i < d->nsources; i++) {
 		const struct source_run	*sr = &d->sources[i];
@@ -676,7 +820,8 @@ run_init(struct daemon *d)
 {
 	struct timeval	tv = { 3600, 0 };
 
-	if ((d->tick = evtimer_new(d->base, run_tick_cb, d)) == NULL)
+	if ((d->tick = evtimer_new(d->base, run_tick_cb, d)) == NULL ||
+	    (d->flush = evtimer_new(d->base, run_flush_cb, d)) == NULL)
 		fatalx("evtimer_new");
 	if ((d->prune = event_new(d->base, -1, EV_PERSIST, run_prune_cb,
 	    d)) == NULL)

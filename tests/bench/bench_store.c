@@ -4,8 +4,12 @@
  * reports the database size per entry. Never run by ctest; see
  * bench_store.sh.
  *
- *	bench_store [-f entries per feed] [-n entries] [-q queries]
- *	    [-s seed] dbfile
+ *	bench_store [-b feeds per batch] [-f entries per feed] [-n entries]
+ *	    [-q queries] [-s seed] dbfile
+ *
+ * -b 0 (the default) stores each feed in its own transaction; -b N
+ * stores N feeds per store_batch_begin/end. Both time only the store
+ * calls.
  */
 
 #include <sys/stat.h>
@@ -29,6 +33,7 @@
 
 static uint64_t	 rng = 88172645463325252ULL;
 static int	 per_feed = 50;
+static size_t	 per_batch;
 static char	 last_title[256], last_summary[1024];
 static char	 prev_title[256], prev_summary[1024];
 static char	*vocab[NVOCAB];
@@ -243,8 +248,11 @@ main(int argc, char *argv[])
 	double			 t, cpu;
 	int			 ch;
 
-	while ((ch = getopt(argc, argv, "f:n:q:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:f:n:q:s:")) != -1) {
 		switch (ch) {
+		case 'b':
+			per_batch = strtoul(optarg, NULL, 10);
+			break;
 		case 'f':
 			per_feed = atoi(optarg);
 			break;
@@ -258,14 +266,14 @@ main(int argc, char *argv[])
 			seed = rng = strtoull(optarg, NULL, 10) | 1;
 			break;
 		default:
-			fprintf(stderr, "usage: bench_store [-f per-feed] "
-			    "[-n entries] [-q queries] [-s seed] dbfile\n");
+			fprintf(stderr, "usage: bench_store [-b per-batch] "
+			    "[-f per-feed] [-n entries] [-q queries] [-s seed] dbfile\n");
 			return 2;
 		}
 	}
 	if (optind + 1 != argc) {
-		fprintf(stderr, "usage: bench_store [-f per-feed] [-n entries] "
-		    "[-q queries] [-s seed] dbfile\n");
+		fprintf(stderr, "usage: bench_store [-b per-batch] [-f per-feed] "
+		    "[-n entries] [-q queries] [-s seed] dbfile\n");
 		return 2;
 	}
 	bench_vocab();
@@ -284,8 +292,19 @@ main(int argc, char *argv[])
 		double		 t1 = bench_now(), c1 = bench_cpu();
 
 		snprintf(src, sizeof(src), "src%zu", k % NSOURCES);
+		if (per_batch > 0 && k % per_batch == 0 &&
+		    store_batch_begin(st, err, sizeof(err)) == -1) {
+			fprintf(stderr, "batch: %s\n", err);
+			return 1;
+		}
 		if (store_put_feed(st, src, f, &r, err, sizeof(err)) == -1) {
 			fprintf(stderr, "put: %s\n", err);
+			return 1;
+		}
+		if (per_batch > 0 && ((k + 1) % per_batch == 0 ||
+		    k + 1 == nfeeds) &&
+		    store_batch_end(st, err, sizeof(err)) == -1) {
+			fprintf(stderr, "batch: %s\n", err);
 			return 1;
 		}
 		t += bench_now() - t1;
@@ -294,9 +313,10 @@ main(int argc, char *argv[])
 		nmerged += r.nmerged;
 		feed_free(f);
 	}
-	printf("ingest %zu entries in %zu feeds: %.2f s, %.0f entries/s "
-	    "wall, %.0f entries/s CPU (%zu new, %zu merged into stories)\n",
-	    seq, nfeeds, t, seq / t, seq / cpu, nnew, nmerged);
+	printf("ingest %zu entries in %zu feeds, %zu per batch: %.2f s, "
+	    "%.0f entries/s wall, %.0f entries/s CPU (%zu new, %zu merged "
+	    "into stories)\n", seq, nfeeds, per_batch, t, seq / t, seq / cpu,
+	    nnew, nmerged);
 
 	/* The same feeds again: nothing changed, nothing written. */
 	{

@@ -4,6 +4,11 @@
  * Then the database must pass PRAGMA integrity_check and the FTS5 check,
  * hold no entry twice and no half-made story, and after one clean run
  * hold every entry of the fixtures.
+ *
+ * The batch mode does the same with each round (a feed of every source
+ * and the sources' state, as the daemon writes them) in one batch: after
+ * each kill, every source must also show the state of the same round and
+ * hold at least the entries that round shows.
  */
 
 #include <sys/types.h>
@@ -12,6 +17,7 @@
 #include <inttypes.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -95,23 +101,47 @@ fixture_feed(int s, int round, int pass)
 	return f;
 }
 
+static bool	 batch_mode;
+
+static void __attribute__((noreturn))
+child_fail(const char *err)
+{
+	fprintf(stderr, "child: %s\n", err);
+	_exit(3);
+}
+
 static void
 ingest_pass(struct store *st, int pass)
 {
-	char	err[256], src[16];
+	char	err[256], src[16], status[64];
 
-	for (int r = 0; r < NROUNDS; r++)
+	for (int r = 0; r < NROUNDS; r++) {
+		if (batch_mode && store_batch_begin(st, err,
+		    sizeof(err)) == -1)
+			child_fail(err);
 		for (int s = 0; s < NSOURCES; s++) {
 			struct feed	*f = fixture_feed(s, r, pass);
 
 			snprintf(src, sizeof(src), "src%d", s);
 			if (store_put_feed(st, src, f, NULL, err,
-			    sizeof(err)) == -1) {
-				fprintf(stderr, "child: %s\n", err);
-				_exit(3);
-			}
+			    sizeof(err)) == -1)
+				child_fail(err);
 			feed_free(f);
+			if (batch_mode) {
+				struct store_source_state ss = { 0 };
+
+				snprintf(status, sizeof(status),
+				    "pass %d round %d", pass, r);
+				ss.last_status = status;
+				ss.http_status = r;
+				if (store_source_set(st, src, &ss, err,
+				    sizeof(err)) == -1)
+					child_fail(err);
+			}
 		}
+		if (batch_mode && store_batch_end(st, err, sizeof(err)) == -1)
+			child_fail(err);
+	}
 }
 
 /* The child: ingest passes for ever, until killed. */
@@ -142,6 +172,37 @@ q1(sqlite3 *db, const char *sql)
 		n = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	return n;
+}
+
+/* A round's batch is all or nothing: every source has the state of the
+ * same round (or none yet) and the entries that round shows. */
+static void
+check_batch(sqlite3 *db, const char *when)
+{
+	int64_t	nsrc, round;
+
+	nsrc = q1(db, "SELECT count(*) FROM source");
+	if (nsrc == 0)
+		return;
+	if (nsrc != NSOURCES)
+		fail_msg("%s: %" PRId64 " sources, not %d", when, nsrc,
+		    NSOURCES);
+	if (q1(db, "SELECT count(DISTINCT coalesce(last_status, ''))"
+	    " FROM source") != 1)
+		fail_msg("%s: sources in different rounds", when);
+	round = q1(db, "SELECT max(http_status) FROM source");
+	for (int s = 2; s < NSOURCES; s++) {
+		char	sql[128];
+		int64_t	n;
+
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM entry e"
+		    " JOIN source s ON s.sid = e.sid WHERE s.name = 'src%d'",
+		    s);
+		n = q1(db, sql);
+		if (n < (round + 1) * NENTRIES / NROUNDS)
+			fail_msg("%s: src%d has %" PRId64 " entries in round "
+			    "%" PRId64, when, s, n, round);
+	}
 }
 
 /* Everything that must hold after any crash. */
@@ -191,12 +252,16 @@ check_db(const char *path, const char *when)
 		if (q1(db, zero[i].sql) != 0)
 			fail_msg("%s: %s: %" PRId64, when, zero[i].what,
 			    q1(db, zero[i].sql));
+	if (batch_mode)
+		check_batch(db, when);
 	sqlite3_close(db);
 }
 
 static void
 test_crash(void **state)
 {
+	const char	*mode = *state != NULL ? *(const char **)*state : "";
+
 	struct store	*st;
 	struct timespec	 ts;
 	char		*path, err[256];
@@ -204,11 +269,11 @@ test_crash(void **state)
 	int		 killed = 0;
 	sqlite3		*db;
 
-	(void)state;
+	batch_mode = *state != NULL;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	seed = (unsigned)(ts.tv_nsec ^ getpid());
 	srand(seed);
-	printf("crash: seed %u\n", seed);
+	printf("crash%s: seed %u\n", mode, seed);
 	st = tstore_open(&path);
 	store_close(st);
 	tstore_remove(path);		/* the first child makes the schema */
@@ -289,16 +354,20 @@ test_crash(void **state)
 	sqlite3_close(db);
 	tstore_remove(path);
 	free(path);
-	printf("crash: %d SIGKILLs mid-ingest, integrity and invariants "
-	    "checked after each; %d entries present after a clean run: ok\n",
-	    killed, NSOURCES * NENTRIES);
+	printf("crash%s: %d SIGKILLs mid-ingest, integrity and invariants "
+	    "%schecked after each; %d entries present after a clean run: "
+	    "ok\n", mode, killed, batch_mode ? "and whole batches " : "",
+	    NSOURCES * NENTRIES);
 }
+
+static const char *batch_name = " (batches)";
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_crash),
+		cmocka_unit_test_prestate(test_crash, &batch_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
