@@ -74,6 +74,7 @@ enum store_stmt {
 	ST_SRC_FEED,
 	ST_SRC_FEED_IF,
 	ST_SRC_GET,
+	ST_SRC_LAST_NEW,
 	ST_SRC_SET,
 	ST_ENT_BY_KEY,
 	ST_ENT_BY_CANON,
@@ -153,6 +154,8 @@ static const char *store_sql[ST__MAX] = {
 	[ST_SRC_GET] = "SELECT etag, last_modified, redirect_url,"
 	    " last_status, next_fetch, last_fetch, last_success, http_status,"
 	    " error_streak, disabled FROM source WHERE name = ?",
+	[ST_SRC_LAST_NEW] = "SELECT max(e.fetched) FROM entry e JOIN source s"
+	    " ON s.sid = e.sid WHERE s.name = ?",
 	[ST_SRC_SET] = "INSERT INTO source (name, etag, last_modified,"
 	    " redirect_url, last_status, next_fetch, last_fetch, last_success,"
 	    " http_status, error_streak, disabled)"
@@ -2349,6 +2352,21 @@ store_source_get(struct store *st, const char *source,
 		ss->disabled = sqlite3_column_int(s, 9) != 0;
 	}
 	store_reset(st, ST_SRC_GET);
+	return r == -1 ? -1 : 0;
+}
+
+int
+store_source_last_new(struct store *st, const char *source, time_t *t,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt	*s = st->stmt[ST_SRC_LAST_NEW];
+	int		 r;
+
+	*t = 0;
+	sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
+	if ((r = store_step_row(st, ST_SRC_LAST_NEW, err, errlen)) == 1)
+		*t = sqlite3_column_int64(s, 0);
+	store_reset(st, ST_SRC_LAST_NEW);
 	return r == -1 ? -1 : 0;
 }
 

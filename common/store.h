@@ -130,6 +130,10 @@ int		 store_put_feed(struct store *, const char *source,
  * then returns 0 too); set writes every field. */
 int		 store_source_get(struct store *, const char *source,
 		    struct store_source_state *, char *err, size_t errlen);
+/* When the source's newest stored entry was first fetched; 0 when it
+ * has none. For "no new entry for N days" across restarts. */
+int		 store_source_last_new(struct store *, const char *source,
+		    time_t *, char *err, size_t errlen);
 int		 store_source_set(struct store *, const char *source,
 		    const struct store_source_state *, char *err,
 		    size_t errlen);

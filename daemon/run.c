@@ -168,6 +168,9 @@ run_sources_load(struct daemon *d)
 			sr->disabled = st.disabled;
 			sr->last_fetch = st.last_fetch;
 			sr->last_success = st.last_success;
+			if (store_source_last_new(d->store, src->id,
+			    &sr->last_new, err, sizeof(err)) == -1)
+				log_warnx("source %s: state: %s", src->id, err);
 		}
 		sr->src = src;
 		sr->host = run_host_index(d, src->url);

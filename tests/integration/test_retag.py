@@ -121,6 +121,13 @@ source "watch" {{ title = "Watch" url = "{base}/feed/rss.xml" }}
         con.close()
         check(story == 0 and fp == 1, "story topics follow (screening %d, fingerprints %d)" % (story, fp))
 
+        # A restarted daemon still knows when each source last brought
+        # something new (from the archive, not from memory).
+        with urllib.request.urlopen("http://127.0.0.1:%d/healthz" % port, timeout=10) as r:
+            health = json.load(r)
+        watch = [x for x in health["sources"] if x["id"] == "watch"][0]
+        check(watch.get("last_new") not in (None, ""), "last_new known after a restart: %s" % watch)
+
         # The debug view explains each tag with the phrases that fired.
         with urllib.request.urlopen("http://127.0.0.1:%d/debug/stories.json?topic=fingerprints"
                                     % port, timeout=10) as r:
