@@ -75,6 +75,7 @@ enum store_stmt {
 	ST_SRC_FEED_IF,
 	ST_SRC_GET,
 	ST_SRC_LAST_NEW,
+	ST_SRC_NEW_SET,
 	ST_SRC_SET,
 	ST_ENT_BY_KEY,
 	ST_ENT_BY_CANON,
@@ -154,8 +155,8 @@ static const char *store_sql[ST__MAX] = {
 	[ST_SRC_GET] = "SELECT etag, last_modified, redirect_url,"
 	    " last_status, next_fetch, last_fetch, last_success, http_status,"
 	    " error_streak, disabled FROM source WHERE name = ?",
-	[ST_SRC_LAST_NEW] = "SELECT max(e.fetched) FROM entry e JOIN source s"
-	    " ON s.sid = e.sid WHERE s.name = ?",
+	[ST_SRC_LAST_NEW] = "SELECT last_new FROM source WHERE name = ?",
+	[ST_SRC_NEW_SET] = "UPDATE source SET last_new = ?2 WHERE sid = ?1",
 	[ST_SRC_SET] = "INSERT INTO source (name, etag, last_modified,"
 	    " redirect_url, last_status, next_fetch, last_fetch, last_success,"
 	    " http_status, error_streak, disabled)"
@@ -362,6 +363,11 @@ static const char *store_migrations[] = {
 	"CREATE INDEX story_first ON story (first);"
 	"CREATE VIRTUAL TABLE entry_fts USING fts5 (title, summary, content,"
 	"  content = '', tokenize = 'unicode61 remove_diacritics 2');",
+	/* 1 -> 2: when a source last brought a new entry, kept on its row
+	 * so a restart knows it without reading the archive. */
+	"ALTER TABLE source ADD COLUMN last_new INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE source SET last_new = coalesce((SELECT max(fetched) FROM"
+	"  entry WHERE entry.sid = source.sid), 0);",
 };
 
 #define STORE_NMIGRATIONS \
@@ -2292,6 +2298,13 @@ store_put_feed(struct store *st, const char *source, const struct feed *f,
 	}
 	if (res->nnew + res->nupdated > 0)
 		changed = true;
+	if (res->nnew > 0) {
+		s = st->stmt[ST_SRC_NEW_SET];
+		sqlite3_bind_int64(s, 1, sid);
+		sqlite3_bind_int64(s, 2, store_now(st));
+		if (store_step_done(st, ST_SRC_NEW_SET, err, errlen) == -1)
+			goto done;
+	}
 
 	/* The feed's own id, title and link, for atom:source; its updated
 	 * date is written only along with entries, so that an unchanged

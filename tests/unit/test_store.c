@@ -76,7 +76,7 @@ test_open_schema(void **state)
 	/* Reopening migrates nothing and keeps the data. */
 	st = store_open(path, err, sizeof(err));
 	assert_non_null(st);
-	assert_int_equal(count_sql(path, "PRAGMA user_version"), 1);
+	assert_int_equal(count_sql(path, "PRAGMA user_version"), 2);
 	assert_int_equal(count_sql(path, "SELECT count(*)"
 	    " FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
 	store_close(st);
@@ -93,6 +93,48 @@ test_open_schema(void **state)
 	tstore_remove(path);
 	free(path);
 	printf("schema: migrate, reopen, WAL, refuse newer: ok\n");
+}
+
+/* When a source last brought a new entry: set by new entries only, kept
+ * on the source's row across a reopen. */
+static void
+test_last_new(void **state)
+{
+	static const struct tentry	 t[] = {
+		{ "a1", "Council adopts screening rules", "https://a.eu/1",
+		  "text", T0, "en", NULL, TEXT_PLAIN },
+	};
+	struct store_put_result		 res;
+	struct store			*st;
+	struct feed			*f = tfeed(t, 1);
+	char				*path, err[256];
+	time_t				 got;
+
+	(void)state;
+	st = tstore_open(&path);
+	assert_int_equal(store_source_last_new(st, "ecre", &got, err,
+	    sizeof(err)), 0);
+	assert_int_equal(got, 0);
+	store_set_now(st, T0 + 100);
+	assert_int_equal(store_put_feed(st, "ecre", f, &res, err,
+	    sizeof(err)), 0);
+	assert_int_equal(res.nnew, 1);
+	store_set_now(st, T0 + 5000);
+	assert_int_equal(store_put_feed(st, "ecre", f, &res, err,
+	    sizeof(err)), 0);
+	assert_int_equal(res.nnew, 0);
+	store_close(st);
+	st = store_open(path, err, sizeof(err));
+	assert_non_null(st);
+	assert_int_equal(store_source_last_new(st, "ecre", &got, err,
+	    sizeof(err)), 0);
+	assert_int_equal(got, T0 + 100);
+	store_close(st);
+	feed_free(f);
+	tstore_remove(path);
+	free(path);
+	printf("last_new: set by a new entry, not by a re-fetch, kept across "
+	    "a reopen: ok\n");
 }
 
 static void
@@ -1278,6 +1320,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_schema),
 		cmocka_unit_test(test_source_state),
+		cmocka_unit_test(test_last_new),
 		cmocka_unit_test(test_identity),
 		cmocka_unit_test(test_update_noop),
 		cmocka_unit_test(test_broken_guids),
