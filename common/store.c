@@ -95,6 +95,7 @@ enum store_stmt {
 	ST_SSRC_UPD_SET,
 	ST_SK_LOAD,
 	ST_DATA_VERSION,
+	ST_GEN_GET,
 	ST_REP_TEXT,
 	ST_SSRC_INS,
 	ST_STOPIC_INS,
@@ -205,6 +206,7 @@ static const char *store_sql[ST__MAX] = {
 	    " FROM story s JOIN entry e ON e.story = s.story"
 	    " WHERE s.first >= ? AND s.first < ?",
 	[ST_DATA_VERSION] = "PRAGMA data_version",
+	[ST_GEN_GET] = "SELECT value FROM meta WHERE name = 'generation'",
 	[ST_REP_TEXT] = "SELECT title, title_type, summary, summary_type,"
 	    " content, content_type FROM entry WHERE story = ?"
 	    " ORDER BY eid LIMIT 8",
@@ -1109,9 +1111,21 @@ store_set_now(struct store *st, time_t now)
 	st->now = now;
 }
 
+static int	store_sync(struct store *, char *, size_t);
+
 uint64_t
 store_generation(struct store *st)
 {
+	int64_t	before = st->data_version;
+
+	/* Another process (a cron fetch --once beside serve) commits
+	 * without us seeing it: data_version tells, cheaply, and the
+	 * generation it wrote is in meta. */
+	if (sqlite3_get_autocommit(st->db) && store_sync(st, NULL, 0) == 0 &&
+	    st->data_version != before &&
+	    store_step_row(st, ST_GEN_GET, NULL, 0) == 1)
+		st->gen = sqlite3_column_int64(st->stmt[ST_GEN_GET], 0);
+	store_reset(st, ST_GEN_GET);
 	return st->gen;
 }
 

@@ -137,6 +137,45 @@ test_last_new(void **state)
 	    "a reopen: ok\n");
 }
 
+/* A second process writing (cron fetch --once beside serve) moves the
+ * generation the HTTP cache compares. */
+static void
+test_generation_across_handles(void **state)
+{
+	static const struct tentry	 t[] = {
+		{ "g1", "Frontex annual risk analysis published",
+		  "https://a.eu/g1", "text", T0, "en", NULL, TEXT_PLAIN },
+	};
+	struct store_put_result		 res;
+	struct store			*reader, *writer;
+	struct feed			*f = tfeed(t, 1);
+	char				*path, err[256];
+	uint64_t			 g0, g1;
+
+	(void)state;
+	reader = tstore_open(&path);
+	writer = store_open(path, err, sizeof(err));
+	assert_non_null(writer);
+	g0 = store_generation(reader);
+	assert_int_equal(store_generation(reader), g0);	/* stable */
+	assert_int_equal(store_put_feed(writer, "ecre", f, &res, err,
+	    sizeof(err)), 0);
+	g1 = store_generation(reader);
+	assert_true(g1 != g0);
+	assert_int_equal(store_generation(reader), g1);
+	/* An unchanged re-fetch by the other handle moves nothing. */
+	assert_int_equal(store_put_feed(writer, "ecre", f, &res, err,
+	    sizeof(err)), 0);
+	assert_int_equal(store_generation(reader), g1);
+	store_close(writer);
+	store_close(reader);
+	feed_free(f);
+	tstore_remove(path);
+	free(path);
+	printf("generation: another handle's write is seen, its no-op is "
+	    "not: ok\n");
+}
+
 static void
 test_source_state(void **state)
 {
@@ -1321,6 +1360,7 @@ main(void)
 		cmocka_unit_test(test_open_schema),
 		cmocka_unit_test(test_source_state),
 		cmocka_unit_test(test_last_new),
+		cmocka_unit_test(test_generation_across_handles),
 		cmocka_unit_test(test_identity),
 		cmocka_unit_test(test_update_noop),
 		cmocka_unit_test(test_broken_guids),
