@@ -725,32 +725,13 @@ store_link_specific(const char *canon)
 	return p[1] != '\0';
 }
 
-/*
- * words_split() on b. XXX words.c keeps diacritics (utf8proc strips marks
- * only when asked to decompose too), so non-ASCII text is decomposed and
- * stripped here first; harmless once words.c does it itself.
- */
+/* words_split() on b: normalised (NFKC, case folded, marks stripped)
+ * words, the same form the tagger matches on. */
 static void
 store_words_split(struct words *w, const struct buf *b)
 {
-	utf8proc_uint8_t	*folded = NULL;
-	utf8proc_ssize_t	 n;
-	bool			 ascii = true;
-
-	if (b->s == NULL)
-		return;
-	for (size_t i = 0; i < b->len && ascii; i++)
-		if ((unsigned char)b->s[i] >= 0x80)
-			ascii = false;
-	if (!ascii && (n = utf8proc_map((const utf8proc_uint8_t *)b->s,
-	    b->len, &folded, UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE |
-	    UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE)) >= 0) {
-		words_split(w, (const char *)folded, n);
-		free(folded);
-		return;
-	}
-	free(folded);
-	words_split(w, b->s, b->len);
+	if (b->s != NULL)
+		words_split(w, b->s, b->len);
 }
 
 /* Fingerprint of an entry's title and text (summary, else content). */

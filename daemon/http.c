@@ -11,11 +11,8 @@
  * a cap on cached documents, and the listener paused while
  * http_max_connections connections are open. Feeds go out as
  * application/atom+xml, except to a browser, which gets application/xml
- * so that it applies /feed.xsl.
- *
- * XXX store_generation() counts this process's writes only: a `pactfeed
- * fetch --once` run by cron against the daemon's database is not seen
- * until the daemon writes or reloads.
+ * so that it applies /feed.xsl. The cache follows store_generation(),
+ * which also sees commits by other processes (a cron fetch --once).
  */
 
 #include "http.h"
