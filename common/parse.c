@@ -1240,14 +1240,12 @@ parse_date_into(struct parser *p, time_t *slot, bool first_wins)
 /* Elements of the extension modules any item or channel may carry.
  * Returns false when the element is not one of them (not consumed). */
 static bool
-parse_module(struct parser *p, struct entry *e, enum ns ns, const char *local,
-    const char *base)
+parse_module(struct parser *p, struct entry *e, enum ns ns, const char *local)
 {
 	time_t		*updated = e != NULL ? &e->updated : &p->feed->updated;
 	time_t		*published = e != NULL ? &e->published :
 			    &p->feed->published;
 
-	(void)base;
 	if (ns == NS_DUBLIN) {
 		if (strcmp(local, "creator") == 0 ||
 		    strcmp(local, "author") == 0)
@@ -1402,7 +1400,7 @@ parse_atom_feed(struct parser *p, enum ns feedns)
 			parse_atom_entry(p, base);
 		else if (ns == NS_ATOM || ns == NS_ATOM_03)
 			parse_atom_field(p, NULL, ns, local, base);
-		else if (!parse_module(p, NULL, ns, local, base))
+		else if (!parse_module(p, NULL, ns, local))
 			parse_skip(p);
 	}
 }
@@ -1447,7 +1445,7 @@ parse_atom_entry(struct parser *p, const char *base)
 		ns = parse_ns(p, &local);
 		if (ns == NS_ATOM || ns == NS_ATOM_03)
 			parse_atom_field(p, e, ns, local, base);
-		else if (!parse_module(p, e, ns, local, base))
+		else if (!parse_module(p, e, ns, local))
 			parse_skip(p);
 	}
 }
@@ -1501,7 +1499,7 @@ parse_rss_item(struct parser *p, const char *base)
 			continue;
 		}
 		if (ns != NS_RSS) {
-			if (!parse_module(p, e, ns, local, base))
+			if (!parse_module(p, e, ns, local))
 				parse_skip(p);
 			continue;
 		}
@@ -1609,7 +1607,7 @@ parse_rss_channel(struct parser *p, const char *base)
 			continue;
 		}
 		if (ns != NS_RSS) {
-			if (!parse_module(p, NULL, ns, local, base))
+			if (!parse_module(p, NULL, ns, local))
 				parse_skip(p);
 			continue;
 		}

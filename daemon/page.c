@@ -26,6 +26,7 @@
 #include "render.h"
 #include "store.h"
 #include "text.h"
+#include "url.h"
 #include "xmalloc.h"
 
 #define PAGE_STALE_DAYS	14	/* "no new entry for N days" from here */
@@ -200,6 +201,23 @@ static const char page_css[] =
     "td.n{text-align:right}.bad{color:#a00}.ok{color:#070}"
     ".stale{color:#a60}";
 
+/* The two last cells of a topic or source row: its count and its feed. */
+static void
+page_count_and_feed(xmlTextWriterPtr w, const struct config *cfg,
+    enum render_route route, const char *id, int64_t count)
+{
+	char	*url;
+
+	page_start(w, "td", "n");
+	xmlTextWriterWriteFormatString(w, "%lld", (long long)count);
+	page_end(w);
+	page_start(w, "td", NULL);
+	url = page_feed_url(cfg, route, id);
+	page_a(w, url, "Atom");
+	free(url);
+	page_end(w);
+}
+
 char *
 page_index(struct daemon *d, const struct page_counts *topics,
     const struct page_counts *sources, size_t *len)
@@ -207,7 +225,7 @@ page_index(struct daemon *d, const struct page_counts *topics,
 	const struct config	*cfg = d->cfg;
 	xmlBufferPtr		 b;
 	xmlTextWriterPtr	 w;
-	char			*url, *title, *out, n[32];
+	char			*url, *title, *out;
 	time_t			 now = time(NULL);
 
 	if ((b = xmlBufferCreate()) == NULL ||
@@ -295,16 +313,8 @@ page_index(struct daemon *d, const struct page_counts *topics,
 		page_start(w, "tr", NULL);
 		page_attr(w, "id", t->id);
 		page_el(w, "td", t->name != NULL ? t->name : t->id);
-		snprintf(n, sizeof(n), "%lld",
-		    (long long)page_counts_get(topics, t->id));
-		page_start(w, "td", "n");
-		xmlTextWriterWriteString(w, BAD_CAST n);
-		page_end(w);
-		page_start(w, "td", NULL);
-		url = page_feed_url(cfg, RENDER_TOPIC, t->id);
-		page_a(w, url, "Atom");
-		free(url);
-		page_end(w);
+		page_count_and_feed(w, cfg, RENDER_TOPIC, t->id,
+		    page_counts_get(topics, t->id));
 		page_end(w);
 	}
 	page_end(w);
@@ -327,8 +337,7 @@ page_index(struct daemon *d, const struct page_counts *topics,
 		page_attr(w, "id", s->id);
 		page_start(w, "td", NULL);
 		if (s->src != NULL && s->src->url != NULL &&
-		    (strncmp(s->src->url, "https://", 8) == 0 ||
-		    strncmp(s->src->url, "http://", 7) == 0))
+		    url_is_http(s->src->url))
 			page_a(w, s->src->url, page_source_title(s));
 		else
 			xmlTextWriterWriteString(w,
@@ -351,16 +360,8 @@ page_index(struct daemon *d, const struct page_counts *topics,
 		}
 		page_end(w);
 		page_date(w, "td", s->last_success);
-		snprintf(n, sizeof(n), "%lld",
-		    (long long)page_counts_get(sources, s->id));
-		page_start(w, "td", "n");
-		xmlTextWriterWriteString(w, BAD_CAST n);
-		page_end(w);
-		page_start(w, "td", NULL);
-		url = page_feed_url(cfg, RENDER_SOURCE, s->id);
-		page_a(w, url, "Atom");
-		free(url);
-		page_end(w);
+		page_count_and_feed(w, cfg, RENDER_SOURCE, s->id,
+		    page_counts_get(sources, s->id));
 		page_end(w);
 	}
 	page_end(w);
