@@ -13,12 +13,13 @@ cycle sends conditional requests and stores nothing twice.
 import json
 import os
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+
+from pftest import start_fixture_server, stop
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "..", "fixtures", "parse")
@@ -32,22 +33,6 @@ def check(cond, what):
         print("daemon-fetch: FAIL: " + what)
         sys.exit(1)
     checks += 1
-
-
-def start_server(work):
-    portfile = os.path.join(work, "port")
-    log = os.path.join(work, "requests.jsonl")
-    proc = subprocess.Popen([sys.executable, os.path.join(HERE, "fixture_server.py"),
-                             "--dir", work, "--log", log, "--port-file", portfile,
-                             "--max-seconds", "300"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        if os.path.exists(portfile) and open(portfile).read().strip():
-            return proc, int(open(portfile).read()), log
-        time.sleep(0.05)
-    proc.kill()
-    print("daemon-fetch: cannot start the fixture server, skipped")
-    sys.exit(77)
 
 
 def requests(log):
@@ -72,7 +57,7 @@ def main():
                               ("quirk-presscorner.xml", "presscorner.xml"),
                               ("html-page.html", "page.html")]:
             shutil.copy(os.path.join(FIXTURES, name), os.path.join(work, as_name))
-        server, port, log = start_server(work)
+        server, port, log = start_fixture_server(work, "daemon-fetch")
         base = "http://127.0.0.1:%d" % port
         other = "http://localhost:%d" % port   # a second host name
         db = os.path.join(work, "pf.db")
@@ -181,12 +166,7 @@ source "limited"  {{ title = "Limited"  url = "{other}/status/429?retry-after=12
         print("daemon-fetch: %d checks ok (%d sources, %d requests, %d entries)"
               % (checks, 15, len(requests(log)), total2))
     finally:
-        if server is not None:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        stop(server)
         shutil.rmtree(work, ignore_errors=True)
 
 

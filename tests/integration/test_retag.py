@@ -11,13 +11,14 @@ import json
 import os
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+
+from pftest import free_port, start_fixture_server, stop, wait_for
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "..", "fixtures", "parse")
@@ -31,15 +32,6 @@ def check(cond, what):
         print("retag: FAIL: " + what)
         sys.exit(1)
     checks += 1
-
-
-def wait_for(pred, seconds):
-    end = time.time() + seconds
-    while time.time() < end:
-        if pred():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def topics_of(db):
@@ -64,19 +56,9 @@ def main():
     server = daemon = None
     try:
         shutil.copy(os.path.join(FIXTURES, "rss2-full.xml"), os.path.join(work, "rss.xml"))
-        portfile = os.path.join(work, "port")
-        server = subprocess.Popen([sys.executable, os.path.join(HERE, "fixture_server.py"),
-                                   "--dir", work, "--log", os.path.join(work, "req.jsonl"),
-                                   "--port-file", portfile, "--max-seconds", "120"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        if not wait_for(lambda: os.path.exists(portfile) and open(portfile).read().strip(), 5):
-            print("retag: no fixture server, skipped")
-            sys.exit(77)
-        base = "http://127.0.0.1:%s" % open(portfile).read().strip()
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-        s.close()
+        server, sport, _ = start_fixture_server(work, "retag", seconds=120)
+        base = "http://127.0.0.1:%d" % sport
+        port = free_port()
         db = os.path.join(work, "pf.db")
         conf = os.path.join(work, "pactfeed.conf")
         topics = os.path.join(work, "topics.conf")
@@ -157,13 +139,7 @@ source "watch" {{ title = "Watch" url = "{base}/feed/rss.xml" }}
         check(daemon.wait(timeout=30) == 0, "exit 0")
         print("retag: %d checks ok" % checks)
     finally:
-        for proc in (daemon, server):
-            if proc is not None and proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+        stop(daemon, server)
         shutil.rmtree(work, ignore_errors=True)
 
 

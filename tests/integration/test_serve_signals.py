@@ -15,6 +15,8 @@ import tempfile
 import time
 import urllib.request
 
+from pftest import free_port, start_fixture_server, stop, wait_for
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "..", "fixtures", "parse")
 BIN = os.environ.get("PACTFEED_BIN", os.path.join(HERE, "..", "..", "build", "pactfeed"))
@@ -29,38 +31,14 @@ def check(cond, what):
     checks += 1
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_for(pred, seconds):
-    end = time.time() + seconds
-    while time.time() < end:
-        if pred():
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def main():
     work = tempfile.mkdtemp(prefix="pf-serve-")
     server = daemon = None
     try:
         shutil.copy(os.path.join(FIXTURES, "rss2-full.xml"), os.path.join(work, "rss.xml"))
         shutil.copy(os.path.join(FIXTURES, "atom10-full.xml"), os.path.join(work, "atom.xml"))
-        portfile = os.path.join(work, "port")
-        server = subprocess.Popen([sys.executable, os.path.join(HERE, "fixture_server.py"),
-                                   "--dir", work, "--log", os.path.join(work, "req.jsonl"),
-                                   "--port-file", portfile, "--max-seconds", "120"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        if not wait_for(lambda: os.path.exists(portfile) and open(portfile).read().strip(), 5):
-            print("serve-signals: no fixture server, skipped")
-            sys.exit(77)
-        base = "http://127.0.0.1:%s" % open(portfile).read().strip()
+        server, sport, _ = start_fixture_server(work, "serve-signals", seconds=120)
+        base = "http://127.0.0.1:%d" % sport
         conf = os.path.join(work, "pactfeed.conf")
         http_port = free_port()
         head = f'''database = "{work}/pf.db"
@@ -156,13 +134,7 @@ source "slow"  {{ title = "Slow"  url = "{base}/slow?n=60" }}
         check(time.time() - t0 < 35, "the drain deadline bounded the wait")
         print("serve-signals: %d checks ok" % checks)
     finally:
-        for proc in (daemon, server):
-            if proc is not None and proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+        stop(daemon, server)
         shutil.rmtree(work, ignore_errors=True)
 
 
