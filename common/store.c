@@ -20,8 +20,17 @@
  * fails, and the batch commits once: what was "one transaction per feed"
  * is now "each feed atomic, one commit per batch", which saves the
  * commit, the WAL pages written again by every feed and an FTS5 segment
- * per feed. FTS rows are queued and written once per transaction (or
- * batch), after the savepoints, since FTS5 writes a segment at each.
+ * per feed.
+ *
+ * Full-text index: tokenising cost as much as all the rest of an
+ * ingest, so it is kept off that path. A story's text is either in
+ * entry_fts or the story is listed in fts_pending, never both;
+ * store_index() moves pending stories into the index in large
+ * transactions (the daemon calls it when idle, and a text query calls
+ * it first, so searches never miss a stored story). Before an indexed
+ * story's entries change, its row is deleted (queued and written at the
+ * commit, after the savepoints, since FTS5 writes a segment at each) and
+ * it is pending again.
  *
  * Sources whose ids are broken (one id on every item, or new ids on every
  * fetch for the same links) switch to link keys for good (source.key_mode).
@@ -86,6 +95,11 @@ enum store_stmt {
 	ST_ENT_UPD,
 	ST_FTS_INS,
 	ST_FTS_DEL,
+	ST_PEND_HAS,
+	ST_PEND_ADD,
+	ST_PEND_SEL,
+	ST_PEND_DEL,
+	ST_PEND_ANY,
 	ST_ETOPIC_DEL,
 	ST_ETOPIC_INS,
 	ST_STORY_INS,
@@ -190,6 +204,13 @@ static const char *store_sql[ST__MAX] = {
 	    " content) VALUES (?, ?, ?, ?)",
 	[ST_FTS_DEL] = "INSERT INTO entry_fts (entry_fts, rowid, title,"
 	    " summary, content) VALUES ('delete', ?, ?, ?, ?)",
+	[ST_PEND_HAS] = "SELECT 1 FROM fts_pending WHERE story = ?",
+	[ST_PEND_ADD] = "INSERT OR IGNORE INTO fts_pending (story)"
+	    " SELECT story FROM story WHERE story = ?",
+	[ST_PEND_SEL] = "SELECT story FROM fts_pending ORDER BY story"
+	    " LIMIT ?",
+	[ST_PEND_DEL] = "DELETE FROM fts_pending WHERE story <= ?",
+	[ST_PEND_ANY] = "SELECT 1 FROM fts_pending LIMIT 1",
 	[ST_ETOPIC_DEL] = "DELETE FROM entry_topic WHERE eid = ?",
 	[ST_ETOPIC_INS] = "INSERT OR IGNORE INTO entry_topic (eid, topic,"
 	    " score, why) VALUES (?, ?, ?, ?)",
@@ -370,6 +391,12 @@ static const char *store_migrations[] = {
 	"ALTER TABLE source ADD COLUMN last_new INTEGER NOT NULL DEFAULT 0;"
 	"UPDATE source SET last_new = coalesce((SELECT max(fetched) FROM"
 	"  entry WHERE entry.sid = source.sid), 0);",
+	/* 2 -> 3: stories whose text is not in entry_fts yet; the index is
+	 * brought up to date off the ingest path (store_index). */
+	"CREATE TABLE fts_pending ("
+	"  story INTEGER PRIMARY KEY REFERENCES story (story)"
+	"    ON DELETE CASCADE"
+	");",
 };
 
 #define STORE_NMIGRATIONS \
@@ -427,6 +454,9 @@ struct store_fp {
 	uint64_t	 numbers;	/* the title's numbers, summed */
 	uint64_t	*body;		/* sorted, unique */
 	size_t		 nbody;
+	bool		 has_body;	/* else store_fp_body() makes it */
+	const char	*text;		/* from which */
+	int		 text_type;
 	const char	*canon;		/* canonical link, when specific */
 	uint64_t	 min[STORE_NBAND][2];	/* bottom-2 sketches of the
 						   title words */
@@ -734,7 +764,9 @@ store_words_split(struct words *w, const struct buf *b)
 		words_split(w, b->s, b->len);
 }
 
-/* Fingerprint of an entry's title and text (summary, else content). */
+/* Fingerprint of an entry's title; its text (summary, else content)
+ * is only remembered: most entries match no story by title, and then
+ * their text is never compared (store_fp_body() makes it when it is). */
 static void
 store_fp_make(struct store *st, struct store_fp *fp, const char *title,
     int ttype, const char *summary, int stype, const char *content,
@@ -742,32 +774,22 @@ store_fp_make(struct store *st, struct store_fp *fp, const char *title,
 {
 	struct buf	*b = &st->tbuf[0];
 	struct words	*w = &st->words;
-	size_t		 nt;
 
 	memset(fp, 0, sizeof(*fp));
+	if (summary != NULL && !text_is_blank(summary)) {
+		fp->text = summary;
+		fp->text_type = stype;
+	} else {
+		fp->text = content;
+		fp->text_type = ctype;
+	}
 	buf_reset(b);
 	words_clear(w);
 	store_text_plain(b, title, ttype, 4096);
 	store_words_split(w, b);
-	nt = w->n;
-	buf_reset(b);
-	if (summary != NULL && !text_is_blank(summary))
-		store_text_plain(b, summary, stype, 16384);
-	else
-		store_text_plain(b, content, ctype, 16384);
-	store_words_split(w, b);
-	/* words_split leaves earlier words in place; title is [0, nt). */
-	{
-		struct words	 tw = *w;
-
-		tw.n = nt;
-		fp->ntitle = store_fp_words(&tw, 0, 64, &fp->title,
-		    &fp->nspecific, &fp->numbers);
-	}
-	fp->nbody = store_fp_words(w, nt, STORE_BODY_WORDS, &fp->body, NULL,
-	    NULL);
+	fp->ntitle = store_fp_words(w, 0, 64, &fp->title, &fp->nspecific,
+	    &fp->numbers);
 	fp->ntitle = store_uniq(fp->title, fp->ntitle);
-	fp->nbody = store_uniq(fp->body, fp->nbody);
 	for (size_t j = 0; j < fp->ntitle; j++)
 		fp->bloom |= 1ULL << (fp->title[j] >> 58);
 	for (int i = 0; i < STORE_NBAND; i++) {
@@ -785,6 +807,27 @@ store_fp_make(struct store *st, struct store_fp *fp, const char *title,
 				m[1] = h;
 		}
 	}
+}
+
+/* The text part of a fingerprint, from the text store_fp_make() kept
+ * (which must still be alive). */
+static void
+store_fp_body(struct store *st, struct store_fp *fp)
+{
+	struct buf	*b = &st->tbuf[0];
+	struct words	*w = &st->words;
+
+	if (fp->has_body)
+		return;
+	fp->has_body = true;
+	buf_reset(b);
+	words_clear(w);
+	store_text_plain(b, fp->text, fp->text_type, 16384);
+	store_words_split(w, b);
+	fp->nbody = store_fp_words(w, 0, STORE_BODY_WORDS, &fp->body, NULL,
+	    NULL);
+	fp->nbody = store_uniq(fp->body, fp->nbody);
+	fp->text = NULL;
 }
 
 /* Whether one title's words may be a subset of the other's with at most
@@ -1024,9 +1067,14 @@ store_open(const char *path, char *err, size_t errlen)
 	sqlite3_stmt	*s;
 	char		*msg = NULL;
 
+	/* SQLite's allocation statistics take a global mutex on every
+	 * allocation; nothing here reads them. Only possible before SQLite
+	 * is first used, so later calls fail harmlessly. */
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	st = xcalloc(1, sizeof(*st));
+	/* One thread uses a store: no mutex around every SQLite call. */
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_busy_timeout(st->db, 5000);
 	if (sqlite3_exec(st->db, "PRAGMA journal_mode = WAL;"
@@ -1712,14 +1760,10 @@ store_fts_flush(struct store *st, char *err, size_t errlen)
 	return rc;
 }
 
-/*
- * Queues the FTS row of a story as its entries are now: deleted (before
- * they change: a contentless FTS5 table deletes by the very text it
- * indexed) or inserted (after). The row holds the text of every entry
- * of the story, so a text query finds stories without a join.
- */
+/* The text of a story's entries, into st->tbuf[0..2]; *found is false
+ * when it has none. */
 static int
-store_fts_story(struct store *st, int64_t story, bool del, char *err,
+store_story_text(struct store *st, int64_t story, bool *found, char *err,
     size_t errlen)
 {
 	sqlite3_stmt	*s = st->stmt[ST_ENT_TEXT];
@@ -1735,11 +1779,42 @@ store_fts_story(struct store *st, int64_t story, bool del, char *err,
 		first = false;
 	}
 	store_reset(st, ST_ENT_TEXT);
-	if (r == -1)
+	*found = !first;
+	return r == -1 ? -1 : 0;
+}
+
+/* A new story waits for store_index(). */
+static int
+store_fts_pend(struct store *st, int64_t story, char *err, size_t errlen)
+{
+	sqlite3_bind_int64(st->stmt[ST_PEND_ADD], 1, story);
+	return store_step_done(st, ST_PEND_ADD, err, errlen);
+}
+
+/*
+ * Before a story's entries change: its FTS row, which holds the text of
+ * all its entries (so a text query finds stories without a join), is
+ * queued for deletion by the text it was indexed with (a contentless
+ * FTS5 table deletes by the very text it indexed), and the story waits
+ * for store_index() again. A story still pending has nothing indexed.
+ */
+static int
+store_fts_unindex(struct store *st, int64_t story, char *err, size_t errlen)
+{
+	sqlite3_stmt	*s = st->stmt[ST_PEND_HAS];
+	bool		 found;
+	int		 r;
+
+	sqlite3_bind_int64(s, 1, story);
+	r = store_step_row(st, ST_PEND_HAS, err, errlen);
+	store_reset(st, ST_PEND_HAS);
+	if (r != 0)
+		return r == 1 ? 0 : -1;
+	if (store_story_text(st, story, &found, err, errlen) == -1)
 		return -1;
-	if (!first)
-		store_fts_queue(st, story, del);
-	return 0;
+	if (found)
+		store_fts_queue(st, story, true);
+	return store_fts_pend(st, story, err, errlen);
 }
 
 static int
@@ -1811,7 +1886,7 @@ store_story_topics_rebuild(struct store *st, int64_t story, char *err,
 /* Whether an entry of the story (its first few) is the same news as
  * fp. */
 static int
-store_story_verify(struct store *st, int64_t story, const struct store_fp *fp,
+store_story_verify(struct store *st, int64_t story, struct store_fp *fp,
     bool *same, char *err, size_t errlen)
 {
 	sqlite3_stmt	*s = st->stmt[ST_REP_TEXT];
@@ -1819,6 +1894,7 @@ store_story_verify(struct store *st, int64_t story, const struct store_fp *fp,
 	int		 r;
 
 	*same = false;
+	store_fp_body(st, fp);
 	sqlite3_bind_int64(s, 1, story);
 	while (!*same && (r = store_step_row(st, ST_REP_TEXT, err,
 	    errlen)) == 1) {
@@ -1826,6 +1902,7 @@ store_story_verify(struct store *st, int64_t story, const struct store_fp *fp,
 		    sqlite3_column_int(s, 1), store_col_text(s, 2),
 		    sqlite3_column_int(s, 3), store_col_text(s, 4),
 		    sqlite3_column_int(s, 5));
+		store_fp_body(st, &other);
 		*same = store_fp_same(fp, &other);
 		store_fp_free(&other);
 	}
@@ -1966,7 +2043,7 @@ store_bucket_get(struct store *st, int64_t b, char *err, size_t errlen)
  * among those whose title sketches match within the window. *first is
  * the story's first date. */
 static int
-store_story_find(struct store *st, const struct store_fp *fp, time_t date,
+store_story_find(struct store *st, struct store_fp *fp, time_t date,
     int64_t *story, time_t *first, char *err, size_t errlen)
 {
 	struct store_cand cand[32];
@@ -2107,10 +2184,11 @@ store_item_insert(struct store *st, int64_t sid, struct store_item *it,
 	if (story != 0) {
 		res->nmerged++;
 		merged = true;
-		if (store_fts_story(st, story, true, err, errlen) == -1 ||
+		if (store_fts_unindex(st, story, err, errlen) == -1 ||
 		    store_story_touch(st, story, date, err, errlen) == -1)
 			goto done;
-	} else if (store_story_new(st, it, date, &story, err, errlen) == -1)
+	} else if (store_story_new(st, it, date, &story, err, errlen) == -1 ||
+	    store_fts_pend(st, story, err, errlen) == -1)
 		goto done;
 	if (store_story_keys(st, story, &fp, first, err, errlen) == -1)
 		goto done;
@@ -2125,14 +2203,6 @@ store_item_insert(struct store *st, int64_t sid, struct store_item *it,
 		goto done;
 	eid = sqlite3_last_insert_rowid(st->db);
 
-	if (merged) {
-		if (store_fts_story(st, story, false, err, errlen) == -1)
-			goto done;
-	} else {
-		store_fts_text(st, true, e->title, e->title_type, e->summary,
-		    e->summary_type, e->content, e->content_type);
-		store_fts_queue(st, story, false);
-	}
 	if (store_topics_put(st, eid, e, err, errlen) == -1)
 		goto done;
 
@@ -2195,14 +2265,12 @@ store_item_update(struct store *st, struct store_item *it,
 	    e->updated <= now ? e->updated : now;
 	if (upd < it->old_upd)
 		upd = it->old_upd;
-	if (store_fts_story(st, it->story, true, err, errlen) == -1)
+	if (store_fts_unindex(st, it->story, err, errlen) == -1)
 		goto done;
 	s = st->stmt[ST_ENT_UPD];
 	sqlite3_bind_int64(s, 1, it->eid);
 	store_bind_entry(s, it, upd, json);
 	if (store_step_done(st, ST_ENT_UPD, err, errlen) == -1)
-		goto done;
-	if (store_fts_story(st, it->story, false, err, errlen) == -1)
 		goto done;
 	sqlite3_bind_int64(st->stmt[ST_ETOPIC_DEL], 1, it->eid);
 	if (store_step_done(st, ST_ETOPIC_DEL, err, errlen) == -1 ||
@@ -2652,6 +2720,15 @@ store_query_stories(struct store *st, const struct store_filter *flt,
 	store_lang(flt->lang, lang);
 	if (flt->lang != NULL && lang[0] == '\0')
 		return 0;
+	if (fq != NULL && !st->batch) {
+		char	ierr[256];
+
+		/* Stories stored since the last store_index() first. When
+		 * that cannot be done (a read-only database, another writer
+		 * holding the lock past the timeout), the query answers
+		 * from what is indexed. */
+		(void)store_index(st, SIZE_MAX, NULL, ierr, sizeof(ierr));
+	}
 	if (fq != NULL) {
 		/* A common word: the scan below filters through a bitmap
 		 * instead of SQLite collecting every match first. */
@@ -2859,11 +2936,12 @@ store_prune(struct store *st, time_t before, size_t *npruned, char *err,
 			goto fail;
 		}
 		/* Each story's text out of the index before its entries
-		 * go, back in (if any remain) after. */
+		 * go; store_index() puts back what remains (an emptied
+		 * story leaves fts_pending with it). */
 		qsort(stories, n, sizeof(*stories), store_cmp_i64);
 		for (size_t i = 0; i < n; i++)
 			if ((i == 0 || stories[i] != stories[i - 1]) &&
-			    store_fts_story(st, stories[i], true, err,
+			    store_fts_unindex(st, stories[i], err,
 			    errlen) == -1)
 				goto fail;
 		for (size_t i = 0; i < n; i++) {
@@ -2873,11 +2951,6 @@ store_prune(struct store *st, time_t before, size_t *npruned, char *err,
 		}
 		if (store_stories_settle(st, stories, n, err, errlen) == -1)
 			goto fail;
-		for (size_t i = 0; i < n; i++)
-			if ((i == 0 || stories[i] != stories[i - 1]) &&
-			    store_fts_story(st, stories[i], false, err,
-			    errlen) == -1)
-				goto fail;
 		if (store_fts_flush(st, err, errlen) == -1 ||
 		    store_commit(st, n > 0, err, errlen) == -1)
 			goto fail;
@@ -2971,4 +3044,84 @@ done:
 	free(stories);
 	feed_free(f);
 	return rc;
+}
+
+/* Stories indexed per transaction: one FTS5 segment each, and the
+ * write lock is let go between them. */
+#define STORE_INDEX_CHUNK	4096
+
+int
+store_index(struct store *st, size_t max, bool *more, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt	*s;
+	int64_t		*v;
+	size_t		 done = 0;
+	int		 r = 0;
+
+	if (more != NULL)
+		*more = false;
+	if (st->batch) {
+		snprintf(err, errlen, "store: index within a batch");
+		return -1;
+	}
+	v = xreallocarray(NULL, STORE_INDEX_CHUNK, sizeof(*v));
+	while (done < max) {
+		size_t	n = 0, chunk = max - done;
+		bool	found;
+
+		if (chunk > STORE_INDEX_CHUNK)
+			chunk = STORE_INDEX_CHUNK;
+		/* Nothing pending: no write lock taken. */
+		r = store_step_row(st, ST_PEND_ANY, err, errlen);
+		store_reset(st, ST_PEND_ANY);
+		if (r != 1)
+			break;
+		if (store_begin(st, err, errlen) == -1) {
+			r = -1;
+			break;
+		}
+		s = st->stmt[ST_PEND_SEL];
+		sqlite3_bind_int64(s, 1, (int64_t)chunk);
+		while ((r = store_step_row(st, ST_PEND_SEL, err, errlen)) == 1)
+			v[n++] = sqlite3_column_int64(s, 0);
+		store_reset(st, ST_PEND_SEL);
+		/* All inserts in a row: FTS5 makes one segment of them. */
+		for (size_t i = 0; i < n && r == 0; i++) {
+			if ((r = store_story_text(st, v[i], &found, err,
+			    errlen)) == -1 || !found)
+				continue;
+			s = st->stmt[ST_FTS_INS];
+			sqlite3_bind_int64(s, 1, v[i]);
+			for (int k = 0; k < 3; k++)
+				sqlite3_bind_text(s, 2 + k, st->tbuf[k].s ==
+				    NULL ? "" : st->tbuf[k].s,
+				    (int)st->tbuf[k].len, SQLITE_STATIC);
+			r = store_step_done(st, ST_FTS_INS, err, errlen);
+		}
+		if (r == 0 && n > 0) {
+			sqlite3_bind_int64(st->stmt[ST_PEND_DEL], 1,
+			    v[n - 1]);
+			r = store_step_done(st, ST_PEND_DEL, err, errlen);
+		}
+		if (r == -1 || store_commit(st, n > 0, err, errlen) == -1) {
+			store_rollback(st);
+			r = -1;
+			break;
+		}
+		done += n;
+		if (n < chunk)
+			break;
+	}
+	free(v);
+	if (r == -1)
+		return -1;
+	if (more != NULL && done >= max) {
+		r = store_step_row(st, ST_PEND_ANY, err, errlen);
+		store_reset(st, ST_PEND_ANY);
+		if (r == -1)
+			return -1;
+		*more = r == 1;
+	}
+	return 0;
 }

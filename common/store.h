@@ -151,6 +151,14 @@ int		 store_count_sources(struct store *, store_count_cb, void *,
 /* Grows with every change written; the HTTP cache compares it. */
 uint64_t	 store_generation(struct store *);
 
+/* Puts the text of up to `max` stories stored since into the full-text
+ * index, in transactions of a few thousand: store_put_feed leaves that
+ * work for later, so call this when idle. A text query calls it first,
+ * so searches always see every story. *more (when not NULL): some are
+ * still waiting. Fails within a batch. */
+int		 store_index(struct store *, size_t max, bool *more,
+		    char *err, size_t errlen);
+
 /* Deletes entries last updated before `before`, keeping their keys so
  * a source still listing one never brings it back. */
 int		 store_prune(struct store *, time_t before, size_t *npruned,

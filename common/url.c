@@ -258,6 +258,15 @@ url_split(const char *s, struct url_parts *up)
  * every ASCII character that no URI may hold percent-encoded; with
  * ascii, bytes above 0x7f too (libxml2 takes URIs, not IRIs). See url.h.
  */
+/* Characters url_clean() keeps as they are wherever they stand. */
+static bool
+url_plain(unsigned char c)
+{
+	return c > 0x20 && c < 0x7f && c != '#' && c != '%' && c != '[' &&
+	    c != ']' && c != '"' && c != '<' && c != '>' && c != '\\' &&
+	    c != '^' && c != '`' && c != '{' && c != '|' && c != '}';
+}
+
 static char *
 url_clean(const char *s, bool ascii)
 {
@@ -289,6 +298,16 @@ url_clean(const char *s, bool ascii)
 	}
 	for (i = start; i < end; i++) {
 		c = in[i];
+		if (url_plain(c)) {
+			/* The usual case: a run of plain characters. */
+			size_t	run = i + 1;
+
+			while (run < end && url_plain((unsigned char)in[run]))
+				run++;
+			url_buf_add(&b, in + i, run - i);
+			i = run - 1;
+			continue;
+		}
 		if (c == '#' && !hash)
 			keep = hash = true;
 		else if (c == '%')

@@ -84,6 +84,8 @@ struct daemon {
 	struct event		*drain;		/* shutdown deadline */
 	struct event		*prune;		/* retention, hourly */
 	struct event		*flush;		/* stores the ended fetches */
+	struct event		*index;		/* full-text index, when idle */
+	time_t			 index_wait;	/* since when it is put off */
 	struct run_done		**done;		/* fetches ended, to store in
 						   one batch */
 	size_t			 ndone;

@@ -68,6 +68,7 @@ struct run_done {
 };
 
 static void	run_flush(struct daemon *);
+static void	run_index_soon(struct daemon *);
 
 static double
 run_monotonic(void)
@@ -192,6 +193,9 @@ run_sources_free(struct daemon *d)
 	if (d->flush != NULL)
 		event_free(d->flush);
 	d->flush = NULL;
+	if (d->index != NULL)
+		event_free(d->index);
+	d->index = NULL;
 	for (size_t i = 0; i < d->nsources; i++)
 		free(d->sources[i].id);
 	free(d->sources);
@@ -447,6 +451,7 @@ run_flush(struct daemon *d)
 	for (size_t i = 0; i < n; i++)
 		run_finish(d, v[i]);
 	log_debug("store: %zu fetches in one batch", n);
+	run_index_soon(d);
 	if (batch && store_batch_end(d->store, err, sizeof(err)) == -1) {
 		time_t	soon = time(NULL) + 60;
 
@@ -797,6 +802,61 @@ run_retag_start(struct daemon *d)
 	evtimer_add(d->retag, &tv);
 }
 
+/*
+ * The full-text index, which storing leaves for later (store_index):
+ * filled while no fetch waits to be stored and none is in flight, a
+ * chunk per loop turn so readers and fetches are served in between;
+ * after RUN_INDEX_PUTOFF seconds of continuous fetching, a chunk anyway.
+ * Every RUN_INDEX_CHECK seconds it looks for stories another process
+ * (a cron `fetch --once`) stored. A text query indexes first in any
+ * case, so this only keeps those queries fast.
+ */
+#define RUN_INDEX_CHUNK		1000
+#define RUN_INDEX_PUTOFF	30
+#define RUN_INDEX_CHECK		10
+
+static void
+run_index_cb(int fd, short what, void *arg)
+{
+	struct daemon	*d = arg;
+	struct timeval	 tv = { RUN_INDEX_CHECK, 0 };
+	time_t		 now = time(NULL);
+	bool		 more = false;
+	char		 err[256];
+
+	(void)fd;
+	(void)what;
+	if (d->stopping)
+		return;
+	if ((d->in_flight > 0 || d->ndone > 0) && (d->index_wait == 0 ||
+	    now - d->index_wait < RUN_INDEX_PUTOFF)) {
+		if (d->index_wait == 0)
+			d->index_wait = now;
+		tv.tv_sec = 1;
+		evtimer_add(d->index, &tv);
+		return;
+	}
+	d->index_wait = 0;
+	if (store_index(d->store, RUN_INDEX_CHUNK, &more, err,
+	    sizeof(err)) == -1)
+		log_warnx("search index: %s", err);
+	else if (more)
+		tv.tv_sec = 0;
+	evtimer_add(d->index, &tv);
+}
+
+/* Something was stored: index it soon, or at the next check. */
+static void
+run_index_soon(struct daemon *d)
+{
+	struct timeval	tv = { 1, 0 };
+
+	/* Not when already due: a flush every turn must not put it off. */
+	if (d->index != NULL && !d->stopping &&
+	    !evtimer_pending(d->index, NULL))
+		evtimer_add(d->index, &tv);
+}
+
 /* Retention: prune hourly what is older than the configured age; the
  * store keeps the keys so a pruned entry never comes back. */
 static void
@@ -829,6 +889,14 @@ run_init(struct daemon *d)
 	if ((d->prune = event_new(d->base, -1, EV_PERSIST, run_prune_cb,
 	    d)) == NULL)
 		fatalx("event_new");
+	/* fetch --once leaves the index to the next text query or serve. */
+	if (!d->once) {
+		struct timeval	now = { 0, 0 };
+
+		if ((d->index = evtimer_new(d->base, run_index_cb, d)) == NULL)
+			fatalx("evtimer_new");
+		evtimer_add(d->index, &now);
+	}
 	evtimer_add(d->prune, &tv);
 	/* Once at start too, so a daemon restarted often still prunes. */
 	event_active(d->prune, EV_TIMEOUT, 0);

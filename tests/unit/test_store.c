@@ -76,7 +76,7 @@ test_open_schema(void **state)
 	/* Reopening migrates nothing and keeps the data. */
 	st = store_open(path, err, sizeof(err));
 	assert_non_null(st);
-	assert_int_equal(count_sql(path, "PRAGMA user_version"), 2);
+	assert_int_equal(count_sql(path, "PRAGMA user_version"), 3);
 	assert_int_equal(count_sql(path, "SELECT count(*)"
 	    " FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
 	store_close(st);
@@ -1353,6 +1353,131 @@ test_search_dense(void **state)
 	    "like the filtered scan: ok\n", n);
 }
 
+/* Number of stories a text query finds (it indexes what is pending). */
+static size_t
+nfound(struct store *st, const char *q)
+{
+	struct store_filter	 f = { .q = q, .limit = 500 };
+	struct tstories		*ts = xcalloc(1, sizeof(*ts));
+	size_t			 n = tquery(st, &f, ts);
+
+	tstories_clear(ts);
+	free(ts);
+	return n;
+}
+
+static void
+fts_check(const char *path)
+{
+	sqlite3	*db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO entry_fts (entry_fts,"
+	    " rank) VALUES ('integrity-check', 0)", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/*
+ * The full-text index is filled off the ingest path: stored stories wait
+ * in fts_pending until store_index() or a text query; a story that
+ * changes after it was indexed is found by its new words only; a pruned
+ * story leaves the queue with it.
+ */
+static void
+test_index_deferred(void **state)
+{
+	struct tentry	 t[3] = {
+		{ "urn:i:1", "Frontex annual risk analysis published",
+		    "https://i.example/1", NULL, T0, "en", NULL },
+		{ "urn:i:2", "Council adopts the screening regulation",
+		    "https://i.example/2", NULL, T0 + 60, "en", NULL },
+		{ "urn:i:3", "Eurodac recast enters into force",
+		    "https://i.example/3", NULL, T0 + 120, "en", NULL },
+	};
+	struct store	*st;
+	char		*path, err[256];
+	bool		 more;
+
+	(void)state;
+	st = tstore_open(&path);
+	store_set_now(st, T0 + DAY);
+	put(st, "a", t, 3);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM fts_pending"),
+	    3);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM"
+	    " entry_fts_docsize"), 0);
+	/* In pieces, then the rest. */
+	assert_int_equal(store_index(st, 2, &more, err, sizeof(err)), 0);
+	assert_true(more);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM fts_pending"),
+	    1);
+	assert_int_equal(store_index(st, SIZE_MAX, &more, err, sizeof(err)),
+	    0);
+	assert_false(more);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM fts_pending"),
+	    0);
+	assert_int_equal(nfound(st, "frontex"), 1);
+	assert_int_equal(nfound(st, "eurodac"), 1);
+
+	/* A stored story changes: it waits again, its old words are gone
+	 * from the index, its new ones are found. */
+	t[0].title = "Frontex quarterly risk analysis published";
+	assert_int_equal(put(st, "a", t, 3).nupdated, 1);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM fts_pending"),
+	    1);
+	assert_int_equal(nfound(st, "annual"), 0);
+	assert_int_equal(nfound(st, "quarterly"), 1);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM fts_pending"),
+	    0);
+
+	/* Another source carries the same link: the story holds both
+	 * entries' words; changed twice before indexing, deleted once. */
+	{
+		struct tentry	u = { "urn:j:2", "Screening rules adopted "
+		    "by ministers", "https://i.example/2", NULL, T0 + 300,
+		    "en", NULL };
+
+		assert_int_equal(put(st, "b", &u, 1).nmerged, 1);
+		u.title = "Screening rules adopted by interior ministers";
+		assert_int_equal(put(st, "b", &u, 1).nupdated, 1);
+		assert_int_equal(count_sql(path, "SELECT count(*) FROM"
+		    " fts_pending"), 1);
+		assert_int_equal(nfound(st, "interior"), 1);
+		assert_int_equal(nfound(st, "council"), 1);
+		assert_int_equal(nfound(st, "screening"), 1);
+	}
+	fts_check(path);
+
+	/* Pruned while waiting: the queue lets it go with the story. */
+	{
+		struct tentry	old = { "urn:i:0", "Old pending item on "
+		    "relocation", "https://i.example/0", NULL, T0 - 300 * DAY,
+		    "en", NULL };
+		size_t		n;
+
+		put(st, "a", &old, 1);
+		assert_int_equal(count_sql(path, "SELECT count(*) FROM"
+		    " fts_pending"), 1);
+		assert_int_equal(store_prune(st, T0 - 100 * DAY, &n, err,
+		    sizeof(err)), 0);
+		assert_int_equal(n, 1);
+		assert_int_equal(count_sql(path, "SELECT count(*) FROM"
+		    " fts_pending"), 0);
+		assert_int_equal(nfound(st, "relocation"), 0);
+	}
+	fts_check(path);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM"
+	    " entry_fts_docsize"), count_sql(path, "SELECT count(*) FROM"
+	    " story"));
+	store_close(st);
+	tstore_remove(path);
+	free(path);
+	printf("deferred index: pending until indexed (in pieces), "
+	    "updates and merges re-indexed with old words gone, pruned while "
+	    "pending, FTS integrity: ok\n");
+}
+
 int
 main(void)
 {
@@ -1373,6 +1498,7 @@ main(void)
 		cmocka_unit_test(test_retention),
 		cmocka_unit_test(test_search_paging),
 		cmocka_unit_test(test_search_dense),
+		cmocka_unit_test(test_index_deferred),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
