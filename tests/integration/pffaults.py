@@ -178,6 +178,8 @@ def stored_keys(path):
     db = sqlite3.connect(path, timeout=30)
     try:
         out = {}
+        if q1(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'entry'") == 0:
+            return out      # not made yet
         for name, key in db.execute("SELECT s.name, e.key FROM entry e"
                                     " JOIN source s ON s.sid = e.sid"):
             out.setdefault(name, set()).add(key)
