@@ -932,12 +932,30 @@ store_col_date(sqlite3_stmt *s, int i)
 	return sqlite3_column_int64(s, i);
 }
 
+/* The errno of a failed write: SQLite keeps it on the file that failed,
+ * the database's or its -wal's, by the time the statement returns. */
+static int
+store_last_errno(sqlite3 *db)
+{
+	sqlite3_file	*jf = NULL;
+	int		 e = sqlite3_system_errno(db);
+
+	if (e == 0)
+		sqlite3_file_control(db, "main", SQLITE_FCNTL_LAST_ERRNO, &e);
+	if (e == 0 && sqlite3_file_control(db, "main",
+	    SQLITE_FCNTL_JOURNAL_POINTER, &jf) == SQLITE_OK && jf != NULL &&
+	    jf->pMethods != NULL)
+		jf->pMethods->xFileControl(jf, SQLITE_FCNTL_LAST_ERRNO, &e);
+	return e;
+}
+
 /* SQLite's message, with the system's reason when the disk failed
  * ("disk I/O error" alone does not say the disk is read-only). */
 static void
 store_errmsg(sqlite3 *db, char *buf, size_t len)
 {
-	int	e = sqlite3_system_errno(db);
+	int	e = sqlite3_errcode(db) == SQLITE_IOERR ?
+		    store_last_errno(db) : sqlite3_system_errno(db);
 
 	switch (sqlite3_errcode(db)) {
 	case SQLITE_IOERR:
