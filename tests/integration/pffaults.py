@@ -3,6 +3,7 @@ between fetches, a configuration for a fast-fetching daemon, the checks a
 database must pass after any fault, and a reader of the merged Atom feed.
 Not a test itself (ctest runs test_*.py only)."""
 
+import hashlib
 import http.client
 import os
 import sqlite3
@@ -60,6 +61,7 @@ class Feeds:
     def __init__(self, work, ids, base):
         self.work, self.ids, self.base = work, ids, base
         self.round = {sid: 0 for sid in ids}
+        self.versions = {}      # ETag the fixture server gives -> guids
         for sid in ids:
             self.write(sid)
 
@@ -93,9 +95,13 @@ class Feeds:
                                           time.gmtime(t0 + i * 3600)),
                             SUBJECTS[i % len(SUBJECTS)], i))
         parts.append("</channel></rss>\n")
+        body = "".join(parts).encode()
+        # fixture_server.py's ETag: the first 16 hex digits of the SHA-1.
+        etag = '"%s"' % hashlib.sha1(body).hexdigest()[:16]
+        self.versions[etag] = {g for g, _, _ in self.items(sid)}
         path = os.path.join(self.work, "%s.xml" % sid)
-        with open(path + ".tmp", "w") as f:
-            f.write("".join(parts))
+        with open(path + ".tmp", "wb") as f:
+            f.write(body)
         os.replace(path + ".tmp", path)
 
     def advance(self, rng, k=None):
@@ -186,6 +192,35 @@ def stored_keys(path):
         return out
     finally:
         db.close()
+
+
+def check_validators(path, feeds, when):
+    """A source's stored ETag promises its entries: every entry of the
+    version that ETag names must be stored, or a 304 would hide them for
+    good. Returns how many sources had an ETag to check."""
+    if not os.path.exists(path):
+        return 0
+    db = sqlite3.connect(path, timeout=30)
+    try:
+        if q1(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'source'") == 0:
+            return 0
+        rows = list(db.execute("SELECT name, etag FROM source WHERE etag IS NOT NULL"))
+    finally:
+        db.close()
+    have = stored_keys(path)
+    n = 0
+    for name, etag in rows:
+        if name not in feeds.round:
+            continue
+        want = feeds.versions.get(etag)
+        if want is None:
+            fail("%s: source %s: ETag %s names no version served" % (when, name, etag))
+        missing = want - have.get(name, set())
+        if missing:
+            fail("%s: source %s: ETag %s stored without %d of its entries, e.g. %s"
+                 % (when, name, etag, len(missing), sorted(missing)[0]))
+        n += 1
+    return n
 
 
 def read_atom(url, timeout=10):

@@ -25,7 +25,8 @@ import sys
 import tempfile
 import time
 
-from pffaults import BIN, Failure, Feeds, check_db, fail, q1, quick_ids, read_atom, stored_keys
+from pffaults import (BIN, Failure, Feeds, check_db, check_validators, fail, q1, quick_ids,
+                      read_atom, stored_keys)
 from pftest import free_port, start_fixture_server, stop, wait_for
 
 NAME = "faults-disk"
@@ -151,6 +152,8 @@ def outage_while_serving(e, rng, mode, expect):
     n_missing = e.missing()
     check(n_missing > 0, "%s: the new entries were not stored during the fault" % mode)
     check_db(e.db, "%s: during the fault" % mode)
+    check(check_validators(e.db, e.feeds, "%s: during the fault" % mode) == len(e.feeds.ids),
+          "%s: every source's ETag checked" % mode)
     healed0 = text.count("storing again")
     e.fault(None)
     check(wait_for(e.all_stored, 30),

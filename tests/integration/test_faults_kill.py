@@ -8,9 +8,10 @@ of its run, then `pactfeed serve` (1 s intervals) is killed at a random
 moment while a reader polls the merged Atom feed: every answer must be
 well-formed Atom with no entry id twice. After each kill the database
 must pass PRAGMA integrity_check and the FTS5 integrity-check, hold no
-entry twice and no half-made story; after a final clean cycle it must hold
-every entry the sources still list. The moments come from a seeded random
-generator: PF_FAULTS_SEED=N repeats a run's choices."""
+entry twice and no half-made story, and no source's stored ETag may name
+a version whose entries are not all stored; after a final clean cycle it
+must hold every entry the sources still list. The moments come from a
+seeded random generator: PF_FAULTS_SEED=N repeats a run's choices."""
 
 import os
 import random
@@ -22,7 +23,8 @@ import tempfile
 import threading
 import time
 
-from pffaults import BIN, Failure, Feeds, check_db, fail, quick_ids, read_atom, stored_keys
+from pffaults import (BIN, Failure, Feeds, check_db, check_validators, fail, quick_ids,
+                      read_atom, stored_keys)
 from pftest import free_port, start_fixture_server, stop, wait_for
 
 NAME = "faults-kill"
@@ -87,7 +89,7 @@ def main():
         print("%s: one clean cycle takes %.2fs" % (NAME, span))
 
         # fetch --once --all, killed at a random moment of its run.
-        kills = finished = attempts = 0
+        kills = finished = attempts = validated = 0
         while kills < KILLS_FETCH and attempts < 3 * KILLS_FETCH:
             attempts += 1
             feeds.advance(rng)
@@ -103,6 +105,7 @@ def main():
             else:
                 fail("fetch --once exited %d" % rc)
             check_db(db, "fetch attempt %d" % attempts)
+            validated += check_validators(db, feeds, "fetch attempt %d" % attempts)
         if kills < KILLS_FETCH:
             fail("only %d of %d fetch runs were still running when killed"
                  % (kills, attempts))
@@ -128,6 +131,7 @@ def main():
             daemon = None
             skills += 1
             check_db(db, "serve kill %d" % (k + 1))
+            validated += check_validators(db, feeds, "serve kill %d" % (k + 1))
             if reader.error is not None:
                 fail("reader: " + reader.error)
         reader.halt.set()
@@ -178,8 +182,9 @@ def main():
             if bad in text:
                 fail("sanitizer report in the daemon's log: " + bad)
         print("%s: %d SIGKILLs in all (seed %d); after a clean cycle all %d entries the "
-              "sources list are stored (%d entries in the archive), merged feed %d entries"
-              % (NAME, kills + skills, seed, checked, n_entries3, len(ids)))
+              "sources list are stored (%d entries in the archive), merged feed %d entries; "
+              "%d stored ETags checked against their entries after the kills"
+              % (NAME, kills + skills, seed, checked, n_entries3, len(ids), validated))
     except Failure as e:
         print("%s: FAIL (seed %d): %s" % (NAME, seed, e))
         log.flush()
