@@ -43,11 +43,13 @@
 #include "store.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <sqlite3.h>
@@ -973,10 +975,55 @@ store_col_date(sqlite3_stmt *s, int i)
 	return sqlite3_column_int64(s, i);
 }
 
+/* The errno of a failed write: SQLite keeps it on the file that failed,
+ * the database's or its -wal's, by the time the statement returns. */
+static int
+store_last_errno(sqlite3 *db)
+{
+	sqlite3_file	*jf = NULL;
+	int		 e = sqlite3_system_errno(db);
+
+	if (e == 0)
+		sqlite3_file_control(db, "main", SQLITE_FCNTL_LAST_ERRNO, &e);
+	if (e == 0 && sqlite3_file_control(db, "main",
+	    SQLITE_FCNTL_JOURNAL_POINTER, &jf) == SQLITE_OK && jf != NULL &&
+	    jf->pMethods != NULL)
+		jf->pMethods->xFileControl(jf, SQLITE_FCNTL_LAST_ERRNO, &e);
+	return e;
+}
+
+/* SQLite's message, with the system's reason when the disk failed
+ * ("disk I/O error" alone does not say the disk is read-only). */
+static void
+store_errmsg(sqlite3 *db, char *buf, size_t len)
+{
+	int	e = sqlite3_errcode(db) == SQLITE_IOERR ?
+		    store_last_errno(db) : sqlite3_system_errno(db);
+
+	switch (sqlite3_errcode(db)) {
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+	case SQLITE_CANTOPEN:
+	case SQLITE_READONLY:
+		if (e != 0) {
+			snprintf(buf, len, "%s (%s)", sqlite3_errmsg(db),
+			    strerror(e));
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	snprintf(buf, len, "%s", sqlite3_errmsg(db));
+}
+
 static int
 store_fail(struct store *st, char *err, size_t errlen, const char *what)
 {
-	snprintf(err, errlen, "%s: %s", what, sqlite3_errmsg(st->db));
+	char	msg[256];
+
+	store_errmsg(st->db, msg, sizeof(msg));
+	snprintf(err, errlen, "%s: %s", what, msg);
 	return -1;
 }
 
@@ -1060,12 +1107,41 @@ store_migrate(struct store *st, char *err, size_t errlen)
 	return 0;
 }
 
-struct store *
-store_open(const char *path, char *err, size_t errlen)
+/* Read-only: no schema change, so the schema must be this program's. */
+static int
+store_check_version(struct store *st, char *err, size_t errlen)
+{
+	sqlite3_stmt	*s;
+	int		 version;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s,
+	    NULL) != SQLITE_OK)
+		return store_fail(st, err, errlen, "user_version");
+	version = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+	sqlite3_finalize(s);
+	if (version != (int)STORE_NMIGRATIONS) {
+		snprintf(err, errlen, "database schema %d, not %zu: it must be "
+		    "writable to be brought up to date", version,
+		    STORE_NMIGRATIONS);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * readonly 0: for writing; 1: read-only; 2: read-only and immutable, for
+ * a database in WAL mode on a read-only directory, which SQLite cannot
+ * open otherwise (no -wal or -shm can be made): safe only when there is
+ * no -wal file, as then the database file holds every commit.
+ */
+static struct store *
+store_open_mode(const char *path, int readonly, char *err, size_t errlen)
 {
 	struct store	*st;
 	sqlite3_stmt	*s;
-	char		*msg = NULL;
+	struct buf	 uri = { 0 };
+	char		*msg = NULL, emsg[256];
+	int		 rc;
 
 	/* SQLite's allocation statistics take a global mutex on every
 	 * allocation; nothing here reads them. Only possible before SQLite
@@ -1073,21 +1149,46 @@ store_open(const char *path, char *err, size_t errlen)
 	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	st = xcalloc(1, sizeof(*st));
 	/* One thread uses a store: no mutex around every SQLite call. */
-	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+	if (readonly == 2) {
+		buf_adds(&uri, "file:");
+		for (const char *p = path; *p != '\0'; p++) {
+			if (*p == '?' || *p == '#' || *p == '%')
+				buf_printf(&uri, "%%%02X", (unsigned char)*p);
+			else
+				buf_addc(&uri, *p);
+		}
+		buf_adds(&uri, "?immutable=1");
+		rc = sqlite3_open_v2(uri.s, &st->db, SQLITE_OPEN_READONLY |
+		    SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+		buf_free(&uri);
+	} else
+		rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_NOMUTEX |
+		    (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE |
+		    SQLITE_OPEN_CREATE), NULL);
+	if (rc != SQLITE_OK)
 		goto fail;
+	/* SQLite falls back to reading a file it cannot write: not what
+	 * a writer asked for. */
+	if (!readonly && sqlite3_db_readonly(st->db, "main") == 1) {
+		snprintf(err, errlen, "%s: the file cannot be written", path);
+		store_close(st);
+		return NULL;
+	}
 	sqlite3_busy_timeout(st->db, 5000);
-	if (sqlite3_exec(st->db, "PRAGMA journal_mode = WAL;"
-	    "PRAGMA synchronous = NORMAL;"
-	    "PRAGMA foreign_keys = ON;"
+	if (sqlite3_exec(st->db, readonly ? "PRAGMA query_only = ON;" :
+	    "PRAGMA journal_mode = WAL;"
+	    "PRAGMA synchronous = NORMAL;", NULL, NULL, &msg) != SQLITE_OK ||
+	    sqlite3_exec(st->db, "PRAGMA foreign_keys = ON;"
 	    "PRAGMA temp_store = MEMORY;"
 	    "PRAGMA cache_size = -65536;", NULL, NULL, &msg) != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", path, msg);
+		store_errmsg(st->db, emsg, sizeof(emsg));
+		snprintf(err, errlen, "%s: %s", path, emsg);
 		sqlite3_free(msg);
 		store_close(st);
 		return NULL;
 	}
-	if (store_migrate(st, err, errlen) == -1) {
+	if ((readonly ? store_check_version(st, err, errlen) :
+	    store_migrate(st, err, errlen)) == -1) {
 		store_close(st);
 		return NULL;
 	}
@@ -1109,10 +1210,34 @@ store_open(const char *path, char *err, size_t errlen)
 	sqlite3_finalize(s);
 	return st;
 fail:
-	snprintf(err, errlen, "%s: %s", path, st->db == NULL ?
-	    "out of memory" : sqlite3_errmsg(st->db));
+	if (st->db == NULL)
+		snprintf(emsg, sizeof(emsg), "out of memory");
+	else
+		store_errmsg(st->db, emsg, sizeof(emsg));
+	snprintf(err, errlen, "%s: %s", path, emsg);
 	store_close(st);
 	return NULL;
+}
+
+struct store *
+store_open(const char *path, char *err, size_t errlen)
+{
+	return store_open_mode(path, 0, err, errlen);
+}
+
+struct store *
+store_open_readonly(const char *path, char *err, size_t errlen)
+{
+	struct store	*st;
+	char		*wal;
+
+	if ((st = store_open_mode(path, 1, err, errlen)) != NULL)
+		return st;
+	wal = xasprintf("%s-wal", path);
+	if (access(wal, F_OK) == -1 && errno == ENOENT)
+		st = store_open_mode(path, 2, err, errlen);
+	free(wal);
+	return st;
 }
 
 void

@@ -102,6 +102,10 @@ typedef int	(*store_count_cb)(const char *name, int64_t n, void *);
 typedef int	(*store_retag_cb)(struct feed *f, struct entry *e, void *);
 
 struct store	*store_open(const char *path, char *err, size_t errlen);
+/* The archive when it cannot be written (read-only disk or file): it
+ * answers queries; every write fails. The schema must be current. */
+struct store	*store_open_readonly(const char *path, char *err,
+		    size_t errlen);
 void		 store_close(struct store *);
 /* The time the store takes as now; 0 (the default) is the clock. */
 void		 store_set_now(struct store *, time_t);

@@ -90,6 +90,12 @@ struct daemon {
 						   one batch */
 	size_t			 ndone;
 
+	char			*store_path;	/* the database opened */
+	bool			 store_failing;	/* writing fails: logged once,
+						   and once when it heals */
+	bool			 store_readonly; /* opened read-only: opened
+						   again at each store batch */
+
 	bool			 once;		/* fetch --once */
 	bool			 stopping;
 	struct daemon_stats	 stats;

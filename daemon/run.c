@@ -65,6 +65,8 @@ struct run_done {
 	char			*redirect;
 	long			 http_status;
 	time_t			 now;
+	struct store_put_result	 res;		/* counted and logged once
+						   committed */
 };
 
 static void	run_flush(struct daemon *);
@@ -363,12 +365,14 @@ run_finish(struct daemon *d, struct run_done *rd)
 		    sizeof(err)) == -1) {
 			/* Our side failed (disk full, read-only): nothing
 			 * was stored, so fetch again soon without the
-			 * validators that would make it a 304. */
-			log_warnx("source %s: store: %s", sr->id, err);
+			 * validators that would make it a 304. Logged by
+			 * run_log_outcome, or not at all while the whole
+			 * store fails (run_flush said it once). */
 			snprintf(rd->what, sizeof(rd->what), "store: %s", err);
+			if (d->store_failing)
+				sr->last_outcome = RUN_FAILED;
 		} else {
-			d->stats.entries_new += res.nnew;
-			d->stats.entries_updated += res.nupdated;
+			rd->res = res;	/* counted once committed */
 			if (res.nnew > 0)
 				sr->last_new = now;
 			sched_input_feed(&rd->in, f);
@@ -378,8 +382,6 @@ run_finish(struct daemon *d, struct run_done *rd)
 			    "%zu new, %zu updated%s", f->nentries, res.nnew,
 			    res.nupdated, f->bozo ?
 			    " (broken feed, recovered)" : "");
-			if (res.nnew > 0 || res.nupdated > 0)
-				log_info("source %s: %s", sr->id, rd->what);
 		}
 	}
 
@@ -424,8 +426,49 @@ run_finish(struct daemon *d, struct run_done *rd)
 	st.http_status = (int)rd->http_status;
 	st.error_streak = sr->error_streak;
 	st.disabled = sr->disabled;
-	if (store_source_set(d->store, sr->id, &st, err, sizeof(err)) == -1)
-		log_warnx("source %s: saving state: %s", sr->id, err);
+	if (store_source_set(d->store, sr->id, &st, err, sizeof(err)) == -1) {
+		if (d->store_failing)
+			log_debug("source %s: saving state: %s", sr->id, err);
+		else
+			log_warnx("source %s: saving state: %s", sr->id, err);
+	}
+}
+
+/*
+ * Writing to the store failed as a whole (disk full, read-only, I/O
+ * error): one line naming the database, then quiet until it heals. The
+ * daemon goes on serving what is stored; what was fetched meanwhile is
+ * fetched again in full, as the validators were not stored either.
+ */
+static void
+run_store_failed(struct daemon *d, const char *err, size_t n)
+{
+	if (d->store_failing) {
+		log_debug("store %s: %s: %zu fetches not stored", d->store_path,
+		    err, n);
+		return;
+	}
+	d->store_failing = true;
+	log_warnx("store %s: %s: %zu fetches not stored; serving what is "
+	    "stored, storing again once it can be written", d->store_path,
+	    err, n);
+}
+
+/* A read-only store is opened again for writing when it can be. */
+static void
+run_store_reopen(struct daemon *d)
+{
+	struct store	*st;
+	char		 err[512];
+
+	if ((st = store_open(d->store_path, err, sizeof(err))) == NULL) {
+		log_debug("store: %s", err);
+		return;
+	}
+	store_close(d->store);
+	d->store = st;
+	d->store_readonly = false;
+	log_info("store %s: writable now", d->store_path);
 }
 
 /*
@@ -446,8 +489,10 @@ run_flush(struct daemon *d)
 	d->ndone = 0;
 	if (n == 0)
 		return;
+	if (d->store_readonly)
+		run_store_reopen(d);
 	if (!(batch = store_batch_begin(d->store, err, sizeof(err)) == 0))
-		log_warnx("store: %s", err);	/* then feed by feed */
+		run_store_failed(d, err, n);	/* then feed by feed */
 	for (size_t i = 0; i < n; i++)
 		run_finish(d, v[i]);
 	log_debug("store: %zu fetches in one batch", n);
@@ -455,14 +500,31 @@ run_flush(struct daemon *d)
 	if (batch && store_batch_end(d->store, err, sizeof(err)) == -1) {
 		time_t	soon = time(NULL) + 60;
 
-		log_warnx("store: %s: %zu fetches not stored, again in 60s",
-		    err, n);
+		run_store_failed(d, err, n);
 		for (size_t i = 0; i < n; i++) {
 			struct source_run *sr = run_find(d, v[i]->rf->id);
 
 			if (sr != NULL && !sr->disabled &&
 			    sr->next_fetch > soon)
 				sr->next_fetch = soon;
+		}
+	} else {
+		/* Stored (feed by feed, those that could be): now count
+		 * and tell. */
+		if (batch && d->store_failing) {
+			d->store_failing = false;
+			log_info("store %s: storing again", d->store_path);
+		}
+		for (size_t i = 0; i < n; i++) {
+			struct run_done	*rd = v[i];
+
+			if (rd->outcome != RUN_OK)
+				continue;
+			d->stats.entries_new += rd->res.nnew;
+			d->stats.entries_updated += rd->res.nupdated;
+			if (rd->res.nnew > 0 || rd->res.nupdated > 0)
+				log_info("source %s: %s", rd->rf->id,
+				    rd->what);
 		}
 	}
 	for (size_t i = 0; i < n; i++)
@@ -837,7 +899,10 @@ run_index_cb(int fd, short what, void *arg)
 		return;
 	}
 	d->index_wait = 0;
-	if (store_index(d->store, RUN_INDEX_CHUNK, &more, err,
+	/* While writing fails the batches say so, once; a check later. */
+	if (d->store_readonly || d->store_failing)
+		;
+	else if (store_index(d->store, RUN_INDEX_CHUNK, &more, err,
 	    sizeof(err)) == -1)
 		log_warnx("search index: %s", err);
 	else if (more)

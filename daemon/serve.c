@@ -200,7 +200,7 @@ serve_open(struct daemon *d, const char *path, bool once)
 {
 	struct fetch_limits	 fl;
 	struct config		*cfg;
-	char			*errors = NULL, err[512];
+	char			*errors = NULL, err[512], err2[512];
 
 	memset(d, 0, sizeof(*d));
 	d->once = once;
@@ -210,9 +210,21 @@ serve_open(struct daemon *d, const char *path, bool once)
 		free(errors);
 		exit(EXIT_BADINPUT);
 	}
+	d->store_path = xstrdup(cfg->database);
 	if ((d->store = store_open(cfg->database, err, sizeof(err))) == NULL) {
-		log_warnx("store: %s", err);
-		exit(EXIT_RUNTIME);
+		/* Not writable (read-only disk or file): serve what it
+		 * holds, and open it again for writing at each store. */
+		if (once || (d->store = store_open_readonly(cfg->database,
+		    err2, sizeof(err2))) == NULL) {
+			log_warnx("store: %s", err);
+			if (!once)
+				log_warnx("store: read-only: %s", err2);
+			exit(EXIT_RUNTIME);
+		}
+		log_warnx("store: %s: serving it read-only; fetched entries "
+		    "are stored once it can be written", err);
+		d->store_readonly = true;
+		d->store_failing = true;
 	}
 	if ((d->base = event_base_new()) == NULL)
 		fatalx("event_base_new");
@@ -262,6 +274,7 @@ serve_close(struct daemon *d)
 		event_base_free(d->base);
 	curl_global_cleanup();
 	free(d->config_path);
+	free(d->store_path);
 }
 
 static const char *
