@@ -253,7 +253,18 @@ include("{TOPICS}")
         rss_bound = (RSS_BOUND_ASAN_MIB if asan else RSS_BOUND_MIB) * 1024
         peak_rss = peak_hwm = peak_fd = 0
         samples = []
+        health = None
+        health_n, health_slowest, health_next = 0, 0.0, t0 + 2
         while time.time() - t0 < RUN_SECONDS:
+            # Readers are served throughout: /healthz every 2 s.
+            if time.time() >= health_next:
+                health_next = time.time() + 2
+                h0 = time.time()
+                with urllib.request.urlopen("http://127.0.0.1:%d/healthz" % http_port,
+                                            timeout=20) as r:
+                    health = json.loads(r.read())
+                health_slowest = max(health_slowest, time.time() - h0)
+                health_n += 1
             check(daemon.poll() is None, "daemon running at %.0fs: %s"
                   % (time.time() - t0, open(logpath).read()[-2000:]))
             try:
@@ -352,7 +363,7 @@ include("{TOPICS}")
                   % (sid, len(offered[sid]), len(stored)))
 
         # Every hostile source: a line naming it, saying what happened.
-        kinds = {}
+        kinds, kind_of = {}, {}
         for sid, _, _, want in HOSTILE:
             mine = [l for l in lines if re.match(r"<\d>source %s: " % re.escape(sid), l)]
             check(mine, "%s: a log line names it" % sid)
@@ -362,6 +373,27 @@ include("{TOPICS}")
                                            for l in mine) else \
                 "stored" if any(" entries: " in l for l in mine) else "failed with a warning"
             kinds[kind] = kinds.get(kind, 0) + 1
+            kind_of[sid] = kind
+
+        # /healthz, late in the run: the healthy sources ok, every source
+        # that failed on the wire or in the parser not ok, with a status
+        # (a broken feed recovered is ok, its status says so).
+        check(health is not None and health["status"] == "degraded", "/healthz degraded")
+        hs = {o["id"]: o for o in health["sources"]}
+        check(set(hs) == {h[0] for h in HOSTILE} | {h[0] for h in HEALTHY},
+              "/healthz lists every source")
+        for sid, _, _ in HEALTHY:
+            check(hs[sid]["ok"], "/healthz: %s ok: %s" % (sid, hs[sid]))
+        nfailing = 0
+        for sid, _, _, want in HOSTILE:
+            if kind_of[sid] == "failed with a warning" and sid != "s410":
+                check(not hs[sid]["ok"] and hs[sid]["status"],
+                      "/healthz: %s failing, with a status: %s" % (sid, hs[sid]))
+                nfailing += 1
+            elif kind_of[sid] == "stored with a warning":
+                check("broken feed" in hs[sid]["status"] or "left out" in hs[sid]["status"],
+                      "/healthz: %s says what is wrong: %s" % (sid, hs[sid]))
+        check(hs["s410"]["disabled"], "/healthz: s410 disabled")
 
         # Broken guids: the churning feeds keep one row per item.
         for sid in ("churn-a", "churn-b", "churnutm"):
@@ -454,6 +486,8 @@ include("{TOPICS}")
                                                          worst[1], retries))
         print("hostile-sources: get --repeat 20 of an overrunning reply: 20 ok, %d on a "
               "fresh connection" % fresh)
+        print("hostile-sources: /healthz answered %d times during the run (slowest %.2fs), "
+              "lists %d failing sources" % (health_n, health_slowest, nfailing))
         print("hostile-sources: every hostile source logged by name: %s"
               % "; ".join("%d %s" % (n, k) for k, n in sorted(kinds.items())))
         print("hostile-sources: %d entries stored; churning feeds %s entries; 100k feeds "
