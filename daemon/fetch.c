@@ -40,6 +40,8 @@
 #define PACTFEED_VERSION	"0"
 #endif
 
+#define FETCH_HEADER_MAX	(100 * 1024)	/* curl's CURL_MAX_HTTP_HEADER */
+
 #define FETCH_ACCEPT	"Accept: application/atom+xml, application/rss+xml, " \
 	"application/rdf+xml;q=0.9, application/feed+json;q=0.9, " \
 	"application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
@@ -69,6 +71,7 @@ struct fetch {
 	int			 nresponses;
 	bool			 permanent;	/* every hop so far 301/308 */
 	char			*moved_to;
+	bool			 retried;	/* on a fresh connection */
 	char			 errbuf[CURL_ERROR_SIZE];
 	CURLcode		 code;
 	struct fetch_result	 res;
@@ -356,9 +359,21 @@ fetch_max_age(const char *v)
 	return -1;
 }
 
+/* The reply was no HTTP at all: curl 7.x says HTTP/0.9 (as an
+ * unsupported protocol), curl 8 a weird server reply. */
+static bool
+fetch_not_http(const struct fetch *f)
+{
+	return f->code == CURLE_WEIRD_SERVER_REPLY ||
+	    (f->code == CURLE_UNSUPPORTED_PROTOCOL &&
+	    strstr(f->errbuf, "HTTP/0.9") != NULL);
+}
+
 static enum fetch_status
 fetch_map_error(struct fetch *f)
 {
+	if (fetch_not_http(f))
+		return FETCH_NETWORK;
 	switch (f->code) {
 	case CURLE_WRITE_ERROR:
 		return f->too_big ? FETCH_TOO_BIG : FETCH_NETWORK;
@@ -467,10 +482,22 @@ fetch_finish(struct fetch *f)
 		else if (r->status == FETCH_TOO_BIG)
 			snprintf(r->error, sizeof(r->error),
 			    "body over %zu bytes", f->fr->limits.max_body);
+		else if (fetch_not_http(f))
+			snprintf(r->error, sizeof(r->error),
+			    "not an HTTP reply: %.200s", f->errbuf[0] ?
+			    f->errbuf : curl_easy_strerror(f->code));
 		else if (f->code == CURLE_UNSUPPORTED_PROTOCOL)
 			snprintf(r->error, sizeof(r->error),
 			    "only http and https: %.200s", f->errbuf[0] ?
 			    f->errbuf : curl_easy_strerror(f->code));
+		else if (f->code == CURLE_OUT_OF_MEMORY &&
+		    r->http_status > 0 && f->body.len == 0)
+			/* What curl before 8.6 says of a header line over
+			 * its limit (CURL_MAX_HTTP_HEADER); between the
+			 * status line and the body, that is what it is. */
+			snprintf(r->error, sizeof(r->error),
+			    "a reply header over %d bytes (curl: %s)",
+			    FETCH_HEADER_MAX, curl_easy_strerror(f->code));
 		else
 			snprintf(r->error, sizeof(r->error), "%s",
 			    f->errbuf[0] ? f->errbuf :
@@ -498,6 +525,40 @@ fetch_finish(struct fetch *f)
 		r->body = xstrdup("");
 }
 
+/*
+ * A reply that is no HTTP at all on a connection curl reused is most
+ * likely what the previous reply on it left behind: a server that sent
+ * more than its Content-Length said, the rest read as the start of the
+ * next reply. That is not this source's fault, so it is tried once more
+ * on a fresh connection. True when the transfer is running again.
+ */
+static bool
+fetch_retry_fresh(struct fetcher *fr, struct fetch *f)
+{
+	long	nconnects = -1;
+
+	if (f->retried || fr->cancelling || !fetch_not_http(f))
+		return false;
+	if (curl_easy_getinfo(f->easy, CURLINFO_NUM_CONNECTS, &nconnects) !=
+	    CURLE_OK || nconnects != 0)
+		return false;
+	curl_multi_remove_handle(fr->multi, f->easy);
+	f->retried = true;
+	buf_reset(&f->body);
+	f->too_big = false;
+	f->blocked[0] = '\0';
+	f->last_code = 0;
+	f->nresponses = 0;
+	f->permanent = true;
+	free(f->moved_to);
+	f->moved_to = NULL;
+	if (curl_easy_setopt(f->easy, CURLOPT_FRESH_CONNECT, 1L) != CURLE_OK ||
+	    curl_multi_add_handle(fr->multi, f->easy) != CURLM_OK)
+		return false;	/* ends with the first reply's error */
+	f->errbuf[0] = '\0';
+	return true;
+}
+
 /* The one place transfers end. */
 static void
 fetch_reap(struct fetcher *fr)
@@ -513,6 +574,8 @@ fetch_reap(struct fetcher *fr)
 		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &p);
 		f = (struct fetch *)p;
 		f->code = m->data.result;	/* m dies with the handle */
+		if (fetch_retry_fresh(fr, f))
+			continue;
 		fetch_finish(f);
 		curl_multi_remove_handle(fr->multi, f->easy);
 		TAILQ_REMOVE(&fr->fetches, f, entry);

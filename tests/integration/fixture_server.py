@@ -30,6 +30,35 @@ Routes:
   /gzip-bomb                 gzip of 1 GiB of zeros, made as it is sent
   /hang                      reads the request, never answers
   /reset                     promises 100000 bytes, sends 100, resets
+Hostile feeds (tests/integration/test_hostile_sources.py):
+  /healthy/ID?every=S&stop=T a small RSS feed that gains an item every S s
+                             of this server's life until the epoch time T;
+                             ETag and 304, no caching hints
+  /cl-long/ID                a feed whose Content-Length is 5000 bytes more
+                             than it sends, then the connection closes
+  /cl-short/ID               Content-Length 200 bytes short of the feed sent;
+                             the rest stays on the kept-alive connection
+  /huge-cl?cl=0|1            advertises 2 GiB (or no length), drips 100
+                             bytes every 0.5 s
+  /slow-headers              a status line, then a header byte a second
+  /reset-mid/ID              half a feed (of its Content-Length), then RST
+  /guid-churn/ID?n=N&utm=1   N items whose links stay while every guid
+                             changes on every request (utm=1: the links
+                             also carry a changing utm_source)
+  /many-entries/ID?n=N&tiny=1&gz=1   N items (at most 200000) made as they
+                             are sent, chunked, in bounded memory (tiny:
+                             guid only; gz: gzip-encoded)
+  /dates/ID                  items dated 1970-01-01, 2099-12-31 and one
+                             plain date
+  /html/ID                   an HTML page where the feed should be
+  /chain/N                   302 to /chain/N+1, for ever, every URL new
+  /truncated/ID?at=N         a feed cut after N bytes (Content-Length N)
+  /garbage/ID                random bytes (seeded by ID) as RSS
+  /bad-gzip                  Content-Encoding: gzip on a body that is not
+  /xml-bomb                  nested entity definitions (billion laughs)
+  /deep?n=N                  N nested elements inside an item
+  /huge-header               one header of 200 kB
+  /nul-bytes/ID              a feed with NUL bytes and invalid UTF-8 inside
 Every loop is bounded; a client going away ends its handler.
 """
 
@@ -39,6 +68,7 @@ import gzip
 import hashlib
 import json
 import os
+import random
 import signal
 import socket
 import struct
@@ -293,6 +323,235 @@ class Handler(BaseHTTPRequestHandler):
                                    struct.pack("ii", 1, 0))
         self.close_connection = True
 
+    # Hostile feeds. Each item is a few hundred bytes; nothing here holds
+    # more than one small feed in memory.
+
+    def rss(self, title, items):
+        """An RSS 2.0 document; items are (title, link, guid, date)."""
+        out = ["<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+               "<rss version=\"2.0\"><channel><title>%s</title>"
+               "<link>%s/</link><description>fixture</description>\n"
+               % (title, self.origin())]
+        for t, link, guid, date in items:
+            out.append("<item><title>%s</title><link>%s</link>"
+                       "<guid isPermaLink=\"false\">%s</guid>%s"
+                       "<description>%s, for the hostile sources test."
+                       "</description></item>\n"
+                       % (t, link, guid,
+                          "<pubDate>%s</pubDate>" % date if date else "", t))
+        out.append("</channel></rss>\n")
+        return "".join(out).encode()
+
+    def small_feed(self, sid, n=4):
+        return self.rss("Feed %s" % sid, [
+            ("Notice %d of %s on reception conditions" % (i, sid),
+             "%s/article/%s/%d" % (self.origin(), sid, i),
+             "%s-%d" % (sid, i), "Mon, 03 Nov 2025 10:00:00 GMT")
+            for i in range(n)])
+
+    def route_healthy(self, rest, q):
+        sid = rest[0] if rest else "0"
+        every = float(q.get("every", "0") or 0)
+        now = min(time.time(), float(q.get("stop", "inf")))
+        n = 3 + (int((now - self.server.t0) // every) if every > 0 else 0)
+        # One date for all: the daemon's adaptive interval learns nothing
+        # from it and polls at the configured interval.
+        body = self.rss("Healthy %s" % sid, [
+            ("Healthy %s bulletin %d: relocation pledges round %d"
+             % (sid, i, i), "%s/healthy-item/%s/%d" % (self.origin(), sid, i),
+             "healthy-%s-%d" % (sid, i), "Mon, 03 Nov 2025 10:00:00 GMT")
+            for i in range(n)])
+        etag = '"%s"' % hashlib.sha1(body).hexdigest()[:16]
+        headers = [("ETag", etag), ("Content-Type", "application/rss+xml")]
+        if self.headers.get("If-None-Match") == etag:
+            self.send(304, headers=headers)
+        else:
+            self.send(200, body, headers)
+
+    def route_cl_long(self, rest, q):
+        body = self.small_feed(rest[0] if rest else "0")
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml")
+        self.send_header("Content-Length", str(len(body) + 5000))
+        self.end_headers()
+        self.wfile.write(body)
+        self.close_connection = True
+
+    def route_cl_short(self, rest, q):
+        body = self.small_feed(rest[0] if rest else "0")
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml")
+        self.send_header("Content-Length", str(len(body) - 200))
+        self.end_headers()
+        self.wfile.write(body)
+        self.wfile.flush()
+
+    def route_huge_cl(self, rest, q):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml")
+        if q.get("cl", "1") == "1":
+            self.send_header("Content-Length", str(2 << 30))
+        else:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(b"<?xml version=\"1.0\"?><rss version=\"2.0\"><channel>")
+        for _ in range(self.server.max_seconds * 2):
+            if stopping.wait(0.5):
+                break
+            self.wfile.write(b"<!-- " + b"z" * 91 + b" -->")
+            self.wfile.flush()
+        self.close_connection = True
+
+    def route_slow_headers(self, rest, q):
+        self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        self.wfile.flush()
+        for _ in range(self.server.max_seconds):
+            if stopping.wait(1.0):
+                break
+            self.wfile.write(b"X")
+            self.wfile.flush()
+        self.close_connection = True
+
+    def route_reset_mid(self, rest, q):
+        body = self.small_feed(rest[0] if rest else "0", 20)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body[:len(body) // 2])
+        self.wfile.flush()
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                   struct.pack("ii", 1, 0))
+        self.close_connection = True
+
+    def route_guid_churn(self, rest, q):
+        sid = rest[0] if rest else "0"
+        n = min(int(q.get("n", "5")), 100)
+        with log_lock:
+            self.server.churn[sid] = k = self.server.churn.get(sid, 0) + 1
+        tail = "?utm_source=fetch%d" % k if q.get("utm") == "1" else ""
+        body = self.rss("Churn %s" % sid, [
+            ("Churning %s story %d about resettlement quotas" % (sid, i),
+             "%s/churn/%s/%d%s" % (self.origin(), sid, i, tail),
+             "urn:churn:%s:%d:%d:%s" % (sid, k, i, os.urandom(4).hex()),
+             "Tue, 04 Nov 2025 %02d:00:00 GMT" % i) for i in range(n)])
+        self.send(200, body, [("Content-Type", "application/rss+xml")])
+
+    def route_many_entries(self, rest, q):
+        sid = rest[0] if rest else "0"
+        n = min(int(q.get("n", "100000")), 200000)
+        tiny = q.get("tiny") == "1"
+        gz = zlib.compressobj(6, zlib.DEFLATED, 31) if q.get("gz") == "1" else None
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml")
+        self.send_header("Transfer-Encoding", "chunked")
+        if gz is not None:
+            self.send_header("Content-Encoding", "gzip")
+        self.end_headers()
+
+        def chunk(data):
+            if gz is not None:
+                data = gz.compress(data)
+            if data:
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+
+        chunk(b"<?xml version=\"1.0\"?><rss version=\"2.0\"><channel>"
+              b"<title>Many</title><link>http://x/</link>\n")
+        for start in range(0, n, 1000):
+            if stopping.is_set():
+                break
+            part = []
+            for i in range(start, min(n, start + 1000)):
+                if tiny:
+                    part.append("<item><guid>m%s-%d</guid></item>\n" % (sid, i))
+                else:
+                    part.append(
+                        "<item><title>Entry %d of %s: asylum statistics for "
+                        "week %d</title><link>%s/many-item/%s/%d</link>"
+                        "<guid>m%s-%d</guid><pubDate>Wed, 05 Nov 2025 "
+                        "%02d:%02d:%02d GMT</pubDate></item>\n"
+                        % (i, sid, i, self.origin(), sid, i, sid, i,
+                           (i // 3600) % 24, (i // 60) % 60, i % 60))
+            chunk("".join(part).encode())
+        chunk(b"</channel></rss>\n")
+        if gz is not None:
+            tail = gz.flush()
+            if tail:
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(tail), tail))
+        self.wfile.write(b"0\r\n\r\n")
+
+    def route_dates(self, rest, q):
+        sid = rest[0] if rest else "0"
+        body = self.rss("Dates %s" % sid, [
+            ("Far future %s: the 2099 returns regulation" % sid,
+             "%s/dates/%s/future" % (self.origin(), sid), "%s-future" % sid,
+             "Thu, 31 Dec 2099 23:59:59 GMT"),
+            ("Epoch %s: the 1970 archive notice" % sid,
+             "%s/dates/%s/epoch" % (self.origin(), sid), "%s-epoch" % sid,
+             "Thu, 01 Jan 1970 00:00:00 GMT"),
+            ("Ordinary %s: the 2025 solidarity pool" % sid,
+             "%s/dates/%s/plain" % (self.origin(), sid), "%s-plain" % sid,
+             "Mon, 03 Nov 2025 09:00:00 GMT")])
+        self.send(200, body, [("Content-Type", "application/rss+xml")])
+
+    def route_html(self, rest, q):
+        body = ("<!DOCTYPE html><html><head><title>News %s</title></head>"
+                "<body><h1>Latest news</h1><ul><li><a href=\"/a\">One</a></li>"
+                "</ul></body></html>\n" % (rest[0] if rest else "")).encode()
+        self.send(200, body, [("Content-Type", "text/html; charset=utf-8")])
+
+    def route_chain(self, rest, q):
+        try:
+            n = int(rest[0])
+        except (IndexError, ValueError):
+            n = 0
+        self.redirect(302, "/chain/%d" % (n + 1))
+
+    def route_truncated(self, rest, q):
+        body = self.small_feed(rest[0] if rest else "0", 10)
+        at = min(int(q.get("at", "700")), len(body))
+        self.send(200, body[:at], [("Content-Type", "application/rss+xml")])
+
+    def route_garbage(self, rest, q):
+        rnd = random.Random(rest[0] if rest else "0")
+        body = bytes(rnd.getrandbits(8) for _ in range(4096))
+        self.send(200, body, [("Content-Type", "application/rss+xml")])
+
+    def route_bad_gzip(self, rest, q):
+        self.send(200, self.small_feed("badgz"),
+                  [("Content-Type", "application/rss+xml"),
+                   ("Content-Encoding", "gzip")])
+
+    def route_xml_bomb(self, rest, q):
+        ents = ["<!ENTITY l0 \"lol\">"]
+        for i in range(1, 10):
+            ents.append("<!ENTITY l%d \"%s\">" % (i, ("&l%d;" % (i - 1)) * 10))
+        body = ("<?xml version=\"1.0\"?><!DOCTYPE rss [%s]>"
+                "<rss version=\"2.0\"><channel><title>&l9;</title>"
+                "<item><title>&l9;</title><guid>bomb</guid>"
+                "<description>&l9;</description></item></channel></rss>\n"
+                % "".join(ents)).encode()
+        self.send(200, body, [("Content-Type", "application/rss+xml")])
+
+    def route_deep(self, rest, q):
+        n = min(int(q.get("n", "50000")), 200000)
+        body = ("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel>"
+                "<title>Deep</title><item><title>Deep</title><guid>deep</guid>"
+                "<description>" + "<x>" * n + "</x>" * n +
+                "</description></item></channel></rss>\n").encode()
+        self.send(200, body, [("Content-Type", "application/rss+xml")])
+
+    def route_huge_header(self, rest, q):
+        self.send(200, self.small_feed("hdr"),
+                  [("Content-Type", "application/rss+xml"),
+                   ("X-Padding", "p" * 200000)])
+
+    def route_nul_bytes(self, rest, q):
+        body = self.small_feed(rest[0] if rest else "0")
+        body = body.replace(b"Notice 1", b"Notice\x00\xff\xfe 1")
+        body = body.replace(b"Notice 2", b"Notice \xc3\x28 \xed\xa0\x80 2")
+        self.send(200, body, [("Content-Type", "application/rss+xml")])
+
 
 ROUTES = {
     "feed": Handler.route_feed,
@@ -313,6 +572,24 @@ ROUTES = {
     "gzip-bomb": Handler.route_gzip_bomb,
     "hang": Handler.route_hang,
     "reset": Handler.route_reset,
+    "healthy": Handler.route_healthy,
+    "cl-long": Handler.route_cl_long,
+    "cl-short": Handler.route_cl_short,
+    "huge-cl": Handler.route_huge_cl,
+    "slow-headers": Handler.route_slow_headers,
+    "reset-mid": Handler.route_reset_mid,
+    "guid-churn": Handler.route_guid_churn,
+    "many-entries": Handler.route_many_entries,
+    "dates": Handler.route_dates,
+    "html": Handler.route_html,
+    "chain": Handler.route_chain,
+    "truncated": Handler.route_truncated,
+    "garbage": Handler.route_garbage,
+    "bad-gzip": Handler.route_bad_gzip,
+    "xml-bomb": Handler.route_xml_bomb,
+    "deep": Handler.route_deep,
+    "huge-header": Handler.route_huge_header,
+    "nul-bytes": Handler.route_nul_bytes,
 }
 
 
@@ -335,6 +612,8 @@ def main():
     srv = Server(("127.0.0.1", 0), Handler)
     srv.dir = args.dir
     srv.max_seconds = args.max_seconds
+    srv.t0 = time.time()
+    srv.churn = {}
     srv.log = open(args.log, "a", encoding="utf-8")
     port = srv.server_address[1]
     if args.port_file:
