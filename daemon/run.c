@@ -952,12 +952,22 @@ run_index_cb(int fd, short what, void *arg)
 		return;
 	}
 	d->index_wait = 0;
-	/* While writing fails the batches say so, once; a check later. */
-	if (d->store_readonly || d->store_failing)
+	/* A failure is the store's, said once as the batches say it (a
+	 * stored batch says when it heals); tried again at the check. */
+	if (d->store_readonly)
 		;
 	else if (store_index(d->store, RUN_INDEX_CHUNK, &more, err,
-	    sizeof(err)) == -1)
-		log_warnx("search index: %s", err);
+	    sizeof(err)) == -1) {
+		if (d->store_failing)
+			log_debug("store %s: search index: %s", d->store_path,
+			    err);
+		else {
+			d->store_failing = true;
+			log_warnx("store %s: %s: the search index waits; "
+			    "serving what is stored, storing again once it "
+			    "can be written", d->store_path, err);
+		}
+	}
 	else if (more)
 		tv.tv_sec = 0;
 	evtimer_add(d->index, &tv);
