@@ -399,6 +399,10 @@ static const char *store_migrations[] = {
 	"  story INTEGER PRIMARY KEY REFERENCES story (story)"
 	"    ON DELETE CASCADE"
 	");",
+	/* 3 -> 4: the change hash takes the canonical link, so that links
+	 * rotating their tracking parameters are no update. */
+	"UPDATE entry SET chash = pactfeed_chash(title, link, summary,"
+	"  content);",
 };
 
 #define STORE_NMIGRATIONS \
@@ -930,16 +934,55 @@ store_lang(const char *lang, char out[9])
 		out[0] = '\0';
 }
 
+/* The hash that tells a real change of an entry: its title, text and
+ * canonical link (a link that only gained or lost tracking parameters,
+ * as some feeds rotate utm_source, is no change). */
 static uint64_t
-store_entry_chash(const struct entry *e)
+store_chash(const char *title, const char *canon, const char *summary,
+    const char *content)
 {
 	uint64_t	h = 0;
 
-	h = store_hash_str(h, e->title);
-	h = store_hash_str(h, e->link);
-	h = store_hash_str(h, e->summary);
-	h = store_hash_str(h, e->content);
+	h = store_hash_str(h, title);
+	h = store_hash_str(h, canon);
+	h = store_hash_str(h, summary);
+	h = store_hash_str(h, content);
 	return store_mix(h);
+}
+
+/* The canonical form of a link as store_items_canon() makes it. */
+static char *
+store_link_canon(const char *link)
+{
+	char	*c;
+
+	if (link == NULL || text_is_blank(link))
+		return NULL;
+	return (c = url_canonical(link)) != NULL ? c : xstrdup(link);
+}
+
+static uint64_t
+store_entry_chash(const struct entry *e, const char *canon)
+{
+	return store_chash(e->title, canon != NULL ? canon : e->link,
+	    e->summary, e->content);
+}
+
+/* pactfeed_chash(title, link, summary, content) for the migration that
+ * moved the hash to canonical links. */
+static void
+store_sql_chash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char	*v[4];
+	char		*canon;
+
+	(void)argc;
+	for (int i = 0; i < 4; i++)
+		v[i] = (const char *)sqlite3_value_text(argv[i]);
+	canon = store_link_canon(v[1]);
+	sqlite3_result_int64(ctx, (int64_t)store_chash(v[0],
+	    canon != NULL ? canon : v[1], v[2], v[3]));
+	free(canon);
 }
 
 /* Binding helpers: NULL stays NULL. */
@@ -1081,6 +1124,10 @@ store_migrate(struct store *st, char *err, size_t errlen)
 		return store_fail(st, err, errlen, "user_version");
 	version = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
 	sqlite3_finalize(s);
+	if (sqlite3_create_function(st->db, "pactfeed_chash", 4,
+	    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, store_sql_chash, NULL,
+	    NULL) != SQLITE_OK)
+		return store_fail(st, err, errlen, "pactfeed_chash");
 	if (version > (int)STORE_NMIGRATIONS) {
 		snprintf(err, errlen, "database schema %d is newer than this "
 		    "program (%zu)", version, STORE_NMIGRATIONS);
@@ -1578,13 +1625,8 @@ store_items_canon(struct store_item *it, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const char *link = it[i].e->link;
 
-		it[i].canon = NULL;
-		if (link != NULL && !text_is_blank(link)) {
-			it[i].canon = url_canonical(link);
-			if (it[i].canon == NULL)
-				it[i].canon = xstrdup(link);
+		if ((it[i].canon = store_link_canon(link)) != NULL)
 			v[nv++] = it[i].canon;
-		}
 	}
 	qsort(v, nv, sizeof(*v), store_cmp_str);
 	for (size_t i = 0; i < n; i++) {
@@ -1626,8 +1668,8 @@ store_ids_shared(struct store_item *it, size_t n)
 		if (a->canon != NULL && b->canon != NULL)
 			broken = strcmp(a->canon, b->canon) != 0;
 		else
-			broken = store_entry_chash(a->e) !=
-			    store_entry_chash(b->e);
+			broken = store_entry_chash(a->e, a->canon) !=
+			    store_entry_chash(b->e, b->canon);
 	}
 	free(byid);
 	return broken;
@@ -2471,7 +2513,7 @@ store_put_feed(struct store *st, const char *source, const struct feed *f,
 			continue;
 		}
 		old = it[i].chash;
-		it[i].chash = store_entry_chash(it[i].e);
+		it[i].chash = store_entry_chash(it[i].e, it[i].canon);
 		if (it[i].eid == 0)
 			r = store_item_insert(st, sid, &it[i], res, err,
 			    errlen);
