@@ -354,12 +354,14 @@ class Handler(BaseHTTPRequestHandler):
         every = float(q.get("every", "0") or 0)
         now = min(time.time(), float(q.get("stop", "inf")))
         n = 3 + (int((now - self.server.t0) // every) if every > 0 else 0)
-        # One date for all: the daemon's adaptive interval learns nothing
-        # from it and polls at the configured interval.
+        # One date for the first three, none for the items gained (they
+        # sort at their fetch time): the daemon's adaptive interval learns
+        # nothing from it and polls at the configured interval.
         body = self.rss("Healthy %s" % sid, [
             ("Healthy %s bulletin %d: relocation pledges round %d"
              % (sid, i, i), "%s/healthy-item/%s/%d" % (self.origin(), sid, i),
-             "healthy-%s-%d" % (sid, i), "Mon, 03 Nov 2025 10:00:00 GMT")
+             "healthy-%s-%d" % (sid, i),
+             "Mon, 03 Nov 2025 10:00:00 GMT" if i < 3 else None)
             for i in range(n)])
         etag = '"%s"' % hashlib.sha1(body).hexdigest()[:16]
         headers = [("ETag", etag), ("Content-Type", "application/rss+xml")]
