@@ -55,6 +55,8 @@
 #define HTTP_CACHE_MAX		512		/* cached feed pages */
 #define HTTP_CACHE_BYTES	(64u << 20)	/* their bytes, both forms */
 #define HTTP_GZIP_MIN		256		/* smaller: not worth it */
+#define HTTP_GRACE_MS		250		/* a request's time to arrive */
+#define HTTP_EMFILE_EVICT	8		/* closed when accept fails */
 #define HTTP_NOFILE_MAX		(1 << 20)	/* raise the soft limit so far */
 
 #define HTTP_TYPE_ATOM	"application/atom+xml; charset=utf-8"
@@ -87,7 +89,8 @@ struct http_cached {
 };
 
 enum http_conn_state {
-	HTTP_CONN_READING,		/* waiting for a whole request */
+	HTTP_CONN_FRESH,		/* accepted, not a byte yet */
+	HTTP_CONN_READING,		/* receiving a request */
 	HTTP_CONN_BUSY,			/* sending a response */
 	HTTP_CONN_IDLE			/* kept alive between requests */
 };
@@ -101,6 +104,7 @@ struct http_conn {
 	struct evhttp_connection	*evcon;	/* NULL while pending */
 	enum http_conn_state		 state;
 	bool				 listed;	/* in a state's list */
+	bool				 spoke;	/* bytes came while pending */
 	int64_t				 since;	/* ms, monotonic */
 	uint64_t			 born;	/* h->pass when accepted */
 };
@@ -113,6 +117,7 @@ struct http {
 	bool				 stopped;
 
 	struct http_conn_list		 pending;	/* just accepted */
+	struct http_conn_list		 fresh;
 	struct http_conn_list		 reading;
 	struct http_conn_list		 busy;
 	struct http_conn_list		 idle;
@@ -535,6 +540,12 @@ http_feed_params(struct http *h, struct evhttp_request *req,
 	int			 notfound;
 
 	TAILQ_INIT(&params);
+	/* Decoded, %00 would silently cut a value short. */
+	if (query != NULL && strstr(query, "%00") != NULL) {
+		http_send_problem(req, HTTP_BADREQUEST, "Bad Request",
+		    "NUL (%00) in the query");
+		return false;
+	}
 	if (query != NULL && evhttp_parse_query_str(query, &params) == -1) {
 		http_send_problem(req, HTTP_BADREQUEST, "Bad Request",
 		    "malformed query string");
@@ -667,22 +678,26 @@ http_serve_index(struct http *h, struct evhttp_request *req)
  * So every connection is tracked here from its accept (evhttp_set_bevcb
  * hands us its bufferevent; the connection itself is found through the
  * bufferevent's callback argument once evhttp has set it up) and is, at
- * any time, in one of three lists, each in the order its members entered:
+ * any time, in one of four lists, each in the order its members entered:
  *
- *	reading	waiting for or receiving a request: closed when the
- *		request is not whole http-header-timeout after the
- *		connection opened or its first byte came
- *	busy	a response being sent: closed after http-timeout
- *	idle	kept alive between requests: closed after
- *		http-keepalive-timeout
+ *	fresh	accepted, not a byte yet
+ *	reading	receiving a request since its first byte
+ *	busy	a response being sent
+ *	idle	kept alive between requests
  *
- * Beyond http-max-connections the idle ones are closed first, then the
- * reading ones, oldest first, so that a flood of idle or slow clients
- * only ever pushes out its own kind and a reader who asks at once gets
- * an answer. A connection is never evicted before the loop has had one
- * turn to read from it. Only when the excess is busy, or more than twice
- * the limit are open, does the listener pause. accept() failing (EMFILE)
- * pauses it for a second instead of letting it spin.
+ * A fresh or reading connection whose request is not whole
+ * http-header-timeout after it entered is closed, and so is a busy one
+ * after http-timeout and an idle one after http-keepalive-timeout; the
+ * sweep runs twice a second. Beyond http-max-connections the idle ones
+ * are closed first, then the fresh ones, then the reading ones, oldest
+ * first, so that a flood of idle or slow clients pushes out its own
+ * kind and a reader who asks at once gets an answer. A connection gets
+ * a quarter of a second in its state first, time for a request to come
+ * over a long path. Only when the excess is busy or new, and twice the
+ * limit are open, does the listener pause: clients then wait in the
+ * kernel's backlog for a moment rather than be dropped. accept() failing (EMFILE) closes a few idle or
+ * unfinished connections and pauses it for a quarter of a second
+ * instead of letting it spin.
  */
 static int64_t
 http_now_ms(void)
@@ -697,6 +712,8 @@ static struct http_conn_list *
 http_conn_list(struct http *h, enum http_conn_state st)
 {
 	switch (st) {
+	case HTTP_CONN_FRESH:
+		return &h->fresh;
 	case HTTP_CONN_READING:
 		return &h->reading;
 	case HTTP_CONN_BUSY:
@@ -729,8 +746,8 @@ http_listener_update(struct http *h)
 
 	if (h->sock == NULL || h->stopped)
 		return;
-	/* Paused at twice the limit, open again below the limit. */
-	if (h->full && h->nconn < max)
+	/* Paused at twice the limit, open again once back to it. */
+	if (h->full && h->nconn <= max)
 		h->full = false;
 	else if (!h->full && h->nconn >= 2 * max)
 		h->full = true;
@@ -784,8 +801,11 @@ http_conn_input_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info,
 	if (info->n_added == 0)
 		return;
 	c->h->last = c;
-	if (c->listed && c->state == HTTP_CONN_IDLE)
+	if (c->listed && (c->state == HTTP_CONN_IDLE ||
+	    c->state == HTTP_CONN_FRESH))
 		http_conn_set(c, HTTP_CONN_READING);
+	else if (!c->listed)
+		c->spoke = true;
 }
 
 /* evhttp_set_bevcb: the bufferevent of a connection being accepted. We
@@ -853,7 +873,13 @@ http_conn_adopt(struct http *h)
 			log_debug("http: TCP_NODELAY: %s", strerror(errno));
 		bufferevent_decref(c->bev);
 		c->listed = true;
-		TAILQ_INSERT_TAIL(&h->reading, c, entry);
+		if (c->spoke) {
+			c->state = HTTP_CONN_READING;
+			TAILQ_INSERT_TAIL(&h->reading, c, entry);
+		} else {
+			c->state = HTTP_CONN_FRESH;
+			TAILQ_INSERT_TAIL(&h->fresh, c, entry);
+		}
 		if (!evtimer_pending(h->sweep, NULL)) {
 			struct timeval	tv = { 0, 500000 };
 
@@ -873,16 +899,25 @@ http_conn_close(struct http_conn *c)
 	evhttp_connection_free(evcon);
 }
 
-/* The connection to close to make room: the oldest idle one, else the
- * oldest still reading that has had a turn of the loop; NULL if none. */
+/*
+ * The connection to close to make room: the oldest idle one, else the
+ * oldest that has not sent a byte, else the oldest still sending its
+ * request; never one that entered its state less than HTTP_GRACE_MS ago
+ * (a reader's request may be on its way) nor one accepted since the
+ * last pass (the loop has not read from it yet). NULL if none.
+ */
 static struct http_conn *
-http_conn_victim(struct http *h)
+http_conn_victim(struct http *h, int64_t now)
 {
 	struct http_conn	*c;
 
 	if ((c = TAILQ_FIRST(&h->idle)) != NULL)
 		return c;
-	if ((c = TAILQ_FIRST(&h->reading)) != NULL && c->born < h->pass)
+	if ((c = TAILQ_FIRST(&h->fresh)) != NULL && c->born < h->pass &&
+	    now - c->since >= HTTP_GRACE_MS)
+		return c;
+	if ((c = TAILQ_FIRST(&h->reading)) != NULL &&
+	    now - c->since >= HTTP_GRACE_MS)
 		return c;
 	return NULL;
 }
@@ -894,16 +929,18 @@ http_tend_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct http		*h = arg;
 	struct http_conn	*c;
-	const struct timeval	 now = { 0, 0 };
+	const struct timeval	 later = { 0, HTTP_GRACE_MS * 1000 / 4 };
+	int64_t			 now = http_now_ms();
 	bool			 again = false;
 
 	(void)fd;
 	(void)what;
 	http_conn_adopt(h);
 	while (h->nconn > h->max_conns) {
-		if ((c = http_conn_victim(h)) == NULL) {
-			/* The rest are new (evictable next turn) or busy. */
-			again = !TAILQ_EMPTY(&h->reading);
+		if ((c = http_conn_victim(h, now)) == NULL) {
+			/* The rest are too new to judge, or busy. */
+			again = !TAILQ_EMPTY(&h->fresh) ||
+			    !TAILQ_EMPTY(&h->reading);
 			break;
 		}
 		h->evicted++;
@@ -911,7 +948,7 @@ http_tend_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	h->pass++;
 	if (again)
-		evtimer_add(h->tend, &now);
+		evtimer_add(h->tend, &later);
 	http_listener_update(h);
 }
 
@@ -939,36 +976,52 @@ http_sweep_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	http_conn_expire(h, &h->fresh, cfg->http_header_timeout, now);
 	http_conn_expire(h, &h->reading, cfg->http_header_timeout, now);
 	http_conn_expire(h, &h->idle, cfg->http_keepalive_timeout, now);
 	http_conn_expire(h, &h->busy, cfg->http_timeout, now);
-	if (!TAILQ_EMPTY(&h->reading) || !TAILQ_EMPTY(&h->idle) ||
-	    !TAILQ_EMPTY(&h->busy))
+	if (!TAILQ_EMPTY(&h->fresh) || !TAILQ_EMPTY(&h->reading) ||
+	    !TAILQ_EMPTY(&h->idle) || !TAILQ_EMPTY(&h->busy))
 		evtimer_add(h->sweep, &tv);
 	http_listener_update(h);
 }
 
+/*
+ * XXX The listener hands its error callback the argument of its accept
+ * callback, which evhttp owns (its struct evhttp), so the server whose
+ * accept failed is found here; the daemon has one.
+ */
+static struct http	*http_accepting;
+
 /* accept() failed for want of descriptors or memory (other errors are
- * retried by the listener): make room and rest a second rather than be
+ * retried by the listener): make room and rest a moment rather than be
  * woken again at once by the same pending connection. */
 static void
 http_accept_error_cb(struct evconnlistener *l, void *arg)
 {
-	struct http		*h = arg;
+	struct http		*h = http_accepting;
 	struct http_conn	*c;
-	const struct timeval	 tv = { 1, 0 };
+	const struct timeval	 tv = { 0, 250000 };
 	int			 e = EVUTIL_SOCKET_ERROR();
 	time_t			 now = time(NULL);
 
-	(void)l;
+	(void)arg;
+	if (h == NULL || h->sock == NULL ||
+	    evhttp_bound_socket_get_listener(h->sock) != l) {
+		evconnlistener_disable(l);
+		return;
+	}
 	h->accept_errors++;
 	if (now - h->accept_logged >= 60) {
 		log_warnx("http: accept: %s (%" PRIu64 " times); pausing "
-		    "for a second", strerror(e), h->accept_errors);
+		    "a moment", strerror(e), h->accept_errors);
 		h->accept_logged = now;
 	}
-	if ((c = TAILQ_FIRST(&h->idle)) != NULL ||
-	    (c = TAILQ_FIRST(&h->reading)) != NULL) {
+	for (int i = 0; i < HTTP_EMFILE_EVICT; i++) {
+		if ((c = TAILQ_FIRST(&h->idle)) == NULL &&
+		    (c = TAILQ_FIRST(&h->fresh)) == NULL &&
+		    (c = TAILQ_FIRST(&h->reading)) == NULL)
+			break;
 		h->evicted++;
 		http_conn_close(c);
 	}
@@ -995,8 +1048,8 @@ http_conn_find(struct http *h, struct evhttp_request *req)
 {
 	struct evhttp_connection	*evcon;
 	struct http_conn		*c;
-	struct http_conn_list		*lists[] = { &h->reading, &h->idle,
-		&h->busy };
+	struct http_conn_list		*lists[] = { &h->reading, &h->fresh,
+		&h->idle, &h->busy };
 
 	if ((evcon = evhttp_request_get_connection(req)) == NULL)
 		return NULL;
@@ -1205,6 +1258,7 @@ http_new(struct daemon *d, char *err, size_t errlen)
 	h = xcalloc(1, sizeof(*h));
 	h->d = d;
 	TAILQ_INIT(&h->pending);
+	TAILQ_INIT(&h->fresh);
 	TAILQ_INIT(&h->reading);
 	TAILQ_INIT(&h->busy);
 	TAILQ_INIT(&h->idle);
@@ -1241,6 +1295,7 @@ http_new(struct daemon *d, char *err, size_t errlen)
 		log_debug("http: listen backlog: %s", strerror(errno));
 	l = evhttp_bound_socket_get_listener(h->sock);
 	evconnlistener_set_error_cb(l, http_accept_error_cb);
+	http_accepting = h;
 	http_static_docs(h);
 	return h;
 fail:
@@ -1268,6 +1323,8 @@ http_free(struct http *h)
 	/* Closes the connections first: their responses hold docs. Their
 	 * close callbacks forget them; the pending ones go after. */
 	h->stopped = true;
+	if (http_accepting == h)
+		http_accepting = NULL;
 	if (h->eh != NULL)
 		evhttp_free(h->eh);
 	while ((c = TAILQ_FIRST(&h->pending)) != NULL) {
