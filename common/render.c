@@ -3,14 +3,12 @@
  * store: RENDER_PAGE + 1 stories are asked for, so the extra one says
  * whether an older page exists without counting. A cursor names a story
  * by (updated, id) and a direction; "older" pages are one query, a
- * "newer" page (the previous link of RFC 5005) first scans the stories
- * newer than the cursor to find where that page starts. Every URL we
- * write is built from the canonical form of the page (render_feed_path),
- * so equal pages have equal URLs, ids and cache keys.
- *
- * XXX A "newer" page costs a scan of every story newer than its cursor,
- * so deep previous links grow with the archive; an ascending keyset
- * query in the store would make them one query like the others.
+ * "newer" page (the previous link of RFC 5005) two: RENDER_PAGE + 1
+ * stories up from the cursor, oldest first, find where that page
+ * starts, so a cursor deep in the archive costs no more than a recent
+ * one. Every URL we write is built from the canonical form of the page
+ * (render_feed_path), so equal pages have equal URLs, ids and cache
+ * keys.
  */
 
 #include "render.h"
@@ -387,12 +385,10 @@ render_page_cb(const struct store_story *s, void *arg)
 	return 0;
 }
 
-/* The stories newer than a cursor, the closest RENDER_PAGE + 1 kept. */
+/* The stories just newer than a cursor, oldest first. */
 struct render_scan {
-	time_t		 upd;
-	int64_t		 id;
-	time_t		 ring_upd[RENDER_PAGE + 1];
-	int64_t		 ring_id[RENDER_PAGE + 1];
+	time_t		 upd[RENDER_PAGE + 1];
+	int64_t		 id[RENDER_PAGE + 1];
 	size_t		 n;
 };
 
@@ -400,14 +396,12 @@ static int
 render_scan_cb(const struct store_story *s, void *arg)
 {
 	struct render_scan	*sc = arg;
-	size_t			 i;
 
-	if (s->updated < sc->upd || (s->updated == sc->upd &&
-	    s->id <= sc->id))
-		return 1;	/* newest first: the rest are older */
-	i = sc->n++ % (RENDER_PAGE + 1);
-	sc->ring_upd[i] = s->updated;
-	sc->ring_id[i] = s->id;
+	if (sc->n == RENDER_PAGE + 1)
+		return 1;
+	sc->upd[sc->n] = s->updated;
+	sc->id[sc->n] = s->id;
+	sc->n++;
 	return 0;
 }
 
@@ -482,25 +476,23 @@ render_atom(struct store *st, const struct config *cfg,
 	if (rf->q != NULL)
 		f.q = fts = render_fts_query(rf->q);
 	if (cur == RENDER_NEWER) {
-		/* Find the story just newer than the page: the page is what
-		 * lies strictly older than it. */
+		/* Find the story just newer than the page (the page is what
+		 * lies strictly older than it): RENDER_PAGE + 1 stories up
+		 * from the cursor, however deep it lies. */
 		struct store_filter	sf = f;
 
-		sc.upd = rf->cursor_updated;
-		sc.id = rf->cursor_id;
-		if (sf.since < sc.upd)
-			sf.since = sc.upd;
-		sf.limit = (size_t)INT64_MAX;
+		sf.has_cursor = true;
+		sf.cursor_updated = rf->cursor_updated;
+		sf.cursor_id = rf->cursor_id;
+		sf.newer = true;
+		sf.limit = RENDER_PAGE + 1;
 		if (store_query_stories(st, &sf, render_scan_cb, &sc, err,
 		    errlen) == -1)
 			goto done;
 		if (sc.n > RENDER_PAGE) {
-			size_t	i = (sc.n - RENDER_PAGE - 1) %
-				    (RENDER_PAGE + 1);
-
 			f.has_cursor = true;
-			f.cursor_updated = sc.ring_upd[i];
-			f.cursor_id = sc.ring_id[i];
+			f.cursor_updated = sc.upd[RENDER_PAGE];
+			f.cursor_id = sc.id[RENDER_PAGE];
 		} else
 			cur = RENDER_FIRST;	/* that is the first page */
 	} else if (cur == RENDER_OLDER) {
