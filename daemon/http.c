@@ -18,6 +18,7 @@
 
 #include "http.h"
 
+#include <sys/ioctl.h>
 #include <sys/queue.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -26,12 +27,14 @@
 #include <netinet/tcp.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -57,6 +60,9 @@
 #define HTTP_GZIP_MIN		256		/* smaller: not worth it */
 #define HTTP_GRACE_MS		250		/* a request's time to arrive */
 #define HTTP_EMFILE_EVICT	8		/* closed when accept fails */
+#define HTTP_LINGER_MAX		64		/* sockets drained at once */
+#define HTTP_LINGER_MS		2000		/* each for so long */
+#define HTTP_LINGER_BYTES	(4u << 20)	/* or so many bytes */
 #define HTTP_NOFILE_MAX		(1 << 20)	/* raise the soft limit so far */
 
 #define HTTP_TYPE_ATOM	"application/atom+xml; charset=utf-8"
@@ -110,6 +116,17 @@ struct http_conn {
 };
 TAILQ_HEAD(http_conn_list, http_conn);
 
+/* A closed connection's socket, drained before it closes. */
+struct http_linger {
+	TAILQ_ENTRY(http_linger)	 entry;
+	struct http			*h;
+	int				 fd;
+	struct event			*ev;
+	int64_t				 until;	/* ms, monotonic */
+	size_t				 drained;
+};
+TAILQ_HEAD(http_linger_list, http_linger);
+
 struct http {
 	struct daemon			*d;
 	struct evhttp			*eh;
@@ -122,6 +139,8 @@ struct http {
 	struct http_conn_list		 busy;
 	struct http_conn_list		 idle;
 	struct http_conn		*last;		/* last to get bytes */
+	struct http_linger_list		 lingering;
+	size_t				 nlinger;
 	size_t				 nconn;		/* in all four */
 	size_t				 max_conns;	/* the limit in force */
 	uint64_t			 pass;		/* of http_tend_cb */
@@ -780,12 +799,90 @@ http_conn_forget(struct http *h, struct http_conn *c)
 }
 
 static void
+http_linger_end(struct http_linger *l)
+{
+	TAILQ_REMOVE(&l->h->lingering, l, entry);
+	l->h->nlinger--;
+	event_free(l->ev);
+	close(l->fd);
+	free(l);
+}
+
+/* Reads and drops what the client still sends, until it closes, or
+ * enough was read, or the time is up. */
+static void
+http_linger_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct http_linger	*l = arg;
+	char			 buf[16384];
+	ssize_t			 n;
+	int64_t			 left;
+	struct timeval		 tv;
+
+	if (what & EV_TIMEOUT) {
+		http_linger_end(l);
+		return;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if ((l->drained += n) > HTTP_LINGER_BYTES) {
+			http_linger_end(l);
+			return;
+		}
+	if (n == 0 || (errno != EAGAIN && errno != EINTR) ||
+	    (left = l->until - http_now_ms()) <= 0) {
+		http_linger_end(l);
+		return;
+	}
+	tv.tv_sec = left / 1000;
+	tv.tv_usec = (left % 1000) * 1000;
+	event_add(l->ev, &tv);
+}
+
+/*
+ * evhttp closes a connection at once after an error response (400 to a
+ * 100 KB URL, 413), with the rest of the request still unread; the
+ * kernel then answers it with a reset, which often destroys the response
+ * before the client reads it. So when request bytes are still waiting,
+ * the socket is kept (a duplicate descriptor; evhttp's shutdown sends
+ * the FIN after the response) and drained for a moment before it closes.
+ */
+static void
+http_linger_start(struct http *h, struct bufferevent *bev)
+{
+	struct http_linger	*l;
+	struct timeval		 tv = { HTTP_LINGER_MS / 1000,
+		(HTTP_LINGER_MS % 1000) * 1000 };
+	evutil_socket_t		 fd;
+	int			 n = 0, dfd;
+
+	if (h->stopped || h->nlinger >= HTTP_LINGER_MAX ||
+	    (fd = bufferevent_getfd(bev)) == -1 ||
+	    ioctl(fd, FIONREAD, &n) == -1 || n == 0 ||
+	    (dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) == -1)
+		return;
+	l = xcalloc(1, sizeof(*l));
+	l->h = h;
+	l->fd = dfd;
+	l->until = http_now_ms() + HTTP_LINGER_MS;
+	if ((l->ev = event_new(h->d->base, dfd, EV_READ, http_linger_cb,
+	    l)) == NULL) {
+		close(dfd);
+		free(l);
+		return;
+	}
+	TAILQ_INSERT_TAIL(&h->lingering, l, entry);
+	h->nlinger++;
+	event_add(l->ev, &tv);
+}
+
+static void
 http_conn_close_cb(struct evhttp_connection *evcon, void *arg)
 {
 	struct http_conn	*c = arg;
 	struct http		*h = c->h;
 
 	(void)evcon;
+	http_linger_start(h, c->bev);
 	http_conn_forget(h, c);
 	http_listener_update(h);
 }
@@ -848,6 +945,8 @@ http_conn_adopt(struct http *h)
 	void				*arg;
 	int				 one = 1;
 
+	while (!TAILQ_EMPTY(&h->lingering))
+		http_linger_end(TAILQ_FIRST(&h->lingering));
 	while ((c = TAILQ_FIRST(&h->pending)) != NULL) {
 		bufferevent_getcb(c->bev, &readcb, NULL, NULL, &arg);
 		evcon = arg;
@@ -1233,7 +1332,7 @@ http_limits(struct http *h)
 	evhttp_set_max_body_size(h->eh, (ev_ssize_t)cfg->http_max_body_size);
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
 	    rl.rlim_cur != RLIM_INFINITY) {
-		reserve = 64 + 2 * (rlim_t)cfg->max_transfers;
+		reserve = 64 + HTTP_LINGER_MAX + 2 * (rlim_t)cfg->max_transfers;
 		room = rl.rlim_cur > reserve + 2 ?
 		    (rl.rlim_cur - reserve) / 2 : 1;
 		if (max > room) {
@@ -1262,6 +1361,7 @@ http_new(struct daemon *d, char *err, size_t errlen)
 	TAILQ_INIT(&h->reading);
 	TAILQ_INIT(&h->busy);
 	TAILQ_INIT(&h->idle);
+	TAILQ_INIT(&h->lingering);
 	if (http_split_listen(cfg->listen, host, sizeof(host), &port) == -1) {
 		snprintf(err, errlen, "listen \"%s\": not host:port",
 		    cfg->listen);
@@ -1327,6 +1427,8 @@ http_free(struct http *h)
 		http_accepting = NULL;
 	if (h->eh != NULL)
 		evhttp_free(h->eh);
+	while (!TAILQ_EMPTY(&h->lingering))
+		http_linger_end(TAILQ_FIRST(&h->lingering));
 	while ((c = TAILQ_FIRST(&h->pending)) != NULL) {
 		evbuffer_remove_cb_entry(bufferevent_get_input(c->bev),
 		    c->incb);

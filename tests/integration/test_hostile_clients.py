@@ -255,12 +255,13 @@ class Storm:
             s.close()
 
     def answer_ok(self, got, what):
-        """A refusal (4xx) or a close; never a 200, a 5xx or silence."""
+        """A refusal (4xx) that reaches the client before the close: the
+        daemon drains the rest of the request rather than reset it."""
         if got is None:
             self.fail(what + ": no answer and no close (%.1fs before the "
                       "end)" % (self.end - time.monotonic()))
         elif got == b"":
-            self.count(what + ": closed")
+            self.fail(what + ": closed without an answer")
         elif re.match(rb"HTTP/1\.[01] 4\d\d ", got):
             self.count(what + ": " + got[9:12].decode())
         else:
