@@ -132,9 +132,16 @@ class Daemon:
         env = dict(os.environ)
         env["ASAN_OPTIONS"] = ":".join(filter(None, (
             env.get("ASAN_OPTIONS"), "quarantine_size_mb=16")))
+        # Started with systemd's soft limit of 1024 open files: the
+        # daemon raises it itself.
+        hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+
+        def low_limit():
+            resource.setrlimit(resource.RLIMIT_NOFILE, (min(1024, hard), hard))
         self.proc = subprocess.Popen([BIN, "serve", "-c", conf],
                                      stdout=subprocess.DEVNULL,
-                                     stderr=open(log, "w"), env=env)
+                                     stderr=open(log, "w"), env=env,
+                                     preexec_fn=low_limit)
 
         def up():
             try:
@@ -568,6 +575,23 @@ topic "screening" { name = "Screening" phrases = {"screening"} }
             except urllib.error.HTTPError:
                 pass
         fds0, rss0 = nfds(pid), rss_kib(pid)
+        # The open file limit raised to the hard one (up to 2^20), and
+        # the listen backlog past evhttp's 128 (ss shows it as Send-Q).
+        with open("/proc/%d/limits" % pid) as f:
+            m = re.search(r"^Max open files\s+(\S+)\s+(\S+)", f.read(), re.M)
+        lim_soft, lim_hard = m.group(1), m.group(2)
+        check(lim_soft == lim_hard or (lim_soft.isdigit() and
+                                       int(lim_soft) >= 1 << 20),
+              "open file limit raised: %s of %s" % (lim_soft, lim_hard))
+        backlog = None
+        if shutil.which("ss"):
+            out = subprocess.run(["ss", "-Hltn", "sport = :%d" % port],
+                                 capture_output=True, text=True).stdout.split()
+            if len(out) >= 3 and out[2].isdigit():
+                backlog = int(out[2])
+                check(backlog > 128, "listen backlog %d" % backlog)
+        print("hostile: daemon's open file limit %s (hard %s), listen backlog "
+              "%s" % (lim_soft, lim_hard, backlog if backlog else "unknown"))
 
         storm(port, daemon, baseline_ids)
 
