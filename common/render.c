@@ -115,6 +115,46 @@ render_lang_ok(const char *v)
 	return n > 0;
 }
 
+/* Is the word of n bytes at w among the words before it in q? */
+static bool
+render_word_seen(const char *q, const char *w, size_t n)
+{
+	const char	*p = q;
+
+	while (p < w) {
+		size_t	m;
+
+		p += strspn(p, " \t");
+		m = strcspn(p, " \t");
+		if (p >= w)
+			break;
+		if (m == n && memcmp(p, w, n) == 0)
+			return true;
+		p += m;
+	}
+	return false;
+}
+
+/* The different words of a query: each costs the search a pass over
+ * its postings, so a query of one word said 70 times is one word. */
+static size_t
+render_query_words(const char *q)
+{
+	const char	*p = q;
+	size_t		 nwords = 0;
+
+	for (;;) {
+		size_t	n;
+
+		p += strspn(p, " \t");
+		if ((n = strcspn(p, " \t")) == 0)
+			return nwords;
+		if (!render_word_seen(q, p, n))
+			nwords++;
+		p += n;
+	}
+}
+
 static int
 render_cursor_parse(struct render_feed *rf, const char *v)
 {
@@ -183,6 +223,11 @@ render_feed_param(struct render_feed *rf, const char *key, const char *v,
 	case 2:
 		if (text_is_blank(v)) {
 			snprintf(err, errlen, "parameter q is blank");
+			return -1;
+		}
+		if (render_query_words(v) > RENDER_QUERY_WORDS) {
+			snprintf(err, errlen, "parameter q: more than %d "
+			    "different words", RENDER_QUERY_WORDS);
 			return -1;
 		}
 		rf->q = xstrdup(v);
@@ -327,8 +372,8 @@ render_url(const struct config *cfg, const struct render_feed *rf,
 	return url;
 }
 
-/* The reader's words as an FTS5 query: each a quoted string, all of
- * them required, so no input is an FTS5 syntax error. */
+/* The reader's words as an FTS5 query: each a quoted string, once,
+ * all of them required, so no input is an FTS5 syntax error. */
 static char *
 render_fts_query(const char *q)
 {
@@ -342,6 +387,10 @@ render_fts_query(const char *q)
 			p++;
 		if ((n = strcspn(p, " \t")) == 0)
 			break;
+		if (render_word_seen(q, p, n)) {
+			p += n;
+			continue;
+		}
 		if (b.len > 0)
 			buf_addc(&b, ' ');
 		buf_addc(&b, '"');
