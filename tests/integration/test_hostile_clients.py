@@ -457,7 +457,7 @@ http-max-header-size = "2KiB"
         lives = [ent[2] for ent in socks]
         for ent in socks:
             ent[0].close()
-        check(all(v is not None and v >= 2.0 for v in lives),
+        check(all(v is not None and v >= 1.9 for v in lives),
               "slow-loris closed after the 2s header deadline: %s" % lives)
         print("hostile: http-header-timeout 2s: 3 dripping clients closed "
               "after %s s" % ", ".join("%.1f" % v for v in lives))
@@ -474,7 +474,9 @@ http-max-header-size = "2KiB"
             got = b""
         idle = time.monotonic() - t
         c.close()
-        check(got == b"" and idle >= 1.0,
+        # Our clock starts after the daemon's, which starts when the
+        # response has gone: a little under 1s is still "after 1s".
+        check(got == b"" and idle >= 0.9,
               "kept-alive connection closed after 1s: %r %.1f" % (got, idle))
         print("hostile: http-keepalive-timeout 1s: closed after %.1fs" % idle)
 
