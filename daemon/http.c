@@ -840,15 +840,18 @@ http_linger_cb(evutil_socket_t fd, short what, void *arg)
 
 /*
  * evhttp closes a connection at once after an error response (400 to a
- * 100 KB URL, 413), with the rest of the request still unread; the
- * kernel then answers it with a reset, which often destroys the response
- * before the client reads it. So when request bytes are still waiting,
- * the socket is kept (a duplicate descriptor; evhttp's shutdown sends
- * the FIN after the response) and drained for a moment before it closes.
+ * 100 KB URL, 413), with the rest of the request unread or still on its
+ * way; the kernel then answers it with a reset, which often destroys
+ * the response before the client reads it. So when a connection closes
+ * in the middle of a request (evhttp answered it, not us), or request
+ * bytes are waiting, the socket is kept (a duplicate descriptor;
+ * evhttp's shutdown sends the FIN after the response) and drained for a
+ * moment before it closes.
  */
 static void
-http_linger_start(struct http *h, struct bufferevent *bev)
+http_linger_start(struct http *h, struct http_conn *c)
 {
+	struct bufferevent	*bev = c->bev;
 	struct http_linger	*l;
 	struct timeval		 tv = { HTTP_LINGER_MS / 1000,
 		(HTTP_LINGER_MS % 1000) * 1000 };
@@ -856,9 +859,12 @@ http_linger_start(struct http *h, struct bufferevent *bev)
 	int			 n = 0, dfd;
 
 	if (h->stopped || h->nlinger >= HTTP_LINGER_MAX ||
-	    (fd = bufferevent_getfd(bev)) == -1 ||
-	    ioctl(fd, FIONREAD, &n) == -1 || n == 0 ||
-	    (dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) == -1)
+	    (fd = bufferevent_getfd(bev)) == -1)
+		return;
+	if (!(c->listed && c->state == HTTP_CONN_READING) &&
+	    (ioctl(fd, FIONREAD, &n) == -1 || n == 0))
+		return;
+	if ((dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) == -1)
 		return;
 	l = xcalloc(1, sizeof(*l));
 	l->h = h;
@@ -882,7 +888,7 @@ http_conn_close_cb(struct evhttp_connection *evcon, void *arg)
 	struct http		*h = c->h;
 
 	(void)evcon;
-	http_linger_start(h, c->bev);
+	http_linger_start(h, c);
 	http_conn_forget(h, c);
 	http_listener_update(h);
 }
