@@ -714,9 +714,11 @@ http_serve_index(struct http *h, struct evhttp_request *req)
  * a quarter of a second in its state first, time for a request to come
  * over a long path. Only when the excess is busy or new, and twice the
  * limit are open, does the listener pause: clients then wait in the
- * kernel's backlog for a moment rather than be dropped. accept() failing (EMFILE) closes a few idle or
- * unfinished connections and pauses it for a quarter of a second
- * instead of letting it spin.
+ * kernel's backlog for a moment rather than be dropped. accept()
+ * failing (EMFILE) closes a few idle or unfinished connections and
+ * pauses the listener for a quarter of a second instead of letting it
+ * spin. After an error response, the rest of the request is drained
+ * (see http_linger_start).
  */
 static int64_t
 http_now_ms(void)
@@ -1469,5 +1471,10 @@ http_config_changed(struct http *h)
 	h->counts_ok = false;
 	http_static_docs(h);
 	http_limits(h);
+	if (h->nconn > h->max_conns) {
+		const struct timeval	now = { 0, 0 };
+
+		evtimer_add(h->tend, &now);	/* a lower limit */
+	}
 	http_listener_update(h);
 }
