@@ -119,6 +119,8 @@ static const struct config_key config_root_keys[] = {
 	{ "max-backoff",	V_DURATION,	"1d", 0, 1, CONFIG_MAX_INTERVAL },
 	{ "http-max-connections", V_INT,	"256", 0, 1, 100000 },
 	{ "http-timeout",	V_DURATION,	"30s", 0, 1, 3600 },
+	{ "http-header-timeout", V_DURATION,	"10s", 0, 1, 3600 },
+	{ "http-keepalive-timeout", V_DURATION,	"5s", 0, 1, 3600 },
 	{ "http-max-header-size", V_SIZE,	"8KiB", 0, 1 * KiB, 1 * MiB },
 	{ "http-max-body-size",	V_SIZE,		"64KiB", 0, 0, 64 * MiB },
 	{ NULL, 0, NULL, 0, 0, 0 }
@@ -1726,6 +1728,9 @@ config_build_root(struct config *c, cfg_t *cfg)
 	c->host_spacing = config_duration(cfg, "host-spacing");
 	c->http_max_connections = config_int(cfg, "http-max-connections");
 	c->http_timeout = config_duration(cfg, "http-timeout");
+	c->http_header_timeout = config_duration(cfg, "http-header-timeout");
+	c->http_keepalive_timeout = config_duration(cfg,
+	    "http-keepalive-timeout");
 	c->http_max_header_size = config_size(cfg, "http-max-header-size");
 	c->http_max_body_size = config_size(cfg, "http-max-body-size");
 

@@ -71,7 +71,10 @@ struct config {
 	int		 max_backoff;		/* ceiling of retry delays */
 	/* serving */
 	int		 http_max_connections;
-	int		 http_timeout;
+	int		 http_timeout;		/* silence within a request or
+						   response; a response whole */
+	int		 http_header_timeout;	/* a request whole */
+	int		 http_keepalive_timeout; /* between two requests */
 	size_t		 http_max_header_size;
 	size_t		 http_max_body_size;	/* of a request */
 	struct source	*sources;

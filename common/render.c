@@ -3,14 +3,12 @@
  * store: RENDER_PAGE + 1 stories are asked for, so the extra one says
  * whether an older page exists without counting. A cursor names a story
  * by (updated, id) and a direction; "older" pages are one query, a
- * "newer" page (the previous link of RFC 5005) first scans the stories
- * newer than the cursor to find where that page starts. Every URL we
- * write is built from the canonical form of the page (render_feed_path),
- * so equal pages have equal URLs, ids and cache keys.
- *
- * XXX A "newer" page costs a scan of every story newer than its cursor,
- * so deep previous links grow with the archive; an ascending keyset
- * query in the store would make them one query like the others.
+ * "newer" page (the previous link of RFC 5005) two: RENDER_PAGE + 1
+ * stories up from the cursor, oldest first, find where that page
+ * starts, so a cursor deep in the archive costs no more than a recent
+ * one. Every URL we write is built from the canonical form of the page
+ * (render_feed_path), so equal pages have equal URLs, ids and cache
+ * keys.
  */
 
 #include "render.h"
@@ -117,6 +115,46 @@ render_lang_ok(const char *v)
 	return n > 0;
 }
 
+/* Is the word of n bytes at w among the words before it in q? */
+static bool
+render_word_seen(const char *q, const char *w, size_t n)
+{
+	const char	*p = q;
+
+	while (p < w) {
+		size_t	m;
+
+		p += strspn(p, " \t");
+		m = strcspn(p, " \t");
+		if (p >= w)
+			break;
+		if (m == n && memcmp(p, w, n) == 0)
+			return true;
+		p += m;
+	}
+	return false;
+}
+
+/* The different words of a query: each costs the search a pass over
+ * its postings, so a query of one word said 70 times is one word. */
+static size_t
+render_query_words(const char *q)
+{
+	const char	*p = q;
+	size_t		 nwords = 0;
+
+	for (;;) {
+		size_t	n;
+
+		p += strspn(p, " \t");
+		if ((n = strcspn(p, " \t")) == 0)
+			return nwords;
+		if (!render_word_seen(q, p, n))
+			nwords++;
+		p += n;
+	}
+}
+
 static int
 render_cursor_parse(struct render_feed *rf, const char *v)
 {
@@ -185,6 +223,11 @@ render_feed_param(struct render_feed *rf, const char *key, const char *v,
 	case 2:
 		if (text_is_blank(v)) {
 			snprintf(err, errlen, "parameter q is blank");
+			return -1;
+		}
+		if (render_query_words(v) > RENDER_QUERY_WORDS) {
+			snprintf(err, errlen, "parameter q: more than %d "
+			    "different words", RENDER_QUERY_WORDS);
 			return -1;
 		}
 		rf->q = xstrdup(v);
@@ -329,8 +372,8 @@ render_url(const struct config *cfg, const struct render_feed *rf,
 	return url;
 }
 
-/* The reader's words as an FTS5 query: each a quoted string, all of
- * them required, so no input is an FTS5 syntax error. */
+/* The reader's words as an FTS5 query: each a quoted string, once,
+ * all of them required, so no input is an FTS5 syntax error. */
 static char *
 render_fts_query(const char *q)
 {
@@ -344,6 +387,10 @@ render_fts_query(const char *q)
 			p++;
 		if ((n = strcspn(p, " \t")) == 0)
 			break;
+		if (render_word_seen(q, p, n)) {
+			p += n;
+			continue;
+		}
 		if (b.len > 0)
 			buf_addc(&b, ' ');
 		buf_addc(&b, '"');
@@ -387,12 +434,10 @@ render_page_cb(const struct store_story *s, void *arg)
 	return 0;
 }
 
-/* The stories newer than a cursor, the closest RENDER_PAGE + 1 kept. */
+/* The stories just newer than a cursor, oldest first. */
 struct render_scan {
-	time_t		 upd;
-	int64_t		 id;
-	time_t		 ring_upd[RENDER_PAGE + 1];
-	int64_t		 ring_id[RENDER_PAGE + 1];
+	time_t		 upd[RENDER_PAGE + 1];
+	int64_t		 id[RENDER_PAGE + 1];
 	size_t		 n;
 };
 
@@ -400,14 +445,12 @@ static int
 render_scan_cb(const struct store_story *s, void *arg)
 {
 	struct render_scan	*sc = arg;
-	size_t			 i;
 
-	if (s->updated < sc->upd || (s->updated == sc->upd &&
-	    s->id <= sc->id))
-		return 1;	/* newest first: the rest are older */
-	i = sc->n++ % (RENDER_PAGE + 1);
-	sc->ring_upd[i] = s->updated;
-	sc->ring_id[i] = s->id;
+	if (sc->n == RENDER_PAGE + 1)
+		return 1;
+	sc->upd[sc->n] = s->updated;
+	sc->id[sc->n] = s->id;
+	sc->n++;
 	return 0;
 }
 
@@ -482,25 +525,23 @@ render_atom(struct store *st, const struct config *cfg,
 	if (rf->q != NULL)
 		f.q = fts = render_fts_query(rf->q);
 	if (cur == RENDER_NEWER) {
-		/* Find the story just newer than the page: the page is what
-		 * lies strictly older than it. */
+		/* Find the story just newer than the page (the page is what
+		 * lies strictly older than it): RENDER_PAGE + 1 stories up
+		 * from the cursor, however deep it lies. */
 		struct store_filter	sf = f;
 
-		sc.upd = rf->cursor_updated;
-		sc.id = rf->cursor_id;
-		if (sf.since < sc.upd)
-			sf.since = sc.upd;
-		sf.limit = (size_t)INT64_MAX;
+		sf.has_cursor = true;
+		sf.cursor_updated = rf->cursor_updated;
+		sf.cursor_id = rf->cursor_id;
+		sf.newer = true;
+		sf.limit = RENDER_PAGE + 1;
 		if (store_query_stories(st, &sf, render_scan_cb, &sc, err,
 		    errlen) == -1)
 			goto done;
 		if (sc.n > RENDER_PAGE) {
-			size_t	i = (sc.n - RENDER_PAGE - 1) %
-				    (RENDER_PAGE + 1);
-
 			f.has_cursor = true;
-			f.cursor_updated = sc.ring_upd[i];
-			f.cursor_id = sc.ring_id[i];
+			f.cursor_updated = sc.upd[RENDER_PAGE];
+			f.cursor_id = sc.id[RENDER_PAGE];
 		} else
 			cur = RENDER_FIRST;	/* that is the first page */
 	} else if (cur == RENDER_OLDER) {

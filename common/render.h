@@ -18,6 +18,7 @@ struct config;
 struct store;
 
 #define RENDER_PAGE	50		/* stories per page */
+#define RENDER_QUERY_WORDS 16		/* different words in q at most */
 
 enum render_route {
 	RENDER_ALL,			/* feed.atom */
@@ -50,9 +51,9 @@ struct render_feed {
 /* Sets the route from a path relative to base-url ("feed.atom",
  * "topics/x.atom"); -1 when it names no feed. */
 int		 render_feed_route(struct render_feed *, const char *path);
-/* One parameter: topic, source, q, lang, since (RFC 3339 or a date) or
- * cursor. -1 with a message for an unknown, repeated, conflicting or
- * malformed one. */
+/* One parameter: topic, source, q (RENDER_QUERY_WORDS different words
+ * at most), lang, since (RFC 3339 or a date) or cursor. -1 with a
+ * message for an unknown, repeated, conflicting or malformed one. */
 int		 render_feed_param(struct render_feed *, const char *key,
 		    const char *value, char *err, size_t errlen);
 /* Once every parameter is set: -1 when a topic or source is unknown to

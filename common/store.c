@@ -123,6 +123,11 @@ enum store_stmt {
 	ST_Q_TEXT,
 	ST_Q_LANG,
 	ST_Q_ALL,
+	ST_QN_TOPIC,		/* the five above, newer than the cursor */
+	ST_QN_SOURCE,
+	ST_QN_TEXT,
+	ST_QN_LANG,
+	ST_QN_ALL,
 	ST_Q_ENTRIES,
 	ST_Q_TOPICS,
 	ST_COUNT_TOPICS,
@@ -152,6 +157,34 @@ enum store_stmt {
 #define Q_TEXT	" AND (?3 IS NULL OR s.story IN (SELECT rowid" \
 		" FROM entry_fts WHERE entry_fts MATCH ?3))"
 #define Q_LANG	" AND (?4 IS NULL OR s.lang = ?4)"
+/* Each story query in two directions: older than the cursor, newest
+ * first (cmp "<", dir "DESC"), or newer than it, oldest first. */
+#define Q_BY_TOPIC(cmp, dir) "SELECT " Q_COLS " FROM story_topic t" \
+	" JOIN story s ON s.story = t.story" \
+	" WHERE t.topic = ?1 AND (t.upd, t.story) " cmp " (?6, ?7)" \
+	" AND t.upd >= ?5" Q_SRC Q_TEXT Q_LANG \
+	" ORDER BY t.upd " dir ", t.story " dir " LIMIT ?8"
+#define Q_BY_SOURCE(cmp, dir) "SELECT " Q_COLS " FROM story_source t" \
+	" JOIN story s ON s.story = t.story" \
+	" WHERE t.sid = ?2 AND (t.upd, t.story) " cmp " (?6, ?7)" \
+	" AND t.upd >= ?5" Q_TOPIC Q_TEXT Q_LANG \
+	" ORDER BY t.upd " dir ", t.story " dir " LIMIT ?8"
+#define Q_BY_TEXT(cmp, dir) "SELECT " Q_COLS " FROM story s" \
+	" WHERE s.story IN (SELECT rowid FROM entry_fts" \
+	" WHERE entry_fts MATCH ?3)" \
+	" AND (s.upd, s.story) " cmp " (?6, ?7) AND s.upd >= ?5" \
+	Q_TOPIC Q_SRC Q_LANG \
+	" ORDER BY s.upd " dir ", s.story " dir " LIMIT ?8"
+#define Q_BY_LANG(cmp, dir) "SELECT " Q_COLS \
+	" FROM story s INDEXED BY story_lang" \
+	" WHERE s.lang = ?4 AND (s.upd, s.story) " cmp " (?6, ?7)" \
+	" AND s.upd >= ?5" Q_TOPIC Q_SRC Q_TEXT \
+	" ORDER BY s.upd " dir ", s.story " dir " LIMIT ?8"
+#define Q_BY_ALL(cmp, dir) "SELECT " Q_COLS \
+	" FROM story s INDEXED BY story_upd" \
+	" WHERE (s.upd, s.story) " cmp " (?6, ?7) AND s.upd >= ?5" \
+	Q_TOPIC Q_SRC Q_TEXT Q_LANG \
+	" ORDER BY s.upd " dir ", s.story " dir " LIMIT ?8"
 
 static const char *store_sql[ST__MAX] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -244,30 +277,16 @@ static const char *store_sql[ST__MAX] = {
 	    " JOIN entry_topic t ON t.eid = e.eid WHERE s.story = ?",
 	[ST_GEN_BUMP] = "UPDATE meta SET value = value + 1"
 	    " WHERE name = 'generation' RETURNING value",
-	[ST_Q_TOPIC] = "SELECT " Q_COLS " FROM story_topic t"
-	    " JOIN story s ON s.story = t.story"
-	    " WHERE t.topic = ?1 AND (t.upd, t.story) < (?6, ?7)"
-	    " AND t.upd >= ?5" Q_SRC Q_TEXT Q_LANG
-	    " ORDER BY t.upd DESC, t.story DESC LIMIT ?8",
-	[ST_Q_SOURCE] = "SELECT " Q_COLS " FROM story_source t"
-	    " JOIN story s ON s.story = t.story"
-	    " WHERE t.sid = ?2 AND (t.upd, t.story) < (?6, ?7)"
-	    " AND t.upd >= ?5" Q_TOPIC Q_TEXT Q_LANG
-	    " ORDER BY t.upd DESC, t.story DESC LIMIT ?8",
-	[ST_Q_TEXT] = "SELECT " Q_COLS " FROM story s"
-	    " WHERE s.story IN (SELECT rowid FROM entry_fts"
-	    " WHERE entry_fts MATCH ?3)"
-	    " AND (s.upd, s.story) < (?6, ?7) AND s.upd >= ?5"
-	    Q_TOPIC Q_SRC Q_LANG
-	    " ORDER BY s.upd DESC, s.story DESC LIMIT ?8",
-	[ST_Q_LANG] = "SELECT " Q_COLS " FROM story s INDEXED BY story_lang"
-	    " WHERE s.lang = ?4 AND (s.upd, s.story) < (?6, ?7)"
-	    " AND s.upd >= ?5" Q_TOPIC Q_SRC Q_TEXT
-	    " ORDER BY s.upd DESC, s.story DESC LIMIT ?8",
-	[ST_Q_ALL] = "SELECT " Q_COLS " FROM story s INDEXED BY story_upd"
-	    " WHERE (s.upd, s.story) < (?6, ?7) AND s.upd >= ?5"
-	    Q_TOPIC Q_SRC Q_TEXT Q_LANG
-	    " ORDER BY s.upd DESC, s.story DESC LIMIT ?8",
+	[ST_Q_TOPIC] = Q_BY_TOPIC("<", "DESC"),
+	[ST_Q_SOURCE] = Q_BY_SOURCE("<", "DESC"),
+	[ST_Q_TEXT] = Q_BY_TEXT("<", "DESC"),
+	[ST_Q_LANG] = Q_BY_LANG("<", "DESC"),
+	[ST_Q_ALL] = Q_BY_ALL("<", "DESC"),
+	[ST_QN_TOPIC] = Q_BY_TOPIC(">", "ASC"),
+	[ST_QN_SOURCE] = Q_BY_SOURCE(">", "ASC"),
+	[ST_QN_TEXT] = Q_BY_TEXT(">", "ASC"),
+	[ST_QN_LANG] = Q_BY_LANG(">", "ASC"),
+	[ST_QN_ALL] = Q_BY_ALL(">", "ASC"),
 	[ST_Q_ENTRIES] = "SELECT e.eid, e.uid, e.title, e.title_type,"
 	    " e.link, e.published, e.updated, e.lang, e.base, e.authors,"
 	    " e.categories, e.enclosures, e.links, src.name, src.feed_id,"
@@ -2924,6 +2943,8 @@ store_query_stories(struct store *st, const struct store_filter *flt,
 		which = ST_Q_LANG;
 	else
 		which = ST_Q_ALL;
+	if (flt->newer)
+		which += ST_QN_TOPIC - ST_Q_TOPIC;
 	q = st->stmt[which];
 	store_bind_text(q, 1, flt->topic);
 	if (flt->source != NULL)
@@ -2934,9 +2955,9 @@ store_query_stories(struct store *st, const struct store_filter *flt,
 	store_bind_text(q, 4, flt->lang != NULL ? lang : NULL);
 	sqlite3_bind_int64(q, 5, flt->since != 0 ? flt->since : INT64_MIN);
 	sqlite3_bind_int64(q, 6, flt->has_cursor ? flt->cursor_updated :
-	    INT64_MAX);
+	    flt->newer ? INT64_MIN : INT64_MAX);
 	sqlite3_bind_int64(q, 7, flt->has_cursor ? flt->cursor_id :
-	    INT64_MAX);
+	    flt->newer ? INT64_MIN : INT64_MAX);
 	sqlite3_bind_int64(q, 8, text.s != NULL ? INT64_MAX : limit);
 	while (!stop && nout < limit && (r = sqlite3_step(q)) == SQLITE_ROW) {
 		if (text.s != NULL) {

@@ -82,7 +82,8 @@ typedef int	(*store_story_cb)(const struct store_story *, void *);
 
 /* A story query. NULL / 0 fields do not filter. Stories come newest
  * first by (updated, id); a cursor from the last story of a page gives
- * the next page. */
+ * the next page. With newer, they come oldest first, each newer than
+ * the cursor: the way back to the page before, in one indexed query. */
 struct store_filter {
 	const char	*topic;
 	const char	*source;
@@ -94,6 +95,7 @@ struct store_filter {
 	time_t		 cursor_updated;	/* strictly older than this */
 	int64_t		 cursor_id;
 	size_t		 limit;		/* 0: 50 */
+	bool		 newer;		/* strictly newer, oldest first */
 };
 
 typedef int	(*store_count_cb)(const char *name, int64_t n, void *);

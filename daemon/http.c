@@ -7,9 +7,10 @@
  * cached by their canonical path and made again only when the store's
  * generation moved; when the new bytes equal the old, the old document
  * stays, Last-Modified included. Requests and memory are bounded: GET
- * and HEAD only, evhttp's header, body and time limits from the config,
- * a cap on cached documents, and the listener paused while
- * http_max_connections connections are open. Feeds go out as
+ * and HEAD only, evhttp's header and body limits from the config, a cap
+ * on cached documents, and connections tracked from their accept with a
+ * deadline in each state and a limit that closes the idle and the slow
+ * first (see "Connections" below). Feeds go out as
  * application/atom+xml, except to a browser, which gets application/xml
  * so that it applies /feed.xsl. The cache follows store_generation(),
  * which also sees commits by other processes (a cron fetch --once).
@@ -17,19 +18,23 @@
 
 #include "http.h"
 
+#include <sys/ioctl.h>
 #include <sys/queue.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -53,6 +58,12 @@
 #define HTTP_CACHE_MAX		512		/* cached feed pages */
 #define HTTP_CACHE_BYTES	(64u << 20)	/* their bytes, both forms */
 #define HTTP_GZIP_MIN		256		/* smaller: not worth it */
+#define HTTP_GRACE_MS		250		/* a request's time to arrive */
+#define HTTP_EMFILE_EVICT	8		/* closed when accept fails */
+#define HTTP_LINGER_MAX		64		/* sockets drained at once */
+#define HTTP_LINGER_MS		2000		/* each for so long */
+#define HTTP_LINGER_BYTES	(4u << 20)	/* or so many bytes */
+#define HTTP_NOFILE_MAX		(1 << 20)	/* raise the soft limit so far */
 
 #define HTTP_TYPE_ATOM	"application/atom+xml; charset=utf-8"
 #define HTTP_TYPE_HTML	"text/html; charset=utf-8"
@@ -83,14 +94,67 @@ struct http_cached {
 	struct http_doc	*doc;
 };
 
+enum http_conn_state {
+	HTTP_CONN_FRESH,		/* accepted, not a byte yet */
+	HTTP_CONN_READING,		/* receiving a request */
+	HTTP_CONN_BUSY,			/* sending a response */
+	HTTP_CONN_IDLE			/* kept alive between requests */
+};
+
+/* One accepted connection. */
+struct http_conn {
+	TAILQ_ENTRY(http_conn)		 entry;
+	struct http			*h;
+	struct bufferevent		*bev;
+	struct evbuffer_cb_entry	*incb;	/* on bev's input */
+	struct evhttp_connection	*evcon;	/* NULL while pending */
+	enum http_conn_state		 state;
+	bool				 listed;	/* in a state's list */
+	bool				 spoke;	/* bytes came while pending */
+	int64_t				 since;	/* ms, monotonic */
+	uint64_t			 born;	/* h->pass when accepted */
+};
+TAILQ_HEAD(http_conn_list, http_conn);
+
+/* A closed connection's socket, drained before it closes. */
+struct http_linger {
+	TAILQ_ENTRY(http_linger)	 entry;
+	struct http			*h;
+	int				 fd;
+	struct event			*ev;
+	int64_t				 until;	/* ms, monotonic */
+	size_t				 drained;
+};
+TAILQ_HEAD(http_linger_list, http_linger);
+
 struct http {
 	struct daemon			*d;
 	struct evhttp			*eh;
 	struct evhttp_bound_socket	*sock;
 	bool				 stopped;
-	struct evhttp_connection	**conns;	/* open ones */
-	size_t				 nconn;
-	bool				 paused;
+
+	struct http_conn_list		 pending;	/* just accepted */
+	struct http_conn_list		 fresh;
+	struct http_conn_list		 reading;
+	struct http_conn_list		 busy;
+	struct http_conn_list		 idle;
+	struct http_conn		*last;		/* last to get bytes */
+	struct http_linger_list		 lingering;
+	size_t				 nlinger;
+	size_t				 nconn;		/* in all four */
+	size_t				 max_conns;	/* the limit in force */
+	uint64_t			 pass;		/* of http_tend_cb */
+	struct event			*tend;		/* after accepts */
+	struct event			*sweep;		/* deadlines */
+	struct event			*resume;	/* after EMFILE */
+	bool				 full;		/* at twice the limit */
+	bool				 backoff;	/* accept failed */
+	bool				 paused;	/* the listener */
+	uint64_t			 accepted;
+	uint64_t			 evicted;	/* to make room */
+	uint64_t			 expired;	/* past a deadline */
+	uint64_t			 accept_errors;
+	time_t				 accept_logged;
 
 	struct http_cached		*cache;
 	size_t				 ncache;
@@ -495,6 +559,12 @@ http_feed_params(struct http *h, struct evhttp_request *req,
 	int			 notfound;
 
 	TAILQ_INIT(&params);
+	/* Decoded, %00 would silently cut a value short. */
+	if (query != NULL && strstr(query, "%00") != NULL) {
+		http_send_problem(req, HTTP_BADREQUEST, "Bad Request",
+		    "NUL (%00) in the query");
+		return false;
+	}
 	if (query != NULL && evhttp_parse_query_str(query, &params) == -1) {
 		http_send_problem(req, HTTP_BADREQUEST, "Bad Request",
 		    "malformed query string");
@@ -622,76 +692,493 @@ http_serve_index(struct http *h, struct evhttp_request *req)
 }
 
 /*
- * Connection accounting. evhttp 2.1 has no connection limit, so a
- * connection is counted at its first request and forgotten in its close
- * callback; at the limit the listener is paused and further clients
- * wait in the kernel's backlog. A connection that never completes a
- * request is not counted: evhttp's timeout and header limit bound it.
+ * Connections. evhttp 2.1 only knows an idle timeout, which a client
+ * dripping a byte now and then never meets, and has no connection limit.
+ * So every connection is tracked here from its accept (evhttp_set_bevcb
+ * hands us its bufferevent; the connection itself is found through the
+ * bufferevent's callback argument once evhttp has set it up) and is, at
+ * any time, in one of four lists, each in the order its members entered:
+ *
+ *	fresh	accepted, not a byte yet
+ *	reading	receiving a request since its first byte
+ *	busy	a response being sent
+ *	idle	kept alive between requests
+ *
+ * A fresh or reading connection whose request is not whole
+ * http-header-timeout after it entered is closed, and so is a busy one
+ * after http-timeout and an idle one after http-keepalive-timeout; the
+ * sweep runs twice a second. Beyond http-max-connections the idle ones
+ * are closed first, then the fresh ones, then the reading ones, oldest
+ * first, so that a flood of idle or slow clients pushes out its own
+ * kind and a reader who asks at once gets an answer. A connection gets
+ * a quarter of a second in its state first, time for a request to come
+ * over a long path. Only when the excess is busy or new, and twice the
+ * limit are open, does the listener pause: clients then wait in the
+ * kernel's backlog for a moment rather than be dropped. accept()
+ * failing (EMFILE) closes a few idle or unfinished connections and
+ * pauses the listener for a quarter of a second instead of letting it
+ * spin. After an error response, the rest of the request is drained
+ * (see http_linger_start).
  */
+static int64_t
+http_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static struct http_conn_list *
+http_conn_list(struct http *h, enum http_conn_state st)
+{
+	switch (st) {
+	case HTTP_CONN_FRESH:
+		return &h->fresh;
+	case HTTP_CONN_READING:
+		return &h->reading;
+	case HTTP_CONN_BUSY:
+		return &h->busy;
+	default:
+		return &h->idle;
+	}
+}
+
+/* Moves c to the end of the list of state st, from now on. */
+static void
+http_conn_set(struct http_conn *c, enum http_conn_state st)
+{
+	struct http	*h = c->h;
+
+	if (c->listed)
+		TAILQ_REMOVE(http_conn_list(h, c->state), c, entry);
+	c->state = st;
+	c->since = http_now_ms();
+	c->listed = true;
+	TAILQ_INSERT_TAIL(http_conn_list(h, st), c, entry);
+}
+
 static void
 http_listener_update(struct http *h)
 {
 	struct evconnlistener	*l;
-	bool			 full;
+	size_t			 max = h->max_conns;
+	bool			 pause;
 
 	if (h->sock == NULL || h->stopped)
 		return;
-	full = h->d->cfg->http_max_connections > 0 &&
-	    h->nconn >= (size_t)h->d->cfg->http_max_connections;
-	if (full == h->paused)
+	/* Paused at twice the limit, open again once back to it. */
+	if (h->full && h->nconn <= max)
+		h->full = false;
+	else if (!h->full && h->nconn >= 2 * max)
+		h->full = true;
+	pause = h->full || h->backoff;
+	if (pause == h->paused)
 		return;
 	l = evhttp_bound_socket_get_listener(h->sock);
-	if (full)
+	if (pause)
 		evconnlistener_disable(l);
 	else
 		evconnlistener_enable(l);
-	h->paused = full;
+	h->paused = pause;
+}
+
+/* Forgets c: its connection is gone or never became one. */
+static void
+http_conn_forget(struct http *h, struct http_conn *c)
+{
+	if (c->listed)
+		TAILQ_REMOVE(http_conn_list(h, c->state), c, entry);
+	else
+		TAILQ_REMOVE(&h->pending, c, entry);
+	if (c->incb != NULL)
+		evbuffer_remove_cb_entry(bufferevent_get_input(c->bev),
+		    c->incb);
+	if (h->last == c)
+		h->last = NULL;
+	h->nconn--;
+	free(c);
+}
+
+static void
+http_linger_end(struct http_linger *l)
+{
+	TAILQ_REMOVE(&l->h->lingering, l, entry);
+	l->h->nlinger--;
+	event_free(l->ev);
+	close(l->fd);
+	free(l);
+}
+
+/* Reads and drops what the client still sends, until it closes, or
+ * enough was read, or the time is up. */
+static void
+http_linger_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct http_linger	*l = arg;
+	char			 buf[16384];
+	ssize_t			 n;
+	int64_t			 left;
+	struct timeval		 tv;
+
+	if (what & EV_TIMEOUT) {
+		http_linger_end(l);
+		return;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if ((l->drained += n) > HTTP_LINGER_BYTES) {
+			http_linger_end(l);
+			return;
+		}
+	if (n == 0 || (errno != EAGAIN && errno != EINTR) ||
+	    (left = l->until - http_now_ms()) <= 0) {
+		http_linger_end(l);
+		return;
+	}
+	tv.tv_sec = left / 1000;
+	tv.tv_usec = (left % 1000) * 1000;
+	event_add(l->ev, &tv);
+}
+
+/*
+ * evhttp closes a connection at once after an error response (400 to a
+ * 100 KB URL, 413), with the rest of the request unread or still on its
+ * way; the kernel then answers it with a reset, which often destroys
+ * the response before the client reads it. So when a connection closes
+ * in the middle of a request (evhttp answered it, not us), or request
+ * bytes are waiting, the socket is kept (a duplicate descriptor;
+ * evhttp's shutdown sends the FIN after the response) and drained for a
+ * moment before it closes.
+ */
+static void
+http_linger_start(struct http *h, struct http_conn *c)
+{
+	struct bufferevent	*bev = c->bev;
+	struct http_linger	*l;
+	struct timeval		 tv = { HTTP_LINGER_MS / 1000,
+		(HTTP_LINGER_MS % 1000) * 1000 };
+	evutil_socket_t		 fd;
+	int			 n = 0, dfd;
+
+	if (h->stopped || h->nlinger >= HTTP_LINGER_MAX ||
+	    (fd = bufferevent_getfd(bev)) == -1)
+		return;
+	if (!(c->listed && c->state == HTTP_CONN_READING) &&
+	    (ioctl(fd, FIONREAD, &n) == -1 || n == 0))
+		return;
+	if ((dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) == -1)
+		return;
+	l = xcalloc(1, sizeof(*l));
+	l->h = h;
+	l->fd = dfd;
+	l->until = http_now_ms() + HTTP_LINGER_MS;
+	if ((l->ev = event_new(h->d->base, dfd, EV_READ, http_linger_cb,
+	    l)) == NULL) {
+		close(dfd);
+		free(l);
+		return;
+	}
+	TAILQ_INSERT_TAIL(&h->lingering, l, entry);
+	h->nlinger++;
+	event_add(l->ev, &tv);
 }
 
 static void
 http_conn_close_cb(struct evhttp_connection *evcon, void *arg)
 {
-	struct http	*h = arg;
+	struct http_conn	*c = arg;
+	struct http		*h = c->h;
 
-	for (size_t i = 0; i < h->nconn; i++)
-		if (h->conns[i] == evcon) {
-			h->conns[i] = h->conns[--h->nconn];
-			break;
-		}
+	(void)evcon;
+	http_linger_start(h, c);
+	http_conn_forget(h, c);
 	http_listener_update(h);
 }
 
-/* Counts the request's connection if it is new; false when over the
- * limit (a connection accepted before the listener was paused). */
-static bool
-http_conn_track(struct http *h, struct evhttp_request *req)
+/* Bytes arrived: an idle connection starts a request, and its clock. */
+static void
+http_conn_input_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info,
+    void *arg)
 {
+	struct http_conn	*c = arg;
+
+	(void)buf;
+	if (info->n_added == 0)
+		return;
+	c->h->last = c;
+	if (c->listed && (c->state == HTTP_CONN_IDLE ||
+	    c->state == HTTP_CONN_FRESH))
+		http_conn_set(c, HTTP_CONN_READING);
+	else if (!c->listed)
+		c->spoke = true;
+}
+
+/* evhttp_set_bevcb: the bufferevent of a connection being accepted. We
+ * keep a reference until evhttp has set the connection up. */
+static struct bufferevent *
+http_conn_bev_cb(struct event_base *base, void *arg)
+{
+	struct http		*h = arg;
+	struct http_conn	*c;
+	struct bufferevent	*bev;
+	const struct timeval	 now = { 0, 0 };
+
+	if ((bev = bufferevent_socket_new(base, -1,
+	    BEV_OPT_CLOSE_ON_FREE)) == NULL)
+		return NULL;	/* evhttp makes one itself, untracked */
+	c = xcalloc(1, sizeof(*c));
+	c->h = h;
+	c->bev = bev;
+	c->born = h->pass;
+	c->since = http_now_ms();
+	c->incb = evbuffer_add_cb(bufferevent_get_input(bev),
+	    http_conn_input_cb, c);
+	bufferevent_incref(bev);
+	TAILQ_INSERT_TAIL(&h->pending, c, entry);
+	h->nconn++;
+	h->accepted++;
+	evtimer_add(h->tend, &now);
+	http_listener_update(h);
+	return bev;
+}
+
+/* Finds the connections evhttp has set up since they were accepted. */
+static void
+http_conn_adopt(struct http *h)
+{
+	struct http_conn		*c;
 	struct evhttp_connection	*evcon;
-	struct bufferevent		*bev;
+	bufferevent_data_cb		 readcb;
 	evutil_socket_t			 fd;
-	size_t				 max;
+	void				*arg;
 	int				 one = 1;
 
-	if ((evcon = evhttp_request_get_connection(req)) == NULL)
-		return true;
-	for (size_t i = 0; i < h->nconn; i++)
-		if (h->conns[i] == evcon)
-			return true;
-	max = h->d->cfg->http_max_connections;
-	if (max > 0 && h->nconn >= max)
-		return false;
-	h->conns = xreallocarray(h->conns, h->nconn + 1, sizeof(*h->conns));
-	h->conns[h->nconn++] = evcon;
-	/* Headers and body leave in separate writes: without this, Nagle
-	 * and the reader's delayed ACK hold a large response for 40 ms. */
-	bev = evhttp_connection_get_bufferevent(evcon);
-	if (bev != NULL && (fd = bufferevent_getfd(bev)) != -1 &&
-	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
-	    sizeof(one)) == -1 && errno != EOPNOTSUPP)
-		log_debug("http: TCP_NODELAY: %s", strerror(errno));
-	evhttp_connection_set_closecb(evcon, http_conn_close_cb, h);
+	while (!TAILQ_EMPTY(&h->lingering))
+		http_linger_end(TAILQ_FIRST(&h->lingering));
+	while ((c = TAILQ_FIRST(&h->pending)) != NULL) {
+		bufferevent_getcb(c->bev, &readcb, NULL, NULL, &arg);
+		evcon = arg;
+		if (readcb == NULL || evcon == NULL ||
+		    evhttp_connection_get_bufferevent(evcon) != c->bev) {
+			/* Freed already (the accept failed half way). */
+			evbuffer_remove_cb_entry(bufferevent_get_input(c->bev),
+			    c->incb);
+			c->incb = NULL;
+			bufferevent_decref(c->bev);
+			http_conn_forget(h, c);
+			continue;
+		}
+		TAILQ_REMOVE(&h->pending, c, entry);
+		c->evcon = evcon;
+		evhttp_connection_set_closecb(evcon, http_conn_close_cb, c);
+		/* Headers and body leave in separate writes: without this,
+		 * Nagle and the reader's delayed ACK hold a large response
+		 * for 40 ms. */
+		if ((fd = bufferevent_getfd(c->bev)) != -1 &&
+		    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+		    sizeof(one)) == -1 && errno != EOPNOTSUPP)
+			log_debug("http: TCP_NODELAY: %s", strerror(errno));
+		bufferevent_decref(c->bev);
+		c->listed = true;
+		if (c->spoke) {
+			c->state = HTTP_CONN_READING;
+			TAILQ_INSERT_TAIL(&h->reading, c, entry);
+		} else {
+			c->state = HTTP_CONN_FRESH;
+			TAILQ_INSERT_TAIL(&h->fresh, c, entry);
+		}
+		if (!evtimer_pending(h->sweep, NULL)) {
+			struct timeval	tv = { 0, 500000 };
+
+			evtimer_add(h->sweep, &tv);
+		}
+	}
+}
+
+/* Closes c's connection and forgets c. */
+static void
+http_conn_close(struct http_conn *c)
+{
+	struct evhttp_connection	*evcon = c->evcon;
+
+	evhttp_connection_set_closecb(evcon, NULL, NULL);
+	http_conn_forget(c->h, c);
+	evhttp_connection_free(evcon);
+}
+
+/*
+ * The connection to close to make room: the oldest idle one, else the
+ * oldest that has not sent a byte, else the oldest still sending its
+ * request; never one that entered its state less than HTTP_GRACE_MS ago
+ * (a reader's request may be on its way) nor one accepted since the
+ * last pass (the loop has not read from it yet). NULL if none.
+ */
+static struct http_conn *
+http_conn_victim(struct http *h, int64_t now)
+{
+	struct http_conn	*c;
+
+	if ((c = TAILQ_FIRST(&h->idle)) != NULL)
+		return c;
+	if ((c = TAILQ_FIRST(&h->fresh)) != NULL && c->born < h->pass &&
+	    now - c->since >= HTTP_GRACE_MS)
+		return c;
+	if ((c = TAILQ_FIRST(&h->reading)) != NULL &&
+	    now - c->since >= HTTP_GRACE_MS)
+		return c;
+	return NULL;
+}
+
+/* After accepts: adopt the new connections and bring the count back
+ * to the limit. */
+static void
+http_tend_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct http		*h = arg;
+	struct http_conn	*c;
+	const struct timeval	 later = { 0, HTTP_GRACE_MS * 1000 / 4 };
+	int64_t			 now = http_now_ms();
+	bool			 again = false;
+
+	(void)fd;
+	(void)what;
+	http_conn_adopt(h);
+	while (h->nconn > h->max_conns) {
+		if ((c = http_conn_victim(h, now)) == NULL) {
+			/* The rest are too new to judge, or busy. */
+			again = !TAILQ_EMPTY(&h->fresh) ||
+			    !TAILQ_EMPTY(&h->reading);
+			break;
+		}
+		h->evicted++;
+		http_conn_close(c);
+	}
+	h->pass++;
+	if (again)
+		evtimer_add(h->tend, &later);
 	http_listener_update(h);
-	return true;
+}
+
+/* Closes, in one list, the connections that have had their time. */
+static void
+http_conn_expire(struct http *h, struct http_conn_list *list, int secs,
+    int64_t now)
+{
+	struct http_conn	*c;
+
+	while ((c = TAILQ_FIRST(list)) != NULL &&
+	    now - c->since >= (int64_t)secs * 1000) {
+		h->expired++;
+		http_conn_close(c);
+	}
+}
+
+static void
+http_sweep_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct http		*h = arg;
+	const struct config	*cfg = h->d->cfg;
+	int64_t			 now = http_now_ms();
+	struct timeval		 tv = { 0, 500000 };
+
+	(void)fd;
+	(void)what;
+	http_conn_expire(h, &h->fresh, cfg->http_header_timeout, now);
+	http_conn_expire(h, &h->reading, cfg->http_header_timeout, now);
+	http_conn_expire(h, &h->idle, cfg->http_keepalive_timeout, now);
+	http_conn_expire(h, &h->busy, cfg->http_timeout, now);
+	if (!TAILQ_EMPTY(&h->fresh) || !TAILQ_EMPTY(&h->reading) ||
+	    !TAILQ_EMPTY(&h->idle) || !TAILQ_EMPTY(&h->busy))
+		evtimer_add(h->sweep, &tv);
+	http_listener_update(h);
+}
+
+/*
+ * XXX The listener hands its error callback the argument of its accept
+ * callback, which evhttp owns (its struct evhttp), so the server whose
+ * accept failed is found here; the daemon has one.
+ */
+static struct http	*http_accepting;
+
+/* accept() failed for want of descriptors or memory (other errors are
+ * retried by the listener): make room and rest a moment rather than be
+ * woken again at once by the same pending connection. */
+static void
+http_accept_error_cb(struct evconnlistener *l, void *arg)
+{
+	struct http		*h = http_accepting;
+	struct http_conn	*c;
+	const struct timeval	 tv = { 0, 250000 };
+	int			 e = EVUTIL_SOCKET_ERROR();
+	time_t			 now = time(NULL);
+
+	(void)arg;
+	if (h == NULL || h->sock == NULL ||
+	    evhttp_bound_socket_get_listener(h->sock) != l) {
+		evconnlistener_disable(l);
+		return;
+	}
+	h->accept_errors++;
+	if (now - h->accept_logged >= 60) {
+		log_warnx("http: accept: %s (%" PRIu64 " times); pausing "
+		    "a moment", strerror(e), h->accept_errors);
+		h->accept_logged = now;
+	}
+	for (int i = 0; i < HTTP_EMFILE_EVICT; i++) {
+		if ((c = TAILQ_FIRST(&h->idle)) == NULL &&
+		    (c = TAILQ_FIRST(&h->fresh)) == NULL &&
+		    (c = TAILQ_FIRST(&h->reading)) == NULL)
+			break;
+		h->evicted++;
+		http_conn_close(c);
+	}
+	h->backoff = true;
+	evtimer_add(h->resume, &tv);
+	http_listener_update(h);
+}
+
+static void
+http_resume_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct http	*h = arg;
+
+	(void)fd;
+	(void)what;
+	h->backoff = false;
+	http_listener_update(h);
+}
+
+/* The tracked connection of a request (it arrived through c's bytes,
+ * almost always the last ones read), or NULL. */
+static struct http_conn *
+http_conn_find(struct http *h, struct evhttp_request *req)
+{
+	struct evhttp_connection	*evcon;
+	struct http_conn		*c;
+	struct http_conn_list		*lists[] = { &h->reading, &h->fresh,
+		&h->idle, &h->busy };
+
+	if ((evcon = evhttp_request_get_connection(req)) == NULL)
+		return NULL;
+	http_conn_adopt(h);
+	if (h->last != NULL && h->last->evcon == evcon)
+		return h->last;
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		TAILQ_FOREACH(c, lists[i], entry)
+			if (c->evcon == evcon)
+				return c;
+	return NULL;
+}
+
+/* evhttp has sent the whole response: the connection waits for the
+ * next request, or closes. */
+static void
+http_conn_done_cb(struct evhttp_request *req, void *arg)
+{
+	struct http_conn	*c = arg;
+
+	(void)req;
+	http_conn_set(c, HTTP_CONN_IDLE);
 }
 
 static void
@@ -700,18 +1187,16 @@ http_request_cb(struct evhttp_request *req, void *arg)
 	struct http			*h = arg;
 	const struct evhttp_uri		*uri;
 	struct render_feed		 rf = { 0 };
+	struct http_conn		*c;
 	const char			*raw;
 	enum evhttp_cmd_type		 cmd;
 	char				*path = NULL, *text;
 	size_t				 len;
 
 	h->d->stats.http_requests++;
-	if (!http_conn_track(h, req)) {
-		evhttp_add_header(evhttp_request_get_output_headers(req),
-		    "Connection", "close");
-		http_send_problem(req, HTTP_SERVUNAVAIL, "Service Unavailable",
-		    "too many connections; try again later");
-		return;
+	if ((c = http_conn_find(h, req)) != NULL) {
+		http_conn_set(c, HTTP_CONN_BUSY);
+		evhttp_request_set_on_complete_cb(req, http_conn_done_cb, c);
 	}
 	cmd = evhttp_request_get_command(req);
 	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
@@ -745,6 +1230,11 @@ http_request_cb(struct evhttp_request *req, void *arg)
 		http_counts(h);
 		h->stats.cached = h->ncache;
 		h->stats.cached_bytes = h->cache_bytes;
+		h->stats.conns = h->nconn;
+		h->stats.accepted = h->accepted;
+		h->stats.evicted = h->evicted;
+		h->stats.expired = h->expired;
+		h->stats.accept_errors = h->accept_errors;
 		text = page_metrics(h->d, &h->topics, &h->sources, &h->stats,
 		    &len);
 		http_send_fresh(req, text, len,
@@ -816,22 +1306,79 @@ http_static_docs(struct http *h)
 	}
 }
 
+/* Descriptors are the daemon's one real limit on connections: the soft
+ * limit goes up to the hard one (there is no select() in the daemon). */
+static void
+http_raise_nofile(void)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur >= rl.rlim_max ||
+	    rl.rlim_cur >= HTTP_NOFILE_MAX)
+		return;
+	rl.rlim_cur = rl.rlim_max < HTTP_NOFILE_MAX ? rl.rlim_max :
+	    HTTP_NOFILE_MAX;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		log_debug("http: setrlimit NOFILE: %s", strerror(errno));
+}
+
+/* The config's limits, onto evhttp (for connections from now on) and
+ * into the connection limit, which the descriptors must allow: twice
+ * the limit may be open for a moment, and the fetcher, the store and
+ * the log need their own. */
+static void
+http_limits(struct http *h)
+{
+	const struct config	*cfg = h->d->cfg;
+	struct rlimit		 rl;
+	size_t			 max = cfg->http_max_connections, room;
+	rlim_t			 reserve;
+
+	evhttp_set_timeout(h->eh, cfg->http_timeout);
+	evhttp_set_max_headers_size(h->eh,
+	    (ev_ssize_t)cfg->http_max_header_size);
+	evhttp_set_max_body_size(h->eh, (ev_ssize_t)cfg->http_max_body_size);
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY) {
+		reserve = 64 + HTTP_LINGER_MAX + 2 * (rlim_t)cfg->max_transfers;
+		room = rl.rlim_cur > reserve + 2 ?
+		    (rl.rlim_cur - reserve) / 2 : 1;
+		if (max > room) {
+			log_warnx("http: http-max-connections %zu needs more "
+			    "than the %llu open files allowed; %zu at once",
+			    max, (unsigned long long)rl.rlim_cur, room);
+			max = room;
+		}
+	}
+	h->max_conns = max;
+}
+
 struct http *
 http_new(struct daemon *d, char *err, size_t errlen)
 {
 	const struct config	*cfg = d->cfg;
 	struct http		*h;
+	struct evconnlistener	*l;
 	char			 host[256];
 	unsigned short		 port;
 
 	h = xcalloc(1, sizeof(*h));
 	h->d = d;
+	TAILQ_INIT(&h->pending);
+	TAILQ_INIT(&h->fresh);
+	TAILQ_INIT(&h->reading);
+	TAILQ_INIT(&h->busy);
+	TAILQ_INIT(&h->idle);
+	TAILQ_INIT(&h->lingering);
 	if (http_split_listen(cfg->listen, host, sizeof(host), &port) == -1) {
 		snprintf(err, errlen, "listen \"%s\": not host:port",
 		    cfg->listen);
 		goto fail;
 	}
-	if ((h->eh = evhttp_new(d->base)) == NULL) {
+	if ((h->eh = evhttp_new(d->base)) == NULL ||
+	    (h->tend = evtimer_new(d->base, http_tend_cb, h)) == NULL ||
+	    (h->sweep = evtimer_new(d->base, http_sweep_cb, h)) == NULL ||
+	    (h->resume = evtimer_new(d->base, http_resume_cb, h)) == NULL) {
 		snprintf(err, errlen, "evhttp_new failed");
 		goto fail;
 	}
@@ -840,14 +1387,9 @@ http_new(struct daemon *d, char *err, size_t errlen)
 	evhttp_set_allowed_methods(h->eh, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
 	    EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
 	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
-	if (cfg->http_timeout > 0)
-		evhttp_set_timeout(h->eh, cfg->http_timeout);
-	if (cfg->http_max_header_size > 0)
-		evhttp_set_max_headers_size(h->eh,
-		    (ev_ssize_t)cfg->http_max_header_size);
-	if (cfg->http_max_body_size > 0)
-		evhttp_set_max_body_size(h->eh,
-		    (ev_ssize_t)cfg->http_max_body_size);
+	http_raise_nofile();
+	http_limits(h);
+	evhttp_set_bevcb(h->eh, http_conn_bev_cb, h);
 	evhttp_set_gencb(h->eh, http_request_cb, h);
 	if ((h->sock = evhttp_bind_socket_with_handle(h->eh, host,
 	    port)) == NULL) {
@@ -855,6 +1397,13 @@ http_new(struct daemon *d, char *err, size_t errlen)
 		    strerror(errno));
 		goto fail;
 	}
+	/* evhttp listens with a backlog of 128; a burst of clients should
+	 * wait in the kernel rather than be refused. */
+	if (listen(evhttp_bound_socket_get_fd(h->sock), SOMAXCONN) == -1)
+		log_debug("http: listen backlog: %s", strerror(errno));
+	l = evhttp_bound_socket_get_listener(h->sock);
+	evconnlistener_set_error_cb(l, http_accept_error_cb);
+	http_accepting = h;
 	http_static_docs(h);
 	return h;
 fail:
@@ -875,13 +1424,32 @@ http_stop(struct http *h)
 void
 http_free(struct http *h)
 {
+	struct http_conn	*c;
+
 	if (h == NULL)
 		return;
-	/* Closes the connections first: their responses hold docs. */
+	/* Closes the connections first: their responses hold docs. Their
+	 * close callbacks forget them; the pending ones go after. */
 	h->stopped = true;
+	if (http_accepting == h)
+		http_accepting = NULL;
 	if (h->eh != NULL)
 		evhttp_free(h->eh);
-	free(h->conns);
+	while (!TAILQ_EMPTY(&h->lingering))
+		http_linger_end(TAILQ_FIRST(&h->lingering));
+	while ((c = TAILQ_FIRST(&h->pending)) != NULL) {
+		evbuffer_remove_cb_entry(bufferevent_get_input(c->bev),
+		    c->incb);
+		c->incb = NULL;
+		bufferevent_decref(c->bev);
+		http_conn_forget(h, c);
+	}
+	if (h->tend != NULL)
+		event_free(h->tend);
+	if (h->sweep != NULL)
+		event_free(h->sweep);
+	if (h->resume != NULL)
+		event_free(h->resume);
 	http_cache_clear(h);
 	free(h->cache);
 	http_doc_unref(h->xsl);
@@ -902,4 +1470,11 @@ http_config_changed(struct http *h)
 	h->index = NULL;
 	h->counts_ok = false;
 	http_static_docs(h);
+	http_limits(h);
+	if (h->nconn > h->max_conns) {
+		const struct timeval	now = { 0, 0 };
+
+		evtimer_add(h->tend, &now);	/* a lower limit */
+	}
+	http_listener_update(h);
 }

@@ -577,6 +577,28 @@ page_metrics(struct daemon *d, const struct page_counts *topics,
 	    "Bytes of the cached pages, plain and gzip.");
 	buf_printf(&b, "pactfeed_http_cache_bytes %llu\n",
 	    (unsigned long long)hs->cached_bytes);
+	page_metric_head(&b, "pactfeed_http_connections", "gauge",
+	    "Reader connections open.");
+	buf_printf(&b, "pactfeed_http_connections %llu\n",
+	    (unsigned long long)hs->conns);
+	page_metric_head(&b, "pactfeed_http_connections_accepted_total",
+	    "counter", "Reader connections accepted.");
+	buf_printf(&b, "pactfeed_http_connections_accepted_total %llu\n",
+	    (unsigned long long)hs->accepted);
+	page_metric_head(&b, "pactfeed_http_connections_evicted_total",
+	    "counter", "Connections closed at the limit to make room "
+	    "(idle or unfinished ones, oldest first).");
+	buf_printf(&b, "pactfeed_http_connections_evicted_total %llu\n",
+	    (unsigned long long)hs->evicted);
+	page_metric_head(&b, "pactfeed_http_connections_expired_total",
+	    "counter", "Connections closed past the header, keep-alive or "
+	    "send deadline.");
+	buf_printf(&b, "pactfeed_http_connections_expired_total %llu\n",
+	    (unsigned long long)hs->expired);
+	page_metric_head(&b, "pactfeed_http_accept_errors_total", "counter",
+	    "accept() failures, such as running out of descriptors.");
+	buf_printf(&b, "pactfeed_http_accept_errors_total %llu\n",
+	    (unsigned long long)hs->accept_errors);
 	*len = b.len;
 	return buf_release(&b);
 }

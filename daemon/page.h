@@ -33,6 +33,11 @@ struct page_http_stats {
 	uint64_t	 hits;		/* feed requests served from cache */
 	uint64_t	 cached;	/* pages held now */
 	uint64_t	 cached_bytes;	/* their bytes, plain and gzip */
+	uint64_t	 conns;		/* connections open now */
+	uint64_t	 accepted;	/* connections accepted */
+	uint64_t	 evicted;	/* closed to make room */
+	uint64_t	 expired;	/* closed past a deadline */
+	uint64_t	 accept_errors;	/* accept() failures (EMFILE) */
 };
 
 /* Each returns a new string of *len bytes. */

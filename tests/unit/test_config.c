@@ -92,6 +92,8 @@ test_good(void **state)
 	assert_int_equal(c->max_backoff, 12 * 3600);
 	assert_int_equal(c->http_max_connections, 1000);
 	assert_int_equal(c->http_timeout, 10);
+	assert_int_equal(c->http_header_timeout, 20);
+	assert_int_equal(c->http_keepalive_timeout, 60);
 	assert_int_equal(c->http_max_header_size, 16 * 1024);
 	assert_int_equal(c->http_max_body_size, 1000 * 1000);
 
@@ -182,6 +184,8 @@ check_defaults(const struct config *c)
 	assert_int_equal(c->max_backoff, 86400);
 	assert_int_equal(c->http_max_connections, 256);
 	assert_int_equal(c->http_timeout, 30);
+	assert_int_equal(c->http_header_timeout, 10);
+	assert_int_equal(c->http_keepalive_timeout, 5);
 	assert_int_equal(c->http_max_header_size, 8 * 1024);
 	assert_int_equal(c->http_max_body_size, 64 * 1024);
 }
@@ -249,7 +253,7 @@ test_default_conf(void **state)
 	if (c == NULL)
 		fail_msg("%s", errors);
 	check_defaults(c);
-	assert_int_equal(nkeys, 24);
+	assert_int_equal(nkeys, 26);
 	config_free(c);
 	unlink(path);
 	printf("default conf: %zu keys documented at their defaults ok\n",
@@ -313,6 +317,10 @@ test_errors(void **state)
 "fixtures/config/bad/values.conf:32: source \"d\": url: \"https://exämple.org/feed\" has non-ASCII characters (percent-encode them, write hosts in punycode)\n"
 "fixtures/config/bad/values.conf:35: source \"e\": url: \"https://example.org/a b\" has spaces or control characters (percent-encode them)\n"
 "fixtures/config/bad/values.conf:38: source \"f\": url: \"https://x.org/a|b\" is not a valid URL\n" },
+	{ "http-limits.conf",
+"fixtures/config/bad/http-limits.conf:1: http-header-timeout: \"0\" is out of range (1s to 1h)\n"
+"fixtures/config/bad/http-limits.conf:2: http-keepalive-timeout: bad duration \"soon\" (expected e.g. \"90s\", \"30m\", \"6h\", \"2d\")\n"
+"fixtures/config/bad/http-limits.conf:3: http-max-connections: \"0\" is not a whole number from 1 to 100000\n" },
 	{ "sections.conf",
 "fixtures/config/bad/sections.conf:7: source \"nourl\": missing url\n"
 "fixtures/config/bad/sections.conf:10: duplicate source \"dup\" (first defined at fixtures/config/bad/sections.conf:1)\n"

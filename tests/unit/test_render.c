@@ -314,6 +314,14 @@ test_params(void **state)
 		    NULL, 0, "feed.atom?q=r%C3%A9fugi%C3%A9s%20%26%20%3Cx%3E" },
 		{ "feed.atom", "q", "bad\xff", NULL, NULL, 400, NULL },
 		{ "feed.atom", "q", "a\x01", NULL, NULL, 400, NULL },
+		{ "feed.atom", "q", "a b c d e f g h i j k l m n o p", NULL,
+		    NULL, 0, "feed.atom?q=a%20b%20c%20d%20e%20f%20g%20h%20i"
+		    "%20j%20k%20l%20m%20n%20o%20p" },
+		{ "feed.atom", "q", "a b c d e f g h i j k l m n o p q", NULL,
+		    NULL, 400, NULL },
+		{ "feed.atom", "q", "asylum asylum asylum asylum asylum "
+		    "asylum asylum asylum asylum asylum asylum asylum asylum "
+		    "asylum asylum asylum asylum", NULL, NULL, 0, NULL },
 		{ "feed.atom", "lang", "en", "lang", "fr", 400, NULL },
 		{ "feed.atom", "lang", "e n", NULL, NULL, 400, NULL },
 		{ "feed.atom", "lang", "toolonglang", NULL, NULL, 400, NULL },
@@ -806,7 +814,34 @@ test_fts_words(void **state)
 		render_feed_clear(&rf);
 		n++;
 	}
-	printf("fts: %zu hostile queries answered\n", n);
+	/* A word said again is the same search, not a second pass. */
+	{
+		const char	*qq[] = { "asylum", "asylum  asylum asylum" };
+		size_t		 ne[2];
+
+		for (int k = 0; k < 2; k++) {
+			struct render_feed	 rf = { 0 };
+			char			 err[256], *out, *p;
+			size_t			 len;
+
+			render_feed_route(&rf, "search.atom");
+			assert_int_equal(render_feed_param(&rf, "q", qq[k],
+			    err, sizeof(err)), 0);
+			out = render_atom(st, cfg, &rf, &len, err,
+			    sizeof(err));
+			assert_non_null(out);
+			ne[k] = 0;
+			for (p = out; (p = strstr(p, "<entry")) != NULL; p++)
+				ne[k]++;
+			free(out);
+			render_feed_clear(&rf);
+		}
+		assert_true(ne[0] > 0);
+		assert_int_equal(ne[0], ne[1]);
+		n++;
+	}
+	printf("fts: %zu hostile queries answered, a repeated word once\n",
+	    n);
 }
 
 static void
