@@ -447,12 +447,16 @@ struct store {
 	bool		 batch_lost;	/* SQLite rolled it all back */
 };
 
-/* A story's title sketch, in the fortnight of the story's first date. */
+/* A story's title sketch, in the fortnight of the story's first date:
+ * 16 bytes, as a cold start of thousands of sources puts hundreds of
+ * thousands of stories in one fortnight. The key and title bits are
+ * folded to 32 bits: a collision only makes a candidate that
+ * store_story_verify() turns down. */
 struct store_sketch {
-	uint64_t	 key;		/* 0: free slot */
-	int64_t		 story;
-	time_t		 first;
-	uint64_t	 bloom;
+	uint32_t	 key;		/* 0: free slot */
+	uint32_t	 story;
+	uint32_t	 first;		/* seconds into the fortnight */
+	uint32_t	 bloom;		/* store_bloom_fold() */
 };
 
 /* The sketches of one fortnight: open addressing, several per key. */
@@ -855,16 +859,24 @@ store_fp_body(struct store *st, struct store_fp *fp)
 	fp->text = NULL;
 }
 
+/* Title bits folded to 32 by OR, which keeps "a subset of b", and so
+ * every pair store_bloom_near() accepts unfolded. */
+static uint32_t
+store_bloom_fold(uint64_t bloom)
+{
+	return (uint32_t)(bloom | bloom >> 32);
+}
+
 /* Whether one title's words may be a subset of the other's with at most
  * three more, judged by their one-word-per-bit summaries. */
 static bool
-store_bloom_near(uint64_t a, uint64_t b)
+store_bloom_near(uint32_t a, uint32_t b)
 {
-	uint64_t	onlya = a & ~b, onlyb = b & ~a;
+	uint32_t	onlya = a & ~b, onlyb = b & ~a;
 
 	if (onlya != 0 && onlyb != 0)
 		return false;
-	return __builtin_popcountll(onlya | onlyb) <= 3;
+	return __builtin_popcount(onlya | onlyb) <= 3;
 }
 
 /*
@@ -872,13 +884,13 @@ store_bloom_near(uint64_t a, uint64_t b)
  * under hash function i (a bottom-2 MinHash): one common word that
  * happens to hash low is not enough to make two titles candidates.
  */
-static uint64_t
+static uint32_t
 store_min_key(const struct store_fp *fp, int i)
 {
 	uint64_t	a = fp->min[i][0], b = fp->min[i][1];
-	uint64_t	h;
+	uint32_t	h;
 
-	h = store_mix(a ^ (b << 29 | b >> 35) ^ (uint64_t)i);
+	h = (uint32_t)(store_mix(a ^ (b << 29 | b >> 35) ^ (uint64_t)i) >> 32);
 	return h == 0 ? 1 : h;
 }
 
@@ -1244,9 +1256,11 @@ store_open_mode(const char *path, int readonly, char *err, size_t errlen)
 	if (sqlite3_exec(st->db, readonly ? "PRAGMA query_only = ON;" :
 	    "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = NORMAL;", NULL, NULL, &msg) != SQLITE_OK ||
+	    /* An 8 MiB page cache: the kernel's page cache holds the rest
+	     * as well, and 5,000 sources must fit in 64 MiB in all. */
 	    sqlite3_exec(st->db, "PRAGMA foreign_keys = ON;"
 	    "PRAGMA temp_store = MEMORY;"
-	    "PRAGMA cache_size = -65536;", NULL, NULL, &msg) != SQLITE_OK) {
+	    "PRAGMA cache_size = -8192;", NULL, NULL, &msg) != SQLITE_OK) {
 		store_errmsg(st->db, emsg, sizeof(emsg));
 		snprintf(err, errlen, "%s: %s", path, emsg);
 		sqlite3_free(msg);
@@ -2139,12 +2153,13 @@ store_buckets_reset(struct store *st)
 }
 
 static void
-store_bucket_add(struct store_bucket *bk, uint64_t key, int64_t story,
-    time_t first, uint64_t bloom)
+store_bucket_add(struct store_bucket *bk, uint32_t key, uint32_t story,
+    uint32_t first, uint32_t bloom)
 {
 	size_t	 i;
 
-	if ((bk->n + 1) * 2 > bk->cap) {
+	/* Grown at three quarters full: the probe runs stay short. */
+	if ((bk->n + 1) * 4 > bk->cap * 3) {
 		struct store_bucket	 old = *bk;
 
 		bk->cap = bk->cap == 0 ? 1024 : bk->cap * 2;
@@ -2172,11 +2187,13 @@ static void
 store_bucket_add_fp(struct store_bucket *bk, const struct store_fp *fp,
     int64_t story, time_t first)
 {
-	if (fp->ntitle == 0)
+	/* A story id past 32 bits (never seen) merges by link only. */
+	if (fp->ntitle == 0 || story <= 0 || story > UINT32_MAX)
 		return;
 	for (int i = 0; i < STORE_NBAND; i++)
-		store_bucket_add(bk, store_min_key(fp, i), story, first,
-		    fp->bloom);
+		store_bucket_add(bk, store_min_key(fp, i), (uint32_t)story,
+		    (uint32_t)(first - bk->b * STORE_BUCKET),
+		    store_bloom_fold(fp->bloom));
 }
 
 /* The sketches of fortnight b, rebuilt from its stories' entries when
@@ -2269,25 +2286,28 @@ store_story_find(struct store *st, struct store_fp *fp, time_t date,
 		if (bk->cap == 0)
 			continue;
 		for (int i = 0; i < STORE_NBAND; i++) {
-			uint64_t	key = store_min_key(fp, i);
+			uint32_t	key = store_min_key(fp, i);
+			uint32_t	bloom = store_bloom_fold(fp->bloom);
 			size_t		j;
 
 			for (j = key & (bk->cap - 1); bk->v[j].key != 0;
 			    j = (j + 1) & (bk->cap - 1)) {
 				struct store_sketch *sk = &bk->v[j];
+				time_t		 skfirst;
 				bool		 seen = false;
 
+				skfirst = bk->b * STORE_BUCKET + sk->first;
 				if (sk->key != key ||
-				    sk->first < date - STORE_WINDOW ||
-				    sk->first > date + STORE_WINDOW ||
-				    !store_bloom_near(sk->bloom, fp->bloom))
+				    skfirst < date - STORE_WINDOW ||
+				    skfirst > date + STORE_WINDOW ||
+				    !store_bloom_near(sk->bloom, bloom))
 					continue;
 				for (size_t c = 0; c < ncand; c++)
 					if (cand[c].story == sk->story)
 						seen = true;
 				if (!seen && ncand < 32) {
 					cand[ncand].story = sk->story;
-					cand[ncand].first = sk->first;
+					cand[ncand].first = skfirst;
 					ncand++;
 				}
 			}
