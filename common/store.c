@@ -260,7 +260,7 @@ static const char *store_sql[ST__MAX] = {
 	[ST_SK_LOAD] = "SELECT s.story, s.first, e.title, e.title_type,"
 	    " e.summary, e.summary_type, e.content, e.content_type"
 	    " FROM story s JOIN entry e ON e.story = s.story"
-	    " WHERE s.first >= ? AND s.first < ?",
+	    " WHERE s.first >= ? AND s.first < ? ORDER BY s.story",
 	[ST_DATA_VERSION] = "PRAGMA data_version",
 	[ST_GEN_GET] = "SELECT value FROM meta WHERE name = 'generation'",
 	[ST_REP_TEXT] = "SELECT title, title_type, summary, summary_type,"
@@ -448,25 +448,37 @@ struct store {
 };
 
 /* A story's title sketch, in the fortnight of the story's first date:
- * 16 bytes, as a cold start of thousands of sources puts hundreds of
+ * 20 bytes, as a cold start of thousands of sources puts hundreds of
  * thousands of stories in one fortnight. The key and title bits are
  * folded to 32 bits: a collision only makes a candidate that
  * store_story_verify() turns down. */
 struct store_sketch {
-	uint32_t	 key;		/* 0: free slot */
+	uint32_t	 key;
 	uint32_t	 story;
 	uint32_t	 first;		/* seconds into the fortnight */
 	uint32_t	 bloom;		/* store_bloom_fold() */
+	uint32_t	 next;		/* the next older of this key, + 1 */
 };
 
-/* The sketches of one fortnight: open addressing, several per key. */
+/*
+ * The sketches of one fortnight, in the order added, and per key a chain
+ * from the newest to older ones: adding is constant time and a lookup
+ * reads at most STORE_CHAIN_MAX of a key, however many titles share it
+ * (a source of near-identical titles must not make storing quadratic).
+ */
 struct store_bucket {
 	int64_t		 b;		/* first date / STORE_BUCKET */
 	uint64_t	 used;		/* tick of the last use */
 	struct store_sketch *v;
 	size_t		 n;
-	size_t		 cap;		/* a power of two */
+	size_t		 cap;
+	uint32_t	*heads;		/* open addressing: newest of a key,
+					   + 1; 0 is free */
+	size_t		 nheads;
+	size_t		 capheads;	/* a power of two */
 };
+
+#define STORE_CHAIN_MAX	64
 
 struct store_ftsop {
 	int64_t		 story;
@@ -2138,6 +2150,7 @@ store_bucket_free(struct store_bucket *bk)
 	if (bk == NULL)
 		return;
 	free(bk->v);
+	free(bk->heads);
 	free(bk);
 }
 
@@ -2152,35 +2165,58 @@ store_buckets_reset(struct store *st)
 	}
 }
 
+/* The heads slot of key: its chain's, or the free one to take. */
+static size_t
+store_bucket_slot(const struct store_bucket *bk, uint32_t key)
+{
+	size_t	i;
+
+	for (i = key & (bk->capheads - 1); bk->heads[i] != 0 &&
+	    bk->v[bk->heads[i] - 1].key != key;
+	    i = (i + 1) & (bk->capheads - 1))
+		;
+	return i;
+}
+
 static void
 store_bucket_add(struct store_bucket *bk, uint32_t key, uint32_t story,
     uint32_t first, uint32_t bloom)
 {
-	size_t	 i;
+	struct store_sketch	*sk;
+	size_t			 h;
 
-	/* Grown at three quarters full: the probe runs stay short. */
-	if ((bk->n + 1) * 4 > bk->cap * 3) {
-		struct store_bucket	 old = *bk;
+	if (bk->n >= UINT32_MAX - 1)
+		return;
+	/* Heads grow at three quarters full: probe runs stay short. */
+	if ((bk->nheads + 1) * 4 > bk->capheads * 3) {
+		uint32_t	*old = bk->heads;
+		size_t		 oldcap = bk->capheads;
 
-		bk->cap = bk->cap == 0 ? 1024 : bk->cap * 2;
-		bk->v = xcalloc(bk->cap, sizeof(*bk->v));
-		bk->n = 0;
-		for (size_t j = 0; j < old.cap; j++)
-			if (old.v[j].key != 0)
-				store_bucket_add(bk, old.v[j].key,
-				    old.v[j].story, old.v[j].first,
-				    old.v[j].bloom);
-		free(old.v);
+		bk->capheads = oldcap == 0 ? 1024 : oldcap * 2;
+		bk->heads = xcalloc(bk->capheads, sizeof(*bk->heads));
+		for (size_t j = 0; j < oldcap; j++)
+			if (old[j] != 0)
+				bk->heads[store_bucket_slot(bk,
+				    bk->v[old[j] - 1].key)] = old[j];
+		free(old);
 	}
-	for (i = key & (bk->cap - 1); bk->v[i].key != 0;
-	    i = (i + 1) & (bk->cap - 1))
-		if (bk->v[i].key == key && bk->v[i].story == story)
-			return;
-	bk->v[i].key = key;
-	bk->v[i].story = story;
-	bk->v[i].first = first;
-	bk->v[i].bloom = bloom;
-	bk->n++;
+	h = store_bucket_slot(bk, key);
+	/* The same story again (an entry joining it): already there. */
+	if (bk->heads[h] != 0 && bk->v[bk->heads[h] - 1].story == story)
+		return;
+	if (bk->n == bk->cap) {
+		bk->cap = bk->cap == 0 ? 1024 : bk->cap + bk->cap / 2;
+		bk->v = xreallocarray(bk->v, bk->cap, sizeof(*bk->v));
+	}
+	sk = &bk->v[bk->n];
+	sk->key = key;
+	sk->story = story;
+	sk->first = first;
+	sk->bloom = bloom;
+	sk->next = bk->heads[h];
+	if (bk->heads[h] == 0)
+		bk->nheads++;
+	bk->heads[h] = (uint32_t)++bk->n;
 }
 
 static void
@@ -2283,22 +2319,23 @@ store_story_find(struct store *st, struct store_fp *fp, time_t date,
 
 		if (bk == NULL)
 			return -1;
-		if (bk->cap == 0)
+		if (bk->n == 0)
 			continue;
 		for (int i = 0; i < STORE_NBAND; i++) {
 			uint32_t	key = store_min_key(fp, i);
 			uint32_t	bloom = store_bloom_fold(fp->bloom);
-			size_t		j;
+			uint32_t	at;
+			int		n = 0;
 
-			for (j = key & (bk->cap - 1); bk->v[j].key != 0;
-			    j = (j + 1) & (bk->cap - 1)) {
-				struct store_sketch *sk = &bk->v[j];
+			at = bk->heads[store_bucket_slot(bk, key)];
+			for (; at != 0 && n < STORE_CHAIN_MAX;
+			    at = bk->v[at - 1].next, n++) {
+				struct store_sketch *sk = &bk->v[at - 1];
 				time_t		 skfirst;
 				bool		 seen = false;
 
 				skfirst = bk->b * STORE_BUCKET + sk->first;
-				if (sk->key != key ||
-				    skfirst < date - STORE_WINDOW ||
+				if (skfirst < date - STORE_WINDOW ||
 				    skfirst > date + STORE_WINDOW ||
 				    !store_bloom_near(sk->bloom, bloom))
 					continue;
