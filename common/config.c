@@ -2126,3 +2126,39 @@ config_same_topics(const struct config *a, const struct config *b)
 	}
 	return true;
 }
+
+/* FNV-1a over the same fields config_same_topics() compares, each ended
+ * by a NUL (a missing string by two), so that equal prints mean equal
+ * topics as far as tagging goes. */
+static uint64_t
+config_print_str(uint64_t h, const char *str)
+{
+	const unsigned char	*p = (const unsigned char *)str;
+
+	if (str == NULL)
+		h = (h ^ 1) * 0x100000001b3ULL;
+	else
+		for (; *p != '\0'; p++)
+			h = (h ^ *p) * 0x100000001b3ULL;
+	return (h ^ 0) * 0x100000001b3ULL;
+}
+
+uint64_t
+config_topics_print(const struct config *c)
+{
+	uint64_t	h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < c->ntopics; i++) {
+		const struct topic	*t = &c->topics[i];
+
+		h = config_print_str(h, t->id);
+		h = config_print_str(h, t->name);
+		for (size_t j = 0; j < t->nphrases; j++)
+			h = config_print_str(h, t->phrases[j]);
+		h = config_print_str(h, "\x01phrases");
+		for (size_t j = 0; j < t->nvetoes; j++)
+			h = config_print_str(h, t->vetoes[j]);
+		h = config_print_str(h, "\x01vetoes");
+	}
+	return h;
+}

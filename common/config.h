@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "scrape.h"
 
@@ -96,6 +97,9 @@ const struct topic  *config_topic(const struct config *, const char *id);
 /* True when both define the same topics with the same phrases: no need
  * to tag the archive again. */
 bool		 config_same_topics(const struct config *, const struct config *);
+/* A print of what config_same_topics() compares, to keep with the
+ * archive: equal prints, same topics. */
+uint64_t	 config_topics_print(const struct config *);
 
 /* The value syntax of the file, for command-line options that take the
  * same. Durations: "90s", "30m", "6h", "2d", "1w", combined ("1h30m") or

@@ -102,6 +102,9 @@ enum store_stmt {
 	ST_PEND_SEL,
 	ST_PEND_DEL,
 	ST_PEND_ANY,
+	ST_META_GET,
+	ST_META_SET,
+	ST_ANY_ENTRY,
 	ST_ETOPIC_DEL,
 	ST_ETOPIC_INS,
 	ST_STORY_INS,
@@ -246,6 +249,10 @@ static const char *store_sql[ST__MAX] = {
 	    " LIMIT ?",
 	[ST_PEND_DEL] = "DELETE FROM fts_pending WHERE story <= ?",
 	[ST_PEND_ANY] = "SELECT 1 FROM fts_pending LIMIT 1",
+	[ST_META_GET] = "SELECT value FROM meta WHERE name = ?",
+	[ST_META_SET] = "INSERT INTO meta (name, value) VALUES (?1, ?2)"
+	    " ON CONFLICT (name) DO UPDATE SET value = ?2",
+	[ST_ANY_ENTRY] = "SELECT 1 FROM entry LIMIT 1",
 	[ST_ETOPIC_DEL] = "DELETE FROM entry_topic WHERE eid = ?",
 	[ST_ETOPIC_INS] = "INSERT OR IGNORE INTO entry_topic (eid, topic,"
 	    " score, why) VALUES (?, ?, ?, ?)",
@@ -3369,4 +3376,47 @@ store_index(struct store *st, size_t max, bool *more, char *err,
 		*more = r == 1;
 	}
 	return 0;
+}
+
+int
+store_meta_get(struct store *st, const char *name, int64_t *value,
+    bool *found, char *err, size_t errlen)
+{
+	sqlite3_stmt	*s = st->stmt[ST_META_GET];
+	int		 r;
+
+	*found = false;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	if ((r = store_step_row(st, ST_META_GET, err, errlen)) == 1) {
+		*value = sqlite3_column_int64(s, 0);
+		*found = true;
+	}
+	store_reset(st, ST_META_GET);
+	return r == -1 ? -1 : 0;
+}
+
+int
+store_meta_set(struct store *st, const char *name, int64_t value,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt	*s = st->stmt[ST_META_SET];
+
+	if (st->batch) {
+		snprintf(err, errlen, "store: meta within a batch");
+		return -1;
+	}
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, value);
+	return store_step_done(st, ST_META_SET, err, errlen);
+}
+
+int
+store_is_empty(struct store *st, bool *empty, char *err, size_t errlen)
+{
+	int	r;
+
+	r = store_step_row(st, ST_ANY_ENTRY, err, errlen);
+	store_reset(st, ST_ANY_ENTRY);
+	*empty = r == 0;
+	return r == -1 ? -1 : 0;
 }

@@ -165,6 +165,17 @@ uint64_t	 store_generation(struct store *);
 int		 store_index(struct store *, size_t max, bool *more,
 		    char *err, size_t errlen);
 
+/* Named numbers kept with the archive (the topics print, say): get sets
+ * *found; set writes at once, outside a batch. "generation" is the
+ * store's own. */
+int		 store_meta_get(struct store *, const char *name,
+		    int64_t *value, bool *found, char *err, size_t errlen);
+int		 store_meta_set(struct store *, const char *name,
+		    int64_t value, char *err, size_t errlen);
+/* Whether no entry is stored at all. */
+int		 store_is_empty(struct store *, bool *empty, char *err,
+		    size_t errlen);
+
 /* Deletes entries last updated before `before`, keeping their keys so
  * a source still listing one never brings it back. */
 int		 store_prune(struct store *, time_t before, size_t *npruned,

@@ -101,6 +101,10 @@ struct daemon {
 	struct daemon_stats	 stats;
 };
 
+/* The store's meta name for the print of the topics its archive is
+ * tagged with (config_topics_print). */
+#define RUN_TOPICS_PRINT	"topics"
+
 /* run.c: sources, scheduling and what happens when a fetch ends. */
 void	 run_sources_load(struct daemon *);
 void	 run_sources_free(struct daemon *);

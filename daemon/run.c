@@ -899,6 +899,12 @@ run_retag_cb(int fd, short what, void *arg)
 	}
 	if (last == 0) {
 		log_info("retag: archive tagged with the new topics");
+		/* Kept with the archive: a restart with the same topics
+		 * re-tags nothing, one with other topics re-tags. */
+		if (store_meta_set(d->store, RUN_TOPICS_PRINT,
+		    (int64_t)config_topics_print(d->cfg), err,
+		    sizeof(err)) == -1)
+			log_warnx("retag: %s", err);
 		return;
 	}
 	d->retag_after = last;

@@ -193,6 +193,46 @@ serve_signal(struct daemon *d, int sig)
 	return ev;
 }
 
+/*
+ * The topics the archive was tagged with, against the configuration's:
+ * when topics.conf changed while the daemon was down, serve re-tags the
+ * archive as a SIGHUP would have (fetch --once only says so). A new,
+ * empty archive takes the configuration's print as it is.
+ */
+static void
+serve_topics_check(struct daemon *d)
+{
+	uint64_t	print = config_topics_print(d->cfg);
+	int64_t		stored = 0;
+	bool		found, empty;
+	char		err[256];
+
+	if (d->store_readonly)
+		return;
+	if (store_meta_get(d->store, RUN_TOPICS_PRINT, &stored, &found, err,
+	    sizeof(err)) == -1 || store_is_empty(d->store, &empty, err,
+	    sizeof(err)) == -1) {
+		log_warnx("store: %s", err);
+		return;
+	}
+	if (found && (uint64_t)stored == print)
+		return;
+	if (!found && empty) {
+		if (store_meta_set(d->store, RUN_TOPICS_PRINT, (int64_t)print,
+		    err, sizeof(err)) == -1)
+			log_warnx("store: %s", err);
+		return;
+	}
+	if (d->once)
+		log_info("topics changed since the archive was tagged: "
+		    "pactfeed serve re-tags it");
+	else {
+		log_info("topics changed since the archive was tagged: "
+		    "re-tagging it");
+		run_retag_start(d);
+	}
+}
+
 /* Loads the config, opens the store, builds the loop; exits on failure
  * with the contract's status. */
 static void
@@ -238,6 +278,7 @@ serve_open(struct daemon *d, const char *path, bool once)
 		config_free(cfg);
 		exit(EXIT_BADINPUT);
 	}
+	serve_topics_check(d);
 	d->sig_term = serve_signal(d, SIGTERM);
 	d->sig_int = serve_signal(d, SIGINT);
 	signal(SIGPIPE, SIG_IGN);

@@ -137,7 +137,38 @@ source "watch" {{ title = "Watch" url = "{base}/feed/rss.xml" }}
         check(text().count("retag: archive tagged") == 1, "unchanged topics: no second re-tag")
         daemon.send_signal(signal.SIGTERM)
         check(daemon.wait(timeout=30) == 0, "exit 0")
-        print("retag: %d checks ok" % checks)
+
+        # topics.conf edited while the daemon is down: fetch --once only
+        # says so; serve re-tags at start. Started again unchanged, it
+        # re-tags nothing.
+        with open(topics, "w") as f:
+            f.write(TOPICS_A)
+        p = subprocess.run([BIN, "fetch", "--once", "-c", conf], capture_output=True, text=True,
+                           timeout=60)
+        check(p.returncode == 0 and "serve re-tags it" in p.stderr,
+              "fetch --once tells the topics changed: %s" % p.stderr)
+        check(topics_of(db).get("Eurodac: what changes in 2026") == {"eurodac", "fingerprints"},
+              "fetch --once did not re-tag")
+        for run in (1, 2):
+            log.close()
+            log = open(os.path.join(work, "serve.log"), "w")
+            daemon = subprocess.Popen([BIN, "serve", "-c", conf], stderr=log)
+            check(wait_for(lambda: "serving" in text(), 10), "serve started again (%d)" % run)
+            if run == 1:
+                check(wait_for(lambda: "retag: archive tagged with the new topics" in text(), 30),
+                      "re-tagged at start: %s" % text())
+                after = topics_of(db)
+                check(after.get("Council adopts screening regulation") == {"screening"} and
+                      after.get("Eurodac: what changes in 2026") == {"eurodac"},
+                      "archive follows the file edited while down: %s" % after)
+            else:
+                time.sleep(1)
+                check("retag" not in text() and "topics changed" not in text(),
+                      "same topics at start: no re-tag: %s" % text())
+            daemon.send_signal(signal.SIGTERM)
+            check(daemon.wait(timeout=30) == 0, "exit 0 (%d)" % run)
+        print("retag: %d checks ok (SIGHUP re-tag, re-tag at start after an edit while down, "
+              "none when unchanged)" % checks)
     finally:
         stop(daemon, server)
         shutil.rmtree(work, ignore_errors=True)
