@@ -149,6 +149,13 @@ sched_next(const struct sched_input *in)
 	if ((hint = sched_hint(in)) > base)
 		base = hint < max ? hint : max;
 
+	/* While failing, max-backoff is the ceiling instead: a daily
+	 * source that fails may be tried again sooner than daily, or a
+	 * broken one left alone for longer. */
+	if (in->errors > 0 && in->max_backoff > 0) {
+		max = in->max_backoff > min ? in->max_backoff : min;
+		base = base < max ? base : max;
+	}
 	delay = sched_backoff(base, in->errors, max);
 	/* After the backoff: a server that says when to come back is
 	 * taken at its word, not doubled. */

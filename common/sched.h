@@ -50,6 +50,8 @@ struct sched_input {
 	int		 max_interval;
 	int		 errors;	/* failures in a row, the last fetch
 					   included; 0 after a success */
+	int		 max_backoff;	/* longest wait while failing; 0:
+					   max_interval */
 	bool		 gone;		/* the last fetch was a 410 */
 
 	/* Publisher hints, from the last feed parsed and the last reply. */

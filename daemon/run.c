@@ -447,6 +447,7 @@ run_finish(struct daemon *d, struct run_done *rd)
 	    d->cfg->default_interval;
 	rd->in.min_interval = d->cfg->min_interval;
 	rd->in.max_interval = d->cfg->max_interval;
+	rd->in.max_backoff = d->cfg->max_backoff;
 	rd->in.errors = sr->error_streak;
 	rd->in.gone = sr->disabled;
 	rd->in.publish_gap = sr->publish_gap;

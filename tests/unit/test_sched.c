@@ -30,7 +30,7 @@
  * max 86400, no hints). */
 struct next_case {
 	const char	*name;
-	int		 interval, min, max, errors;
+	int		 interval, min, max, errors, max_backoff;
 	bool		 gone;
 	int		 ttl, update_period;
 	uint32_t	 skip_hours;
@@ -76,6 +76,19 @@ static const struct next_case next_cases[] = {
 	    .want = 4 * H },
 	{ "backoff over a small max",	.errors = 4, .max = 4 * H,
 	    .want = 4 * H },
+	/* max-backoff: the ceiling while failing, not otherwise */
+	{ "max-backoff caps the backoff", .errors = 7, .max_backoff = 3 * H,
+	    .want = 3 * H },
+	{ "max-backoff past max-interval", .errors = 8, .max_backoff = 2 * D,
+	    .want = 2 * D },
+	{ "max-backoff under a daily interval", .errors = 1, .interval = D,
+	    .max_backoff = H, .want = H },
+	{ "max-backoff under min: min",	.errors = 3, .max_backoff = 60,
+	    .want = 300 },
+	{ "max-backoff ignored when fine", .interval = D, .max_backoff = H,
+	    .want = D },
+	{ "max-backoff bounds Retry-After", .errors = 1, .max_backoff = 2 * H,
+	    .retry_after = 5 * H, .want = 2 * H },
 	/* Retry-After: a floor after the backoff, within [min, max] */
 	{ "Retry-After longer",		.errors = 1, .retry_after = 2 * H,
 	    .want = 2 * H },
@@ -147,6 +160,7 @@ test_sched_next(void **state)
 		if (c->max)
 			in.max_interval = c->max;
 		in.errors = c->errors;
+		in.max_backoff = c->max_backoff;
 		in.gone = c->gone;
 		in.ttl = c->ttl;
 		in.update_period = c->update_period;
