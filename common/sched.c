@@ -158,7 +158,7 @@ sched_next(const struct sched_input *in)
 	}
 	delay = sched_backoff(base, in->errors, max);
 	/* After the backoff: a server that says when to come back is
-	 * taken at its word, not doubled. */
+	 * taken at its word (within max-backoff), not doubled. */
 	if (in->retry_after > delay) {
 		retry = in->retry_after;
 		delay = retry < max ? retry : max;

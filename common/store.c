@@ -49,6 +49,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -69,6 +70,8 @@
 #define STORE_BODY_MIN		12		/* fewer: no text to compare */
 #define STORE_FTS_MAX		(32 * 1024)	/* bytes of content indexed */
 #define STORE_NBAND		4		/* title sketches */
+#define STORE_BUSY_MS		5000		/* waiting for another writer */
+#define STORE_QUERY_INDEX	20000		/* stories a text query indexes */
 #define STORE_KEY_ID		0
 #define STORE_KEY_LINK		1
 
@@ -267,7 +270,7 @@ static const char *store_sql[ST__MAX] = {
 	[ST_SK_LOAD] = "SELECT s.story, s.first, e.title, e.title_type,"
 	    " e.summary, e.summary_type, e.content, e.content_type"
 	    " FROM story s JOIN entry e ON e.story = s.story"
-	    " WHERE s.first >= ? AND s.first < ? ORDER BY s.story",
+	    " WHERE s.first >= ? AND s.first < ?",
 	[ST_DATA_VERSION] = "PRAGMA data_version",
 	[ST_GEN_GET] = "SELECT value FROM meta WHERE name = 'generation'",
 	[ST_REP_TEXT] = "SELECT title, title_type, summary, summary_type,"
@@ -326,9 +329,10 @@ static const char *store_sql[ST__MAX] = {
 	    " WHERE entry_fts MATCH ?1 LIMIT ?2)",
 	[ST_TEXT_ROWIDS] = "SELECT rowid FROM entry_fts WHERE entry_fts"
 	    " MATCH ?1 AND rowid <= ?2 ORDER BY rowid DESC",
-	[ST_RETAG_SEL] = "SELECT eid, story, title, title_type, summary,"
-	    " summary_type, content, content_type, lang, link FROM entry"
-	    " WHERE eid > ? ORDER BY eid LIMIT ?",
+	[ST_RETAG_SEL] = "SELECT e.eid, e.story, e.title, e.title_type,"
+	    " e.summary, e.summary_type, e.content, e.content_type, e.lang,"
+	    " e.link, s.name FROM entry e JOIN source s ON s.sid = e.sid"
+	    " WHERE e.eid > ? ORDER BY e.eid LIMIT ?",
 };
 
 /* Schema versions; migration i takes user_version i to i + 1. */
@@ -436,6 +440,7 @@ static const char *store_migrations[] = {
 
 struct store {
 	sqlite3		*db;
+	bool		 locked;	/* the last failure: another writer */
 	sqlite3_stmt	*stmt[ST__MAX];
 	time_t		 now;		/* 0: the clock */
 	uint64_t	 gen;
@@ -986,15 +991,23 @@ store_lang(const char *lang, char out[9])
 
 /* The hash that tells a real change of an entry: its title, text and
  * canonical link (a link that only gained or lost tracking parameters,
- * as some feeds rotate utm_source, is no change). */
+ * as some feeds rotate utm_source, is no change), and whether the link
+ * is https, which canonical links do not tell (a site moving to https
+ * changes what readers should follow). */
 static uint64_t
-store_chash(const char *title, const char *canon, const char *summary,
-    const char *content)
+store_chash(const char *title, const char *canon, const char *link,
+    const char *summary, const char *content)
 {
 	uint64_t	h = 0;
+	bool		tls;
 
+	while (link != NULL && (*link == ' ' || *link == '\t' ||
+	    *link == '\n' || *link == '\r'))
+		link++;
+	tls = link != NULL && strncasecmp(link, "https:", 6) == 0;
 	h = store_hash_str(h, title);
 	h = store_hash_str(h, canon);
+	h = store_hash(h, tls ? "s" : "", tls);
 	h = store_hash_str(h, summary);
 	h = store_hash_str(h, content);
 	return store_mix(h);
@@ -1015,7 +1028,7 @@ static uint64_t
 store_entry_chash(const struct entry *e, const char *canon)
 {
 	return store_chash(e->title, canon != NULL ? canon : e->link,
-	    e->summary, e->content);
+	    e->link, e->summary, e->content);
 }
 
 /* pactfeed_chash(title, link, summary, content) for the migration that
@@ -1031,7 +1044,7 @@ store_sql_chash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		v[i] = (const char *)sqlite3_value_text(argv[i]);
 	canon = store_link_canon(v[1]);
 	sqlite3_result_int64(ctx, (int64_t)store_chash(v[0],
-	    canon != NULL ? canon : v[1], v[2], v[3]));
+	    canon != NULL ? canon : v[1], v[1], v[2], v[3]));
 	free(canon);
 }
 
@@ -1117,6 +1130,7 @@ store_fail(struct store *st, char *err, size_t errlen, const char *what)
 
 	store_errmsg(st->db, msg, sizeof(msg));
 	snprintf(err, errlen, "%s: %s", what, msg);
+	st->locked = (sqlite3_errcode(st->db) & 0xff) == SQLITE_BUSY;
 	return -1;
 }
 
@@ -1271,7 +1285,7 @@ store_open_mode(const char *path, int readonly, char *err, size_t errlen)
 		store_close(st);
 		return NULL;
 	}
-	sqlite3_busy_timeout(st->db, 5000);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
 	if (sqlite3_exec(st->db, readonly ? "PRAGMA query_only = ON;" :
 	    "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = NORMAL;", NULL, NULL, &msg) != SQLITE_OK ||
@@ -2208,9 +2222,12 @@ store_bucket_add(struct store_bucket *bk, uint32_t key, uint32_t story,
 		free(old);
 	}
 	h = store_bucket_slot(bk, key);
-	/* The same story again (an entry joining it): already there. */
-	if (bk->heads[h] != 0 && bk->v[bk->heads[h] - 1].story == story)
-		return;
+	/* The same story again (an entry joining it, the story perhaps no
+	 * longer the newest of the key): already there. */
+	for (uint32_t at = bk->heads[h], n = 0; at != 0 &&
+	    n < STORE_CHAIN_MAX; at = bk->v[at - 1].next, n++)
+		if (bk->v[at - 1].story == story)
+			return;
 	if (bk->n == bk->cap) {
 		bk->cap = bk->cap == 0 ? 1024 : bk->cap + bk->cap / 2;
 		bk->v = xreallocarray(bk->v, bk->cap, sizeof(*bk->v));
@@ -2973,11 +2990,15 @@ store_query_stories(struct store *st, const struct store_filter *flt,
 	if (fq != NULL && !st->batch) {
 		char	ierr[256];
 
-		/* Stories stored since the last store_index() first. When
-		 * that cannot be done (a read-only database, another writer
-		 * holding the lock past the timeout), the query answers
-		 * from what is indexed. */
-		(void)store_index(st, SIZE_MAX, NULL, ierr, sizeof(ierr));
+		/* Stories stored since the last store_index() first, up to
+		 * STORE_QUERY_INDEX of them (the daemon indexes the rest
+		 * when idle) and without waiting for another writer's lock:
+		 * a read-only database or a busy one answers from what is
+		 * indexed. */
+		sqlite3_busy_timeout(st->db, 0);
+		(void)store_index(st, STORE_QUERY_INDEX, NULL, ierr,
+		    sizeof(ierr));
+		sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
 	}
 	if (fq != NULL) {
 		/* A common word: the scan below filters through a bitmap
@@ -3232,6 +3253,7 @@ store_retag(struct store *st, int64_t after, size_t limit,
 	sqlite3_stmt	*s = st->stmt[ST_RETAG_SEL];
 	struct feed	*f;
 	int64_t		*eids, *stories;
+	const char	**sources;
 	size_t		 n = 0;
 	int		 r, rc = -1;
 
@@ -3245,6 +3267,7 @@ store_retag(struct store *st, int64_t after, size_t limit,
 	f = feed_new();
 	eids = xreallocarray(NULL, limit + 1, sizeof(*eids));
 	stories = xreallocarray(NULL, limit + 1, sizeof(*stories));
+	sources = xreallocarray(NULL, limit + 1, sizeof(*sources));
 	sqlite3_bind_int64(s, 1, after);
 	sqlite3_bind_int64(s, 2, (int64_t)limit);
 	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
@@ -3261,6 +3284,8 @@ store_retag(struct store *st, int64_t after, size_t limit,
 		e->content_type = sqlite3_column_int(s, 7);
 		e->lang = feed_strdup(f, store_col_text(s, 8));
 		e->link = feed_strdup(f, store_col_text(s, 9));
+		/* The source's name, for its topics limit. */
+		sources[n - 1] = feed_strdup(f, store_col_text(s, 10));
 	}
 	store_reset(st, ST_RETAG_SEL);
 	if (r != SQLITE_DONE) {
@@ -3270,7 +3295,7 @@ store_retag(struct store *st, int64_t after, size_t limit,
 	for (size_t i = 0; i < n; i++) {
 		struct entry	*e = &f->entries[i];
 
-		if (cb(f, e, arg) != 0) {
+		if (cb(f, e, sources[i], arg) != 0) {
 			snprintf(err, errlen, "retag: callback failed");
 			goto done;
 		}
@@ -3294,6 +3319,7 @@ done:
 		store_rollback(st);
 	free(eids);
 	free(stories);
+	free(sources);
 	feed_free(f);
 	return rc;
 }
@@ -3356,7 +3382,9 @@ store_index(struct store *st, size_t max, bool *more, char *err,
 			    v[n - 1]);
 			r = store_step_done(st, ST_PEND_DEL, err, errlen);
 		}
-		if (r == -1 || store_commit(st, n > 0, err, errlen) == -1) {
+		/* No new generation: no page changes, as a text query
+		 * indexes before it runs. */
+		if (r == -1 || store_commit(st, false, err, errlen) == -1) {
 			store_rollback(st);
 			r = -1;
 			break;
@@ -3401,6 +3429,10 @@ store_meta_set(struct store *st, const char *name, int64_t value,
 {
 	sqlite3_stmt	*s = st->stmt[ST_META_SET];
 
+	if (strcmp(name, "generation") == 0) {
+		snprintf(err, errlen, "store: the generation is the store's");
+		return -1;
+	}
 	if (st->batch) {
 		snprintf(err, errlen, "store: meta within a batch");
 		return -1;
@@ -3408,6 +3440,12 @@ store_meta_set(struct store *st, const char *name, int64_t value,
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, value);
 	return store_step_done(st, ST_META_SET, err, errlen);
+}
+
+bool
+store_locked(const struct store *st)
+{
+	return st->locked;
 }
 
 int

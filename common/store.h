@@ -100,8 +100,10 @@ struct store_filter {
 
 typedef int	(*store_count_cb)(const char *name, int64_t n, void *);
 /* Re-tagging: the callback replaces e->topics, adding them with
- * feed_add_topic(e) and copying strings with feed_strdup(f, ...). */
-typedef int	(*store_retag_cb)(struct feed *f, struct entry *e, void *);
+ * feed_add_topic(e) and copying strings with feed_strdup(f, ...);
+ * source is the name of the entry's source. */
+typedef int	(*store_retag_cb)(struct feed *f, struct entry *e,
+		    const char *source, void *);
 
 struct store	*store_open(const char *path, char *err, size_t errlen);
 /* The archive when it cannot be written (read-only disk or file): it
@@ -159,9 +161,11 @@ uint64_t	 store_generation(struct store *);
 
 /* Puts the text of up to `max` stories stored since into the full-text
  * index, in transactions of a few thousand: store_put_feed leaves that
- * work for later, so call this when idle. A text query calls it first,
- * so searches always see every story. *more (when not NULL): some are
- * still waiting. Fails within a batch. */
+ * work for later, so call this when idle. A text query calls it first
+ * for up to 20,000 stories, unless another writer holds the lock, so
+ * searches see what was stored unless far behind. No new generation:
+ * no page changes by it. *more (when not NULL): some are still waiting.
+ * Fails within a batch. */
 int		 store_index(struct store *, size_t max, bool *more,
 		    char *err, size_t errlen);
 
@@ -172,6 +176,9 @@ int		 store_meta_get(struct store *, const char *name,
 		    int64_t *value, bool *found, char *err, size_t errlen);
 int		 store_meta_set(struct store *, const char *name,
 		    int64_t value, char *err, size_t errlen);
+/* Whether the last call failed because another connection held the
+ * write lock (a passing condition, not a broken store). */
+bool		 store_locked(const struct store *);
 /* Whether no entry is stored at all. */
 int		 store_is_empty(struct store *, bool *empty, char *err,
 		    size_t errlen);

@@ -874,12 +874,19 @@ run_failing(const struct daemon *d)
 /* Re-tagging after topics.conf changed: one batch per loop turn, so
  * fetches and readers wait at most one batch (a few milliseconds). */
 static int
-run_retag_entry(struct feed *f, struct entry *e, void *arg)
+run_retag_entry(struct feed *f, struct entry *e, const char *source,
+    void *arg)
 {
-	struct daemon	*d = arg;
+	struct daemon		*d = arg;
+	struct source_run	*sr = source != NULL ? run_find(d, source) :
+				    NULL;
 
 	e->ntopics = 0;
 	tag_entry(d->tagger, f, e);
+	/* As when it was fetched: a source limited to some topics keeps
+	 * only those (a source no longer configured has no limit). */
+	if (sr != NULL && sr->src->ntopics > 0)
+		run_limit_topics(sr->src, e);
 	return 0;
 }
 
@@ -965,7 +972,12 @@ run_index_cb(int fd, short what, void *arg)
 		;
 	else if (store_index(d->store, RUN_INDEX_CHUNK, &more, err,
 	    sizeof(err)) == -1) {
-		if (d->store_failing)
+		/* Another writer (a cron fetch) held the lock: not the
+		 * store's failure, tried again at the next check. */
+		if (store_locked(d->store))
+			log_debug("store %s: search index: %s", d->store_path,
+			    err);
+		else if (d->store_failing)
 			log_debug("store %s: search index: %s", d->store_path,
 			    err);
 		else {

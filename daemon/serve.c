@@ -80,9 +80,8 @@ serve_apply_config(struct daemon *d, struct config *cfg)
 		log_warnx("%s", err);
 		return -1;
 	}
-	/* A reload that changes the topics re-tags the archive. (At start
-	 * the archive keeps its tags: XXX a topics.conf edited while the
-	 * daemon was down takes effect on new entries only.) */
+	/* A reload that changes the topics re-tags the archive (at start,
+	 * serve_topics_check compares with the print kept in the store). */
 	topics_changed = d->cfg != NULL && !config_same_topics(d->cfg, cfg);
 	tag_free(d->tagger);
 	d->tagger = tg;
@@ -224,11 +223,13 @@ serve_topics_check(struct daemon *d)
 		return;
 	}
 	if (d->once)
-		log_info("topics changed since the archive was tagged: "
-		    "pactfeed serve re-tags it");
+		log_info("%s: pactfeed serve re-tags the archive", found ?
+		    "topics changed since the archive was tagged" :
+		    "no record of the topics the archive was tagged with");
 	else {
-		log_info("topics changed since the archive was tagged: "
-		    "re-tagging it");
+		log_info("%s: re-tagging the archive", found ?
+		    "topics changed since the archive was tagged" :
+		    "no record of the topics the archive was tagged with");
 		run_retag_start(d);
 	}
 }

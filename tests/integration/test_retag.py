@@ -34,10 +34,12 @@ def check(cond, what):
     checks += 1
 
 
-def topics_of(db):
+def topics_of(db, source="watch"):
     con = sqlite3.connect(db)
     rows = con.execute("SELECT e.title, group_concat(t.topic) FROM entry e "
-                       "LEFT JOIN entry_topic t ON t.eid = e.eid GROUP BY e.eid").fetchall()
+                       "JOIN source s ON s.sid = e.sid AND s.name = ? "
+                       "LEFT JOIN entry_topic t ON t.eid = e.eid GROUP BY e.eid",
+                       (source,)).fetchall()
     con.close()
     return {title: set((tp or "").split(",")) - {""} for title, tp in rows}
 
@@ -70,6 +72,7 @@ listen = "127.0.0.1:{port}"
 allow-private-addresses = true
 include("topics.conf")
 source "watch" {{ title = "Watch" url = "{base}/feed/rss.xml" }}
+source "narrow" {{ title = "Narrow" url = "{base}/feed/rss.xml?narrow" topics = {{"eurodac"}} }}
 ''')
         p = subprocess.run([BIN, "fetch", "--once", "-c", conf], capture_output=True, text=True,
                            timeout=60)
@@ -97,6 +100,10 @@ source "watch" {{ title = "Watch" url = "{base}/feed/rss.xml" }}
               "screening no longer matches: %s" % after)
         check(after.get("Eurodac: what changes in 2026") == {"eurodac", "fingerprints"},
               "new topic applied to the archive: %s" % after)
+        narrow = topics_of(db, "narrow")
+        check(narrow.get("Eurodac: what changes in 2026") == {"eurodac"} and
+              all(t <= {"eurodac"} for t in narrow.values()),
+              "a source limited to eurodac keeps only eurodac when re-tagged: %s" % narrow)
         con = sqlite3.connect(db)
         story = con.execute("SELECT count(*) FROM story_topic WHERE topic = 'screening'").fetchone()[0]
         fp = con.execute("SELECT count(*) FROM story_topic WHERE topic = 'fingerprints'").fetchone()[0]
@@ -122,7 +129,7 @@ source "watch" {{ title = "Watch" url = "{base}/feed/rss.xml" }}
         check(set(why) == {"eurodac", "fingerprints"}, "both topics listed: %s" % why)
         check("eurodac" in why["eurodac"].lower() and "fingerprints" in why["fingerprints"].lower(),
               "each topic says which phrase fired: %s" % why)
-        check(stories[0]["sources"] == ["watch"], "carrying sources listed")
+        check(sorted(stories[0]["sources"]) == ["narrow", "watch"], "carrying sources listed: %s" % stories[0]["sources"])
         try:
             urllib.request.urlopen("http://127.0.0.1:%d/debug/stories.json?topic=nope" % port,
                                    timeout=10)
@@ -145,7 +152,7 @@ source "watch" {{ title = "Watch" url = "{base}/feed/rss.xml" }}
             f.write(TOPICS_A)
         p = subprocess.run([BIN, "fetch", "--once", "-c", conf], capture_output=True, text=True,
                            timeout=60)
-        check(p.returncode == 0 and "serve re-tags it" in p.stderr,
+        check(p.returncode == 0 and "serve re-tags the archive" in p.stderr,
               "fetch --once tells the topics changed: %s" % p.stderr)
         check(topics_of(db).get("Eurodac: what changes in 2026") == {"eurodac", "fingerprints"},
               "fetch --once did not re-tag")

@@ -1010,9 +1010,10 @@ test_story_topics(void **state)
 }
 
 static int
-retag_cb(struct feed *f, struct entry *e, void *arg)
+retag_cb(struct feed *f, struct entry *e, const char *source, void *arg)
 {
 	(void)arg;
+	assert_non_null(source);
 	if (e->title != NULL && strstr(e->title, "Eurodac") != NULL) {
 		struct entry_topic *t = feed_add_topic(e);
 
@@ -1506,6 +1507,14 @@ test_link_tracking(void **state)
 	assert_int_equal(put(st, "a", t, 2).nunchanged, 2);
 	t[1].link = "https://t.example/2?id=8";
 	assert_int_equal(put(st, "a", t, 2).nupdated, 1);
+	/* Moving to https is a change readers should follow; host case,
+	 * a default port or a fragment are not. */
+	t[1].link = "http://t.example/2?id=8";
+	assert_int_equal(put(st, "a", t, 2).nupdated, 1);
+	t[1].link = "http://T.example:80/2?id=8#top";
+	assert_int_equal(put(st, "a", t, 2).nunchanged, 2);
+	t[1].link = "https://t.example/2?id=8";
+	assert_int_equal(put(st, "a", t, 2).nupdated, 1);
 	store_close(st);
 
 	/* An archive of schema 3, whose hashes took the raw link. */
@@ -1526,8 +1535,9 @@ test_link_tracking(void **state)
 	store_close(st);
 	tstore_remove(path);
 	free(path);
-	printf("tracking links: rotating utm_/fbclid is no update, a real "
-	    "query change is; migration 3->4 rehashes to the same values: ok\n");
+	printf("tracking links: rotating utm_/fbclid, host case, port or "
+	    "fragment is no update, a real query change or http<->https is; "
+	    "migration 3->4 rehashes to the same values: ok\n");
 }
 
 int
