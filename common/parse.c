@@ -67,6 +67,7 @@ struct parser {
 	struct feed		*feed;
 	const struct parse_opts	*opts;
 	struct buf		 text;		/* scratch for text values */
+	struct buf		 fix;		/* scratch for repaired ones */
 	char			 reason[200];	/* first error, for bozo */
 	bool			 broken;	/* libxml2 reported an error */
 	bool			 eof;		/* reader ended or failed */
@@ -628,27 +629,35 @@ parse_ns(struct parser *p, const char **local)
 }
 
 /*
- * Every string enters the feed through here: libxml2 normally hands out
- * valid UTF-8, but the contract (valid UTF-8, no forbidden controls, for
- * every string, whatever the input) must not rest on that; the fuzzer
- * found a path where a broken document's bytes came through.
+ * Every value is checked here, whether it is kept or only read (a date):
+ * libxml2 normally hands out valid UTF-8, but the contract (valid UTF-8,
+ * no forbidden controls, for every string, whatever the input) must not
+ * rest on that; the fuzzer found a path where a broken document's bytes
+ * came through. Returns s itself when clean, else a repaired copy in
+ * p->fix (valid until the next call), and the document is broken.
  */
 static const char *
-parse_keep(struct parser *p, const char *s, size_t n)
+parse_clean(struct parser *p, const char *s, size_t *n)
 {
-	struct buf	 b = { 0 };
-	const char	*r;
-
-	if (text_is_clean(s, n))
-		return feed_strndup(p->feed, s, n);
-	text_utf8_repair(&b, s, n);
-	r = feed_strndup(p->feed, b.s != NULL ? b.s : "", b.len);
-	buf_free(&b);
+	if (text_is_clean(s, *n))
+		return s;
+	buf_reset(&p->fix);
+	buf_add(&p->fix, "", 0);
+	text_utf8_repair(&p->fix, s, *n);
 	if (!p->broken)
 		snprintf(p->reason, sizeof(p->reason),
 		    "invalid UTF-8 or control characters in a value");
 	p->broken = true;
-	return r;
+	*n = p->fix.len;
+	return p->fix.s;
+}
+
+/* Every string enters the feed through here. */
+static const char *
+parse_keep(struct parser *p, const char *s, size_t n)
+{
+	s = parse_clean(p, s, &n);
+	return feed_strndup(p->feed, s, n);
 }
 
 /* An attribute of the current element, copied into the feed; NULL when
@@ -863,10 +872,11 @@ parse_serialise(struct parser *p, struct buf *b, bool inner, bool raw)
 	parse_skip(p);
 }
 
-/* The value of the current element as the mode says, trimmed, in the
- * feed's arena; "" for an empty element. The reader ends on its end. */
+/* The value of the current element as the mode says, trimmed and clean,
+ * in scratch memory valid until the next value is read (writable, NUL at
+ * *len); "" for an empty element. The reader ends on its end. */
 static const char *
-parse_value(struct parser *p, enum text_mode mode)
+parse_text(struct parser *p, enum text_mode mode, size_t *len)
 {
 	const char	*s;
 	size_t		 n;
@@ -874,6 +884,7 @@ parse_value(struct parser *p, enum text_mode mode)
 	bool		 seen_div = false;
 
 	buf_reset(&p->text);
+	*len = 0;
 	if (parse_is_empty(p))
 		return "";
 	if (mode == MODE_INNER) {
@@ -925,24 +936,41 @@ parse_value(struct parser *p, enum text_mode mode)
 		}
 	}
 done:
-	s = p->text.s != NULL ? p->text.s : "";
+	if (p->text.len == 0)
+		return "";
+	s = p->text.s;
 	n = p->text.len;
 	text_trim(&s, &n);
-	return parse_keep(p, s, n);
+	p->text.s[s - p->text.s + n] = '\0';
+	s = parse_clean(p, s, &n);
+	*len = n;
+	return s;
+}
+
+/* The value of the current element, kept in the feed's arena. */
+static const char *
+parse_value(struct parser *p, enum text_mode mode)
+{
+	const char	*s;
+	size_t		 n;
+
+	s = parse_text(p, mode, &n);
+	return n == 0 ? "" : feed_strndup(p->feed, s, n);
 }
 
 /* The element's text with inner whitespace runs collapsed (ids, dates,
- * links, names). */
+ * links, names), in scratch memory as parse_text() leaves it. */
 static const char *
-parse_plain(struct parser *p)
+parse_plain_text(struct parser *p, size_t *len)
 {
-	const char	*v = parse_value(p, MODE_TEXT);
+	const char	*v = parse_text(p, MODE_TEXT, len);
 	char		*w, *o;
 	bool		 space = false;
 
-	if (strpbrk(v, "\t\n\r") == NULL && strstr(v, "  ") == NULL)
+	if (*len == 0 ||
+	    (strpbrk(v, "\t\n\r") == NULL && strstr(v, "  ") == NULL))
 		return v;
-	w = o = (char *)v;	/* our own arena copy: safe to rewrite */
+	w = o = (char *)v;	/* our own scratch: safe to rewrite */
 	for (; *w != '\0'; w++) {
 		if (isspace((unsigned char)*w)) {
 			space = true;
@@ -954,7 +982,70 @@ parse_plain(struct parser *p)
 		*o++ = *w;
 	}
 	*o = '\0';
+	*len = o - v;
 	return v;
+}
+
+static const char *
+parse_plain(struct parser *p)
+{
+	const char	*s;
+	size_t		 n;
+
+	s = parse_plain_text(p, &n);
+	return n == 0 ? "" : feed_strndup(p->feed, s, n);
+}
+
+/* A link in scratch memory (clean, writable) resolved against base, in
+ * the arena: like parse_resolve() without copying the reference first. */
+static const char *
+parse_link(struct parser *p, const char *base, const char *s, size_t n)
+{
+	char		*abs;
+
+	text_trim(&s, &n);
+	if (n == 0)
+		return NULL;
+	((char *)s)[n] = '\0';
+	if ((abs = url_resolve(base, s)) == NULL)
+		return feed_strndup(p->feed, s, n);
+	s = feed_strdup(p->feed, abs);
+	free(abs);
+	return s;
+}
+
+/* The element's text as a link; NULL when blank. */
+static const char *
+parse_link_text(struct parser *p, const char *base)
+{
+	const char	*s;
+	size_t		 n;
+
+	s = parse_plain_text(p, &n);
+	return parse_link(p, base, s, n);
+}
+
+/* An attribute as a link; NULL when absent or blank, and *blank tells
+ * which. */
+static const char *
+parse_attr_link(struct parser *p, const char *name, const char *base,
+    bool *blank)
+{
+	xmlChar		*v;
+	const char	*s, *r;
+	size_t		 n;
+
+	*blank = false;
+	if (xmlTextReaderHasAttributes(p->r) != 1)
+		return NULL;
+	if ((v = xmlTextReaderGetAttribute(p->r, BAD_CAST name)) == NULL)
+		return NULL;
+	n = strlen((const char *)v);
+	s = parse_clean(p, (const char *)v, &n);
+	if ((r = parse_link(p, base, s, n)) == NULL)
+		*blank = true;
+	xmlFree(v);
+	return r;
 }
 
 /* ---------------------------------------------------------------------
@@ -1139,8 +1230,8 @@ parse_person(struct parser *p, struct entry *e, const char *base)
 				who.email = parse_plain(p);
 			else if (strcmp(local, "uri") == 0 ||
 			    strcmp(local, "url") == 0)
-				who.uri = parse_resolve(p, parse_base(p, base),
-				    parse_plain(p));
+				who.uri = parse_link_text(p,
+				    parse_base(p, base));
 			else
 				parse_skip(p);
 		}
@@ -1151,12 +1242,14 @@ parse_person(struct parser *p, struct entry *e, const char *base)
 	*slot = who;
 }
 
+/* An author written as one string (RSS author, dc:creator). */
 static void
-parse_author_string(struct parser *p, struct entry *e, const char *s)
+parse_author_text(struct parser *p, struct entry *e)
 {
 	struct person	 who = { 0 };
+	size_t		 n;
 
-	parse_person_string(p, &who, s);
+	parse_person_string(p, &who, parse_plain_text(p, &n));
 	if (who.name != NULL || who.email != NULL)
 		*feed_add_author(p->feed, e) = who;
 }
@@ -1189,10 +1282,11 @@ static void
 parse_atom_link(struct parser *p, struct entry *e, const char *base)
 {
 	struct link		 l = { 0 };
-	const char		*href, **main;
+	const char		**main;
+	bool			 blank;
 
 	base = parse_base(p, base);
-	href = parse_attr(p, "href");
+	l.href = parse_attr_link(p, "href", base, &blank);
 	l.rel = parse_attr(p, "rel");
 	l.type = parse_attr(p, "type");
 	l.title = parse_attr(p, "title");
@@ -1202,10 +1296,8 @@ parse_atom_link(struct parser *p, struct entry *e, const char *base)
 	if (l.rel == NULL || *l.rel == '\0')
 		l.rel = "alternate";
 	/* href="" is a same-document reference: the base itself. */
-	if (href != NULL && text_is_blank(href) && base != NULL)
+	if (blank)
 		l.href = base;
-	else
-		l.href = href != NULL ? parse_resolve(p, base, href) : NULL;
 	*feed_add_link(p->feed, e) = l;
 	if (l.href == NULL)
 		return;	/* no href: never displaces the real link */
@@ -1230,7 +1322,8 @@ parse_atom_link(struct parser *p, struct entry *e, const char *base)
 static void
 parse_date_into(struct parser *p, time_t *slot, bool first_wins)
 {
-	time_t	t = date_parse(parse_plain(p));
+	size_t	n;
+	time_t	t = date_parse(parse_plain_text(p, &n));
 
 	if (t == DATE_NONE || (first_wins && *slot != DATE_NONE))
 		return;
@@ -1249,7 +1342,7 @@ parse_module(struct parser *p, struct entry *e, enum ns ns, const char *local)
 	if (ns == NS_DUBLIN) {
 		if (strcmp(local, "creator") == 0 ||
 		    strcmp(local, "author") == 0)
-			parse_author_string(p, e, parse_plain(p));
+			parse_author_text(p, e);
 		else if (strcmp(local, "date") == 0)
 			parse_date_into(p, updated, false);
 		else if (strcmp(local, "subject") == 0) {
@@ -1507,8 +1600,7 @@ parse_rss_item(struct parser *p, const char *base)
 			e->title = parse_value(p, MODE_TEXT);
 			e->title_type = TEXT_HTML;
 		} else if (strcmp(local, "link") == 0) {
-			v = parse_resolve(p, parse_base(p, base),
-			    parse_plain(p));
+			v = parse_link_text(p, parse_base(p, base));
 			if (v != NULL)
 				e->link = v;
 		} else if (strcmp(local, "description") == 0) {
@@ -1523,15 +1615,16 @@ parse_rss_item(struct parser *p, const char *base)
 		} else if (strcmp(local, "pubDate") == 0)
 			parse_date_into(p, &e->published, false);
 		else if (strcmp(local, "author") == 0)
-			parse_author_string(p, e, parse_plain(p));
+			parse_author_text(p, e);
 		else if (strcmp(local, "category") == 0)
 			parse_category(p, e, ns);
 		else if (strcmp(local, "enclosure") == 0) {
-			const char	*url = parse_attr(p, "url");
+			const char	*url;
 			struct enclosure *enc;
+			bool		 blank;
 
-			if (url != NULL && (url = parse_resolve(p, base,
-			    url)) != NULL) {
+			if ((url = parse_attr_link(p, "url", base,
+			    &blank)) != NULL) {
 				enc = feed_add_enclosure(e);
 				enc->href = url;
 				enc->type = parse_attr(p, "type");
@@ -1617,7 +1710,7 @@ parse_rss_channel(struct parser *p, const char *base)
 			f->title = parse_value(p, MODE_TEXT);
 			f->title_type = TEXT_HTML;
 		} else if (strcmp(local, "link") == 0) {
-			v = parse_resolve(p, base, parse_plain(p));
+			v = parse_link_text(p, base);
 			if (v != NULL)
 				f->link = v;
 		} else if (strcmp(local, "description") == 0) {
@@ -1633,7 +1726,7 @@ parse_rss_channel(struct parser *p, const char *base)
 			parse_date_into(p, &f->updated, false);
 		else if (strcmp(local, "managingEditor") == 0 ||
 		    strcmp(local, "author") == 0)
-			parse_author_string(p, NULL, parse_plain(p));
+			parse_author_text(p, NULL);
 		else if (strcmp(local, "category") == 0)
 			parse_category(p, NULL, ns);
 		else if (strcmp(local, "ttl") == 0) {
@@ -2063,6 +2156,7 @@ parse_feed(const char *buf, size_t len, const struct parse_opts *opts,
 		}
 		parse_reset(&retry);
 		buf_free(&retry.text);
+		buf_free(&retry.fix);
 	}
 	f = p.feed;
 	p.feed = NULL;
@@ -2079,6 +2173,7 @@ parse_feed(const char *buf, size_t len, const struct parse_opts *opts,
 		parse_finish(f);
 	}
 	buf_free(&p.text);
+	buf_free(&p.fix);
 	buf_free(&in.owned);
 	buf_free(&fixed);
 	return f;
