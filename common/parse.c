@@ -578,12 +578,22 @@ parse_next_child(struct parser *p, int depth)
 	return false;
 }
 
+/* The namespace of the current element and its local name. Read from
+ * the node: xmlTextReaderConstNamespaceUri() would look the URI up in
+ * the reader's dictionary every time. */
 static enum ns
 parse_ns(struct parser *p, const char **local)
 {
-	const char	*uri = (const char *)xmlTextReaderConstNamespaceUri(p->r);
-	const char	*name = (const char *)xmlTextReaderConstLocalName(p->r);
-	const char	*colon;
+	xmlNodePtr	 node = xmlTextReaderCurrentNode(p->r);
+	const char	*uri, *name, *colon;
+
+	if (node != NULL && node->type == XML_ELEMENT_NODE) {
+		uri = node->ns != NULL ? (const char *)node->ns->href : NULL;
+		name = (const char *)node->name;
+	} else {
+		uri = (const char *)xmlTextReaderConstNamespaceUri(p->r);
+		name = (const char *)xmlTextReaderConstLocalName(p->r);
+	}
 
 	*local = name != NULL ? name : "";
 	if (uri == NULL) {
@@ -660,20 +670,48 @@ parse_keep(struct parser *p, const char *s, size_t n)
 	return feed_strndup(p->feed, s, n);
 }
 
+/*
+ * The value of the current element's attribute name (in no namespace),
+ * as xmlTextReaderGetAttribute() finds it but without copying it: the
+ * attribute's one text node, or else its text put together in *copy
+ * (free it). NULL when absent.
+ */
+static const char *
+parse_attr_value(struct parser *p, const char *name, xmlChar **copy)
+{
+	xmlNodePtr	 node = xmlTextReaderCurrentNode(p->r);
+	xmlAttrPtr	 a;
+	xmlNodePtr	 c;
+
+	*copy = NULL;
+	if (node == NULL || node->type != XML_ELEMENT_NODE)
+		return NULL;
+	for (a = node->properties; a != NULL; a = a->next) {
+		if (a->ns != NULL || strcmp((const char *)a->name, name) != 0)
+			continue;
+		if ((c = a->children) == NULL)
+			return "";
+		if (c->next == NULL && (c->type == XML_TEXT_NODE ||
+		    c->type == XML_CDATA_SECTION_NODE))
+			return (const char *)c->content;
+		*copy = xmlNodeListGetString(a->doc, c, 1);
+		return *copy != NULL ? (const char *)*copy : "";
+	}
+	return NULL;
+}
+
 /* An attribute of the current element, copied into the feed; NULL when
  * absent. */
 static const char *
 parse_attr(struct parser *p, const char *name)
 {
-	xmlChar		*v;
-	const char	*s;
+	xmlChar		*copy;
+	const char	*v, *s;
 
-	if (xmlTextReaderHasAttributes(p->r) != 1)
+	if ((v = parse_attr_value(p, name, &copy)) == NULL)
 		return NULL;
-	if ((v = xmlTextReaderGetAttribute(p->r, BAD_CAST name)) == NULL)
-		return NULL;
-	s = parse_keep(p, (const char *)v, strlen((const char *)v));
-	xmlFree(v);
+	s = parse_keep(p, v, strlen(v));
+	xmlFree(copy);
 	return s;
 }
 
@@ -1031,20 +1069,21 @@ static const char *
 parse_attr_link(struct parser *p, const char *name, const char *base,
     bool *blank)
 {
-	xmlChar		*v;
-	const char	*s, *r;
+	xmlChar		*copy;
+	const char	*v, *s, *r;
 	size_t		 n;
 
 	*blank = false;
-	if (xmlTextReaderHasAttributes(p->r) != 1)
+	if ((v = parse_attr_value(p, name, &copy)) == NULL)
 		return NULL;
-	if ((v = xmlTextReaderGetAttribute(p->r, BAD_CAST name)) == NULL)
-		return NULL;
-	n = strlen((const char *)v);
-	s = parse_clean(p, (const char *)v, &n);
+	/* Into scratch memory: parse_link() writes to it. */
+	buf_reset(&p->text);
+	buf_adds(&p->text, v);
+	xmlFree(copy);
+	n = p->text.len;
+	s = parse_clean(p, p->text.s, &n);
 	if ((r = parse_link(p, base, s, n)) == NULL)
 		*blank = true;
-	xmlFree(v);
 	return r;
 }
 
