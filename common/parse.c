@@ -534,6 +534,18 @@ parse_read(struct parser *p)
 	return true;
 }
 
+/* Whether the reader may be on an element's start or end. Read from
+ * the node, which costs no call: text, the commonest node, is what
+ * xmlTextReaderNodeType() is slowest on (it looks for blanks, then
+ * for xml:space up the tree). */
+static bool
+parse_on_element(struct parser *p)
+{
+	xmlNodePtr	n = xmlTextReaderCurrentNode(p->r);
+
+	return n == NULL || n->type == XML_ELEMENT_NODE;
+}
+
 static bool
 parse_is_empty(struct parser *p)
 {
@@ -551,6 +563,8 @@ parse_skip(struct parser *p)
 		return;
 	depth = xmlTextReaderDepth(p->r);
 	while (parse_read(p)) {
+		if (!parse_on_element(p))
+			continue;
 		type = xmlTextReaderNodeType(p->r);
 		if (type == XML_READER_TYPE_END_ELEMENT &&
 		    xmlTextReaderDepth(p->r) == depth)
@@ -566,6 +580,8 @@ parse_next_child(struct parser *p, int depth)
 	int	type, d;
 
 	while (parse_read(p)) {
+		if (!parse_on_element(p))
+			continue;
 		type = xmlTextReaderNodeType(p->r);
 		d = xmlTextReaderDepth(p->r);
 		if (type == XML_READER_TYPE_ELEMENT && d == depth + 1)
@@ -576,6 +592,14 @@ parse_next_child(struct parser *p, int depth)
 			parse_skip(p);	/* recovery put us deeper */
 	}
 	return false;
+}
+
+/* Element names are compared by the dispatch, a dozen per element: the
+ * first byte settles most comparisons without a call. */
+static inline bool
+parse_name_is(const char *name, const char *want)
+{
+	return name[0] == want[0] && strcmp(name, want) == 0;
 }
 
 /* The namespace of the current element and its local name. Read from
@@ -916,6 +940,7 @@ parse_serialise(struct parser *p, struct buf *b, bool inner, bool raw)
 static const char *
 parse_text(struct parser *p, enum text_mode mode, size_t *len)
 {
+	xmlNodePtr	 node;
 	const char	*s;
 	size_t		 n;
 	int		 depth, type;
@@ -931,6 +956,14 @@ parse_text(struct parser *p, enum text_mode mode, size_t *len)
 	}
 	depth = xmlTextReaderDepth(p->r);
 	while (parse_read(p)) {
+		node = xmlTextReaderCurrentNode(p->r);
+		if (node != NULL && (node->type == XML_TEXT_NODE ||
+		    node->type == XML_CDATA_SECTION_NODE)) {
+			/* As below, without the reader's calls. */
+			if (!seen_div && node->content != NULL)
+				buf_adds(&p->text, (const char *)node->content);
+			continue;
+		}
 		type = xmlTextReaderNodeType(p->r);
 		switch (type) {
 		case XML_READER_TYPE_TEXT:
@@ -955,7 +988,7 @@ parse_text(struct parser *p, enum text_mode mode, size_t *len)
 				 * HTML wrapped in one xhtml div (as TypePad
 				 * writes it): the same. */
 				if (parse_ns(p, &local) == NS_HTML &&
-				    strcmp(local, "div") == 0) {
+				    parse_name_is(local, "div")) {
 					buf_reset(&p->text);
 					parse_serialise(p, &p->text, true,
 					    mode == MODE_TEXT);
@@ -1263,12 +1296,12 @@ parse_person(struct parser *p, struct entry *e, const char *base)
 				parse_skip(p);
 				continue;
 			}
-			if (strcmp(local, "name") == 0)
+			if (parse_name_is(local, "name"))
 				who.name = parse_plain(p);
-			else if (strcmp(local, "email") == 0)
+			else if (parse_name_is(local, "email"))
 				who.email = parse_plain(p);
-			else if (strcmp(local, "uri") == 0 ||
-			    strcmp(local, "url") == 0)
+			else if (parse_name_is(local, "uri") ||
+			    parse_name_is(local, "url"))
 				who.uri = parse_link_text(p,
 				    parse_base(p, base));
 			else
@@ -1379,17 +1412,17 @@ parse_module(struct parser *p, struct entry *e, enum ns ns, const char *local)
 			    &p->feed->published;
 
 	if (ns == NS_DUBLIN) {
-		if (strcmp(local, "creator") == 0 ||
-		    strcmp(local, "author") == 0)
+		if (parse_name_is(local, "creator") ||
+		    parse_name_is(local, "author"))
 			parse_author_text(p, e);
-		else if (strcmp(local, "date") == 0)
+		else if (parse_name_is(local, "date"))
 			parse_date_into(p, updated, false);
-		else if (strcmp(local, "subject") == 0) {
+		else if (parse_name_is(local, "subject")) {
 			const char	*t = parse_plain(p);
 
 			if (*t != '\0')
 				feed_add_category(p->feed, e)->term = t;
-		} else if (strcmp(local, "language") == 0) {
+		} else if (parse_name_is(local, "language")) {
 			const char	*l = parse_plain(p);
 
 			if (*l != '\0') {
@@ -1398,14 +1431,14 @@ parse_module(struct parser *p, struct entry *e, enum ns ns, const char *local)
 				else
 					p->feed->lang = l;
 			}
-		} else if (strcmp(local, "description") == 0 && e != NULL) {
+		} else if (parse_name_is(local, "description") && e != NULL) {
 			const char	*d = parse_value(p, MODE_TEXT);
 
 			if (e->summary == NULL) {
 				e->summary = d;
 				e->summary_type = TEXT_HTML;
 			}
-		} else if (strcmp(local, "title") == 0) {
+		} else if (parse_name_is(local, "title")) {
 			const char	*t = parse_value(p, MODE_TEXT);
 
 			if (e != NULL && e->title == NULL) {
@@ -1420,25 +1453,25 @@ parse_module(struct parser *p, struct entry *e, enum ns ns, const char *local)
 		return true;
 	}
 	if (ns == NS_TERMS) {
-		if (strcmp(local, "modified") == 0)
+		if (parse_name_is(local, "modified"))
 			parse_date_into(p, updated, false);
-		else if (strcmp(local, "issued") == 0)
+		else if (parse_name_is(local, "issued"))
 			parse_date_into(p, published, false);
-		else if (strcmp(local, "created") == 0)
+		else if (parse_name_is(local, "created"))
 			parse_date_into(p, published, true);
 		else
 			parse_skip(p);
 		return true;
 	}
 	if (ns == NS_CONT && e != NULL) {
-		if (strcmp(local, "encoded") == 0) {
+		if (parse_name_is(local, "encoded")) {
 			e->content = parse_value(p, MODE_TEXT);
 			e->content_type = TEXT_HTML;
 		} else
 			parse_skip(p);
 		return true;
 	}
-	if (ns == NS_HTML && e != NULL && strcmp(local, "body") == 0) {
+	if (ns == NS_HTML && e != NULL && parse_name_is(local, "body")) {
 		e->content = parse_value(p, MODE_INNER);
 		e->content_type = TEXT_XHTML;
 		return true;
@@ -1458,7 +1491,7 @@ parse_atom_field(struct parser *p, struct entry *e, enum ns ns,
 	enum text_type	 type;
 	const char	*v;
 
-	if (strcmp(local, "title") == 0) {
+	if (parse_name_is(local, "title")) {
 		v = parse_text_construct(p, ns, &type);
 		if (e != NULL) {
 			e->title = v;
@@ -1467,34 +1500,34 @@ parse_atom_field(struct parser *p, struct entry *e, enum ns ns,
 			f->title = v;
 			f->title_type = type;
 		}
-	} else if (strcmp(local, "link") == 0)
+	} else if (parse_name_is(local, "link"))
 		parse_atom_link(p, e, base);
-	else if (strcmp(local, "id") == 0) {
+	else if (parse_name_is(local, "id")) {
 		v = parse_plain(p);
 		if (e != NULL)
 			e->id = v;
 		else
 			f->id = v;
-	} else if (strcmp(local, "updated") == 0 ||
-	    strcmp(local, "modified") == 0)
+	} else if (parse_name_is(local, "updated") ||
+	    parse_name_is(local, "modified"))
 		parse_date_into(p, e != NULL ? &e->updated : &f->updated,
 		    false);
-	else if (strcmp(local, "published") == 0 ||
-	    strcmp(local, "issued") == 0)
+	else if (parse_name_is(local, "published") ||
+	    parse_name_is(local, "issued"))
 		parse_date_into(p, e != NULL ? &e->published : &f->published,
 		    false);
-	else if (strcmp(local, "author") == 0)
+	else if (parse_name_is(local, "author"))
 		parse_person(p, e, base);
-	else if (strcmp(local, "category") == 0)
+	else if (parse_name_is(local, "category"))
 		parse_category(p, e, ns);
-	else if (e == NULL && (strcmp(local, "subtitle") == 0 ||
-	    strcmp(local, "tagline") == 0)) {
+	else if (e == NULL && (parse_name_is(local, "subtitle") ||
+	    parse_name_is(local, "tagline"))) {
 		f->subtitle = parse_text_construct(p, ns, &type);
 		f->subtitle_type = type;
-	} else if (e != NULL && strcmp(local, "summary") == 0) {
+	} else if (e != NULL && parse_name_is(local, "summary")) {
 		e->summary = parse_text_construct(p, ns, &type);
 		e->summary_type = type;
-	} else if (e != NULL && strcmp(local, "content") == 0) {
+	} else if (e != NULL && parse_name_is(local, "content")) {
 		const char	*b = parse_base(p, base);
 
 		if (parse_attr(p, "src") != NULL) {
@@ -1528,7 +1561,7 @@ parse_atom_feed(struct parser *p, enum ns feedns)
 	while (parse_next_child(p, depth)) {
 		ns = parse_ns(p, &local);
 		if ((ns == NS_ATOM || ns == NS_ATOM_03) &&
-		    strcmp(local, "entry") == 0)
+		    parse_name_is(local, "entry"))
 			parse_atom_entry(p, base);
 		else if (ns == NS_ATOM || ns == NS_ATOM_03)
 			parse_atom_field(p, NULL, ns, local, base);
@@ -1635,29 +1668,29 @@ parse_rss_item(struct parser *p, const char *base)
 				parse_skip(p);
 			continue;
 		}
-		if (strcmp(local, "title") == 0) {
+		if (parse_name_is(local, "title")) {
 			e->title = parse_value(p, MODE_TEXT);
 			e->title_type = TEXT_HTML;
-		} else if (strcmp(local, "link") == 0) {
+		} else if (parse_name_is(local, "link")) {
 			v = parse_link_text(p, parse_base(p, base));
 			if (v != NULL)
 				e->link = v;
-		} else if (strcmp(local, "description") == 0) {
+		} else if (parse_name_is(local, "description")) {
 			e->summary = parse_value(p, MODE_TEXT);
 			e->summary_type = TEXT_HTML;
-		} else if (strcmp(local, "guid") == 0) {
+		} else if (parse_name_is(local, "guid")) {
 			v = parse_attr(p, "isPermaLink");
 			permalink = v == NULL || strcasecmp(v, "false") != 0;
 			guid = parse_plain(p);
 			if (*guid != '\0')
 				e->id = guid;
-		} else if (strcmp(local, "pubDate") == 0)
+		} else if (parse_name_is(local, "pubDate"))
 			parse_date_into(p, &e->published, false);
-		else if (strcmp(local, "author") == 0)
+		else if (parse_name_is(local, "author"))
 			parse_author_text(p, e);
-		else if (strcmp(local, "category") == 0)
+		else if (parse_name_is(local, "category"))
 			parse_category(p, e, ns);
-		else if (strcmp(local, "enclosure") == 0) {
+		else if (parse_name_is(local, "enclosure")) {
 			const char	*url;
 			struct enclosure *enc;
 			bool		 blank;
@@ -1694,13 +1727,13 @@ parse_rss_skip_list(struct parser *p, bool hours)
 	while (parse_next_child(p, depth)) {
 		parse_ns(p, &local);
 		v = parse_plain(p);
-		if (hours && strcmp(local, "hour") == 0) {
+		if (hours && parse_name_is(local, "hour")) {
 			char	*end;
 			long	 h = strtol(v, &end, 10);
 
 			if (end != v && *end == '\0' && h >= 0 && h <= 24)
 				p->feed->skip_hours |= 1u << (h % 24);
-		} else if (!hours && strcmp(local, "day") == 0) {
+		} else if (!hours && parse_name_is(local, "day")) {
 			for (int d = 0; d < 7; d++)
 				if (strcasecmp(v, days[d]) == 0)
 					p->feed->skip_days |= 1u << d;
@@ -1732,9 +1765,9 @@ parse_rss_channel(struct parser *p, const char *base)
 		}
 		if (ns == NS_SYND) {
 			v = parse_plain(p);
-			if (strcmp(local, "updatePeriod") == 0)
+			if (parse_name_is(local, "updatePeriod"))
 				period = parse_sy_period(v);
-			else if (strcmp(local, "updateFrequency") == 0)
+			else if (parse_name_is(local, "updateFrequency"))
 				freq = atoi(v);
 			continue;
 		}
@@ -1743,39 +1776,39 @@ parse_rss_channel(struct parser *p, const char *base)
 				parse_skip(p);
 			continue;
 		}
-		if (strcmp(local, "item") == 0)
+		if (parse_name_is(local, "item"))
 			parse_rss_item(p, base);
-		else if (strcmp(local, "title") == 0) {
+		else if (parse_name_is(local, "title")) {
 			f->title = parse_value(p, MODE_TEXT);
 			f->title_type = TEXT_HTML;
-		} else if (strcmp(local, "link") == 0) {
+		} else if (parse_name_is(local, "link")) {
 			v = parse_link_text(p, base);
 			if (v != NULL)
 				f->link = v;
-		} else if (strcmp(local, "description") == 0) {
+		} else if (parse_name_is(local, "description")) {
 			f->subtitle = parse_value(p, MODE_TEXT);
 			f->subtitle_type = TEXT_HTML;
-		} else if (strcmp(local, "language") == 0) {
+		} else if (parse_name_is(local, "language")) {
 			v = parse_plain(p);
 			if (*v != '\0')
 				f->lang = v;
-		} else if (strcmp(local, "pubDate") == 0)
+		} else if (parse_name_is(local, "pubDate"))
 			parse_date_into(p, &f->published, false);
-		else if (strcmp(local, "lastBuildDate") == 0)
+		else if (parse_name_is(local, "lastBuildDate"))
 			parse_date_into(p, &f->updated, false);
-		else if (strcmp(local, "managingEditor") == 0 ||
-		    strcmp(local, "author") == 0)
+		else if (parse_name_is(local, "managingEditor") ||
+		    parse_name_is(local, "author"))
 			parse_author_text(p, NULL);
-		else if (strcmp(local, "category") == 0)
+		else if (parse_name_is(local, "category"))
 			parse_category(p, NULL, ns);
-		else if (strcmp(local, "ttl") == 0) {
+		else if (parse_name_is(local, "ttl")) {
 			long	ttl = atol(parse_plain(p));
 
 			if (ttl > 0 && ttl < 525600)
 				f->ttl = (int)ttl * 60;
-		} else if (strcmp(local, "skipHours") == 0)
+		} else if (parse_name_is(local, "skipHours"))
 			parse_rss_skip_list(p, true);
-		else if (strcmp(local, "skipDays") == 0)
+		else if (parse_name_is(local, "skipDays"))
 			parse_rss_skip_list(p, false);
 		else
 			parse_skip(p);	/* image, textInput, cloud... */
@@ -1817,9 +1850,9 @@ parse_rss_root(struct parser *p, bool rdf)
 		return;
 	while (parse_next_child(p, depth)) {
 		ns = parse_ns(p, &local);
-		if (ns == NS_RSS && strcmp(local, "channel") == 0)
+		if (ns == NS_RSS && parse_name_is(local, "channel"))
 			parse_rss_channel(p, base);
-		else if (ns == NS_RSS && strcmp(local, "item") == 0)
+		else if (ns == NS_RSS && parse_name_is(local, "item"))
 			parse_rss_item(p, base);
 		else
 			parse_skip(p);	/* image, textinput, rdf:Seq... */
@@ -2070,18 +2103,18 @@ parse_xml(struct parser *p, const char *buf, size_t len, bool ignore_enc,
 			continue;
 		found = true;
 		ns = parse_ns(p, &local);
-		if (ns == NS_RSS && strcmp(local, "rss") == 0)
+		if (ns == NS_RSS && parse_name_is(local, "rss"))
 			parse_rss_root(p, false);
-		else if (ns == NS_RSS && strcmp(local, "channel") == 0) {
+		else if (ns == NS_RSS && parse_name_is(local, "channel")) {
 			p->feed->format = FEED_RSS20;
 			parse_rss_channel(p, p->opts->url);
-		} else if (ns == NS_RDFNS && strcmp(local, "RDF") == 0)
+		} else if (ns == NS_RDFNS && parse_name_is(local, "RDF"))
 			parse_rss_root(p, true);
 		else if ((ns == NS_ATOM || ns == NS_ATOM_03) &&
-		    strcmp(local, "feed") == 0)
+		    parse_name_is(local, "feed"))
 			parse_atom_feed(p, ns);
 		else if ((ns == NS_ATOM || ns == NS_ATOM_03) &&
-		    strcmp(local, "entry") == 0) {
+		    parse_name_is(local, "entry")) {
 			p->feed->format = ns == NS_ATOM ? FEED_ATOM10 :
 			    FEED_ATOM03;
 			parse_atom_entry(p, p->opts->url);
