@@ -67,6 +67,7 @@ struct parser {
 	struct feed		*feed;
 	const struct parse_opts	*opts;
 	struct buf		 text;		/* scratch for text values */
+	struct buf		 fix;		/* scratch for repaired ones */
 	char			 reason[200];	/* first error, for bozo */
 	bool			 broken;	/* libxml2 reported an error */
 	bool			 eof;		/* reader ended or failed */
@@ -533,6 +534,18 @@ parse_read(struct parser *p)
 	return true;
 }
 
+/* Whether the reader may be on an element's start or end. Read from
+ * the node, which costs no call: text, the commonest node, is what
+ * xmlTextReaderNodeType() is slowest on (it looks for blanks, then
+ * for xml:space up the tree). */
+static bool
+parse_on_element(struct parser *p)
+{
+	xmlNodePtr	n = xmlTextReaderCurrentNode(p->r);
+
+	return n == NULL || n->type == XML_ELEMENT_NODE;
+}
+
 static bool
 parse_is_empty(struct parser *p)
 {
@@ -550,6 +563,8 @@ parse_skip(struct parser *p)
 		return;
 	depth = xmlTextReaderDepth(p->r);
 	while (parse_read(p)) {
+		if (!parse_on_element(p))
+			continue;
 		type = xmlTextReaderNodeType(p->r);
 		if (type == XML_READER_TYPE_END_ELEMENT &&
 		    xmlTextReaderDepth(p->r) == depth)
@@ -565,6 +580,8 @@ parse_next_child(struct parser *p, int depth)
 	int	type, d;
 
 	while (parse_read(p)) {
+		if (!parse_on_element(p))
+			continue;
 		type = xmlTextReaderNodeType(p->r);
 		d = xmlTextReaderDepth(p->r);
 		if (type == XML_READER_TYPE_ELEMENT && d == depth + 1)
@@ -577,12 +594,30 @@ parse_next_child(struct parser *p, int depth)
 	return false;
 }
 
+/* Element names are compared by the dispatch, a dozen per element: the
+ * first byte settles most comparisons without a call. */
+static inline bool
+parse_name_is(const char *name, const char *want)
+{
+	return name[0] == want[0] && strcmp(name, want) == 0;
+}
+
+/* The namespace of the current element and its local name. Read from
+ * the node: xmlTextReaderConstNamespaceUri() would look the URI up in
+ * the reader's dictionary every time. */
 static enum ns
 parse_ns(struct parser *p, const char **local)
 {
-	const char	*uri = (const char *)xmlTextReaderConstNamespaceUri(p->r);
-	const char	*name = (const char *)xmlTextReaderConstLocalName(p->r);
-	const char	*colon;
+	xmlNodePtr	 node = xmlTextReaderCurrentNode(p->r);
+	const char	*uri, *name, *colon;
+
+	if (node != NULL && node->type == XML_ELEMENT_NODE) {
+		uri = node->ns != NULL ? (const char *)node->ns->href : NULL;
+		name = (const char *)node->name;
+	} else {
+		uri = (const char *)xmlTextReaderConstNamespaceUri(p->r);
+		name = (const char *)xmlTextReaderConstLocalName(p->r);
+	}
 
 	*local = name != NULL ? name : "";
 	if (uri == NULL) {
@@ -628,27 +663,65 @@ parse_ns(struct parser *p, const char **local)
 }
 
 /*
- * Every string enters the feed through here: libxml2 normally hands out
- * valid UTF-8, but the contract (valid UTF-8, no forbidden controls, for
- * every string, whatever the input) must not rest on that; the fuzzer
- * found a path where a broken document's bytes came through.
+ * Every value is checked here, whether it is kept or only read (a date):
+ * libxml2 normally hands out valid UTF-8, but the contract (valid UTF-8,
+ * no forbidden controls, for every string, whatever the input) must not
+ * rest on that; the fuzzer found a path where a broken document's bytes
+ * came through. Returns s itself when clean, else a repaired copy in
+ * p->fix (valid until the next call), and the document is broken.
  */
 static const char *
-parse_keep(struct parser *p, const char *s, size_t n)
+parse_clean(struct parser *p, const char *s, size_t *n)
 {
-	struct buf	 b = { 0 };
-	const char	*r;
-
-	if (text_is_clean(s, n))
-		return feed_strndup(p->feed, s, n);
-	text_utf8_repair(&b, s, n);
-	r = feed_strndup(p->feed, b.s != NULL ? b.s : "", b.len);
-	buf_free(&b);
+	if (text_is_clean(s, *n))
+		return s;
+	buf_reset(&p->fix);
+	buf_add(&p->fix, "", 0);
+	text_utf8_repair(&p->fix, s, *n);
 	if (!p->broken)
 		snprintf(p->reason, sizeof(p->reason),
 		    "invalid UTF-8 or control characters in a value");
 	p->broken = true;
-	return r;
+	*n = p->fix.len;
+	return p->fix.s;
+}
+
+/* Every string enters the feed through here. */
+static const char *
+parse_keep(struct parser *p, const char *s, size_t n)
+{
+	s = parse_clean(p, s, &n);
+	return feed_strndup(p->feed, s, n);
+}
+
+/*
+ * The value of the current element's attribute name (in no namespace),
+ * as xmlTextReaderGetAttribute() finds it but without copying it: the
+ * attribute's one text node, or else its text put together in *copy
+ * (free it). NULL when absent.
+ */
+static const char *
+parse_attr_value(struct parser *p, const char *name, xmlChar **copy)
+{
+	xmlNodePtr	 node = xmlTextReaderCurrentNode(p->r);
+	xmlAttrPtr	 a;
+	xmlNodePtr	 c;
+
+	*copy = NULL;
+	if (node == NULL || node->type != XML_ELEMENT_NODE)
+		return NULL;
+	for (a = node->properties; a != NULL; a = a->next) {
+		if (a->ns != NULL || strcmp((const char *)a->name, name) != 0)
+			continue;
+		if ((c = a->children) == NULL)
+			return "";
+		if (c->next == NULL && (c->type == XML_TEXT_NODE ||
+		    c->type == XML_CDATA_SECTION_NODE))
+			return (const char *)c->content;
+		*copy = xmlNodeListGetString(a->doc, c, 1);
+		return *copy != NULL ? (const char *)*copy : "";
+	}
+	return NULL;
 }
 
 /* An attribute of the current element, copied into the feed; NULL when
@@ -656,15 +729,13 @@ parse_keep(struct parser *p, const char *s, size_t n)
 static const char *
 parse_attr(struct parser *p, const char *name)
 {
-	xmlChar		*v;
-	const char	*s;
+	xmlChar		*copy;
+	const char	*v, *s;
 
-	if (xmlTextReaderHasAttributes(p->r) != 1)
+	if ((v = parse_attr_value(p, name, &copy)) == NULL)
 		return NULL;
-	if ((v = xmlTextReaderGetAttribute(p->r, BAD_CAST name)) == NULL)
-		return NULL;
-	s = parse_keep(p, (const char *)v, strlen((const char *)v));
-	xmlFree(v);
+	s = parse_keep(p, v, strlen(v));
+	xmlFree(copy);
 	return s;
 }
 
@@ -863,17 +934,20 @@ parse_serialise(struct parser *p, struct buf *b, bool inner, bool raw)
 	parse_skip(p);
 }
 
-/* The value of the current element as the mode says, trimmed, in the
- * feed's arena; "" for an empty element. The reader ends on its end. */
+/* The value of the current element as the mode says, trimmed and clean,
+ * in scratch memory valid until the next value is read (writable, NUL at
+ * *len); "" for an empty element. The reader ends on its end. */
 static const char *
-parse_value(struct parser *p, enum text_mode mode)
+parse_text(struct parser *p, enum text_mode mode, size_t *len)
 {
+	xmlNodePtr	 node;
 	const char	*s;
 	size_t		 n;
 	int		 depth, type;
 	bool		 seen_div = false;
 
 	buf_reset(&p->text);
+	*len = 0;
 	if (parse_is_empty(p))
 		return "";
 	if (mode == MODE_INNER) {
@@ -882,6 +956,14 @@ parse_value(struct parser *p, enum text_mode mode)
 	}
 	depth = xmlTextReaderDepth(p->r);
 	while (parse_read(p)) {
+		node = xmlTextReaderCurrentNode(p->r);
+		if (node != NULL && (node->type == XML_TEXT_NODE ||
+		    node->type == XML_CDATA_SECTION_NODE)) {
+			/* As below, without the reader's calls. */
+			if (!seen_div && node->content != NULL)
+				buf_adds(&p->text, (const char *)node->content);
+			continue;
+		}
 		type = xmlTextReaderNodeType(p->r);
 		switch (type) {
 		case XML_READER_TYPE_TEXT:
@@ -906,7 +988,7 @@ parse_value(struct parser *p, enum text_mode mode)
 				 * HTML wrapped in one xhtml div (as TypePad
 				 * writes it): the same. */
 				if (parse_ns(p, &local) == NS_HTML &&
-				    strcmp(local, "div") == 0) {
+				    parse_name_is(local, "div")) {
 					buf_reset(&p->text);
 					parse_serialise(p, &p->text, true,
 					    mode == MODE_TEXT);
@@ -925,24 +1007,41 @@ parse_value(struct parser *p, enum text_mode mode)
 		}
 	}
 done:
-	s = p->text.s != NULL ? p->text.s : "";
+	if (p->text.len == 0)
+		return "";
+	s = p->text.s;
 	n = p->text.len;
 	text_trim(&s, &n);
-	return parse_keep(p, s, n);
+	p->text.s[s - p->text.s + n] = '\0';
+	s = parse_clean(p, s, &n);
+	*len = n;
+	return s;
+}
+
+/* The value of the current element, kept in the feed's arena. */
+static const char *
+parse_value(struct parser *p, enum text_mode mode)
+{
+	const char	*s;
+	size_t		 n;
+
+	s = parse_text(p, mode, &n);
+	return n == 0 ? "" : feed_strndup(p->feed, s, n);
 }
 
 /* The element's text with inner whitespace runs collapsed (ids, dates,
- * links, names). */
+ * links, names), in scratch memory as parse_text() leaves it. */
 static const char *
-parse_plain(struct parser *p)
+parse_plain_text(struct parser *p, size_t *len)
 {
-	const char	*v = parse_value(p, MODE_TEXT);
+	const char	*v = parse_text(p, MODE_TEXT, len);
 	char		*w, *o;
 	bool		 space = false;
 
-	if (strpbrk(v, "\t\n\r") == NULL && strstr(v, "  ") == NULL)
+	if (*len == 0 ||
+	    (strpbrk(v, "\t\n\r") == NULL && strstr(v, "  ") == NULL))
 		return v;
-	w = o = (char *)v;	/* our own arena copy: safe to rewrite */
+	w = o = (char *)v;	/* our own scratch: safe to rewrite */
 	for (; *w != '\0'; w++) {
 		if (isspace((unsigned char)*w)) {
 			space = true;
@@ -954,7 +1053,71 @@ parse_plain(struct parser *p)
 		*o++ = *w;
 	}
 	*o = '\0';
+	*len = o - v;
 	return v;
+}
+
+static const char *
+parse_plain(struct parser *p)
+{
+	const char	*s;
+	size_t		 n;
+
+	s = parse_plain_text(p, &n);
+	return n == 0 ? "" : feed_strndup(p->feed, s, n);
+}
+
+/* A link in scratch memory (clean, writable) resolved against base, in
+ * the arena: like parse_resolve() without copying the reference first. */
+static const char *
+parse_link(struct parser *p, const char *base, const char *s, size_t n)
+{
+	char		*abs;
+
+	text_trim(&s, &n);
+	if (n == 0)
+		return NULL;
+	((char *)s)[n] = '\0';
+	if ((abs = url_resolve(base, s)) == NULL)
+		return feed_strndup(p->feed, s, n);
+	s = feed_strdup(p->feed, abs);
+	free(abs);
+	return s;
+}
+
+/* The element's text as a link; NULL when blank. */
+static const char *
+parse_link_text(struct parser *p, const char *base)
+{
+	const char	*s;
+	size_t		 n;
+
+	s = parse_plain_text(p, &n);
+	return parse_link(p, base, s, n);
+}
+
+/* An attribute as a link; NULL when absent or blank, and *blank tells
+ * which. */
+static const char *
+parse_attr_link(struct parser *p, const char *name, const char *base,
+    bool *blank)
+{
+	xmlChar		*copy;
+	const char	*v, *s, *r;
+	size_t		 n;
+
+	*blank = false;
+	if ((v = parse_attr_value(p, name, &copy)) == NULL)
+		return NULL;
+	/* Into scratch memory: parse_link() writes to it. */
+	buf_reset(&p->text);
+	buf_adds(&p->text, v);
+	xmlFree(copy);
+	n = p->text.len;
+	s = parse_clean(p, p->text.s, &n);
+	if ((r = parse_link(p, base, s, n)) == NULL)
+		*blank = true;
+	return r;
 }
 
 /* ---------------------------------------------------------------------
@@ -1133,14 +1296,14 @@ parse_person(struct parser *p, struct entry *e, const char *base)
 				parse_skip(p);
 				continue;
 			}
-			if (strcmp(local, "name") == 0)
+			if (parse_name_is(local, "name"))
 				who.name = parse_plain(p);
-			else if (strcmp(local, "email") == 0)
+			else if (parse_name_is(local, "email"))
 				who.email = parse_plain(p);
-			else if (strcmp(local, "uri") == 0 ||
-			    strcmp(local, "url") == 0)
-				who.uri = parse_resolve(p, parse_base(p, base),
-				    parse_plain(p));
+			else if (parse_name_is(local, "uri") ||
+			    parse_name_is(local, "url"))
+				who.uri = parse_link_text(p,
+				    parse_base(p, base));
 			else
 				parse_skip(p);
 		}
@@ -1151,12 +1314,14 @@ parse_person(struct parser *p, struct entry *e, const char *base)
 	*slot = who;
 }
 
+/* An author written as one string (RSS author, dc:creator). */
 static void
-parse_author_string(struct parser *p, struct entry *e, const char *s)
+parse_author_text(struct parser *p, struct entry *e)
 {
 	struct person	 who = { 0 };
+	size_t		 n;
 
-	parse_person_string(p, &who, s);
+	parse_person_string(p, &who, parse_plain_text(p, &n));
 	if (who.name != NULL || who.email != NULL)
 		*feed_add_author(p->feed, e) = who;
 }
@@ -1189,10 +1354,11 @@ static void
 parse_atom_link(struct parser *p, struct entry *e, const char *base)
 {
 	struct link		 l = { 0 };
-	const char		*href, **main;
+	const char		**main;
+	bool			 blank;
 
 	base = parse_base(p, base);
-	href = parse_attr(p, "href");
+	l.href = parse_attr_link(p, "href", base, &blank);
 	l.rel = parse_attr(p, "rel");
 	l.type = parse_attr(p, "type");
 	l.title = parse_attr(p, "title");
@@ -1202,10 +1368,8 @@ parse_atom_link(struct parser *p, struct entry *e, const char *base)
 	if (l.rel == NULL || *l.rel == '\0')
 		l.rel = "alternate";
 	/* href="" is a same-document reference: the base itself. */
-	if (href != NULL && text_is_blank(href) && base != NULL)
+	if (blank)
 		l.href = base;
-	else
-		l.href = href != NULL ? parse_resolve(p, base, href) : NULL;
 	*feed_add_link(p->feed, e) = l;
 	if (l.href == NULL)
 		return;	/* no href: never displaces the real link */
@@ -1230,7 +1394,8 @@ parse_atom_link(struct parser *p, struct entry *e, const char *base)
 static void
 parse_date_into(struct parser *p, time_t *slot, bool first_wins)
 {
-	time_t	t = date_parse(parse_plain(p));
+	size_t	n;
+	time_t	t = date_parse(parse_plain_text(p, &n));
 
 	if (t == DATE_NONE || (first_wins && *slot != DATE_NONE))
 		return;
@@ -1247,17 +1412,17 @@ parse_module(struct parser *p, struct entry *e, enum ns ns, const char *local)
 			    &p->feed->published;
 
 	if (ns == NS_DUBLIN) {
-		if (strcmp(local, "creator") == 0 ||
-		    strcmp(local, "author") == 0)
-			parse_author_string(p, e, parse_plain(p));
-		else if (strcmp(local, "date") == 0)
+		if (parse_name_is(local, "creator") ||
+		    parse_name_is(local, "author"))
+			parse_author_text(p, e);
+		else if (parse_name_is(local, "date"))
 			parse_date_into(p, updated, false);
-		else if (strcmp(local, "subject") == 0) {
+		else if (parse_name_is(local, "subject")) {
 			const char	*t = parse_plain(p);
 
 			if (*t != '\0')
 				feed_add_category(p->feed, e)->term = t;
-		} else if (strcmp(local, "language") == 0) {
+		} else if (parse_name_is(local, "language")) {
 			const char	*l = parse_plain(p);
 
 			if (*l != '\0') {
@@ -1266,14 +1431,14 @@ parse_module(struct parser *p, struct entry *e, enum ns ns, const char *local)
 				else
 					p->feed->lang = l;
 			}
-		} else if (strcmp(local, "description") == 0 && e != NULL) {
+		} else if (parse_name_is(local, "description") && e != NULL) {
 			const char	*d = parse_value(p, MODE_TEXT);
 
 			if (e->summary == NULL) {
 				e->summary = d;
 				e->summary_type = TEXT_HTML;
 			}
-		} else if (strcmp(local, "title") == 0) {
+		} else if (parse_name_is(local, "title")) {
 			const char	*t = parse_value(p, MODE_TEXT);
 
 			if (e != NULL && e->title == NULL) {
@@ -1288,25 +1453,25 @@ parse_module(struct parser *p, struct entry *e, enum ns ns, const char *local)
 		return true;
 	}
 	if (ns == NS_TERMS) {
-		if (strcmp(local, "modified") == 0)
+		if (parse_name_is(local, "modified"))
 			parse_date_into(p, updated, false);
-		else if (strcmp(local, "issued") == 0)
+		else if (parse_name_is(local, "issued"))
 			parse_date_into(p, published, false);
-		else if (strcmp(local, "created") == 0)
+		else if (parse_name_is(local, "created"))
 			parse_date_into(p, published, true);
 		else
 			parse_skip(p);
 		return true;
 	}
 	if (ns == NS_CONT && e != NULL) {
-		if (strcmp(local, "encoded") == 0) {
+		if (parse_name_is(local, "encoded")) {
 			e->content = parse_value(p, MODE_TEXT);
 			e->content_type = TEXT_HTML;
 		} else
 			parse_skip(p);
 		return true;
 	}
-	if (ns == NS_HTML && e != NULL && strcmp(local, "body") == 0) {
+	if (ns == NS_HTML && e != NULL && parse_name_is(local, "body")) {
 		e->content = parse_value(p, MODE_INNER);
 		e->content_type = TEXT_XHTML;
 		return true;
@@ -1326,7 +1491,7 @@ parse_atom_field(struct parser *p, struct entry *e, enum ns ns,
 	enum text_type	 type;
 	const char	*v;
 
-	if (strcmp(local, "title") == 0) {
+	if (parse_name_is(local, "title")) {
 		v = parse_text_construct(p, ns, &type);
 		if (e != NULL) {
 			e->title = v;
@@ -1335,34 +1500,34 @@ parse_atom_field(struct parser *p, struct entry *e, enum ns ns,
 			f->title = v;
 			f->title_type = type;
 		}
-	} else if (strcmp(local, "link") == 0)
+	} else if (parse_name_is(local, "link"))
 		parse_atom_link(p, e, base);
-	else if (strcmp(local, "id") == 0) {
+	else if (parse_name_is(local, "id")) {
 		v = parse_plain(p);
 		if (e != NULL)
 			e->id = v;
 		else
 			f->id = v;
-	} else if (strcmp(local, "updated") == 0 ||
-	    strcmp(local, "modified") == 0)
+	} else if (parse_name_is(local, "updated") ||
+	    parse_name_is(local, "modified"))
 		parse_date_into(p, e != NULL ? &e->updated : &f->updated,
 		    false);
-	else if (strcmp(local, "published") == 0 ||
-	    strcmp(local, "issued") == 0)
+	else if (parse_name_is(local, "published") ||
+	    parse_name_is(local, "issued"))
 		parse_date_into(p, e != NULL ? &e->published : &f->published,
 		    false);
-	else if (strcmp(local, "author") == 0)
+	else if (parse_name_is(local, "author"))
 		parse_person(p, e, base);
-	else if (strcmp(local, "category") == 0)
+	else if (parse_name_is(local, "category"))
 		parse_category(p, e, ns);
-	else if (e == NULL && (strcmp(local, "subtitle") == 0 ||
-	    strcmp(local, "tagline") == 0)) {
+	else if (e == NULL && (parse_name_is(local, "subtitle") ||
+	    parse_name_is(local, "tagline"))) {
 		f->subtitle = parse_text_construct(p, ns, &type);
 		f->subtitle_type = type;
-	} else if (e != NULL && strcmp(local, "summary") == 0) {
+	} else if (e != NULL && parse_name_is(local, "summary")) {
 		e->summary = parse_text_construct(p, ns, &type);
 		e->summary_type = type;
-	} else if (e != NULL && strcmp(local, "content") == 0) {
+	} else if (e != NULL && parse_name_is(local, "content")) {
 		const char	*b = parse_base(p, base);
 
 		if (parse_attr(p, "src") != NULL) {
@@ -1396,7 +1561,7 @@ parse_atom_feed(struct parser *p, enum ns feedns)
 	while (parse_next_child(p, depth)) {
 		ns = parse_ns(p, &local);
 		if ((ns == NS_ATOM || ns == NS_ATOM_03) &&
-		    strcmp(local, "entry") == 0)
+		    parse_name_is(local, "entry"))
 			parse_atom_entry(p, base);
 		else if (ns == NS_ATOM || ns == NS_ATOM_03)
 			parse_atom_field(p, NULL, ns, local, base);
@@ -1503,35 +1668,35 @@ parse_rss_item(struct parser *p, const char *base)
 				parse_skip(p);
 			continue;
 		}
-		if (strcmp(local, "title") == 0) {
+		if (parse_name_is(local, "title")) {
 			e->title = parse_value(p, MODE_TEXT);
 			e->title_type = TEXT_HTML;
-		} else if (strcmp(local, "link") == 0) {
-			v = parse_resolve(p, parse_base(p, base),
-			    parse_plain(p));
+		} else if (parse_name_is(local, "link")) {
+			v = parse_link_text(p, parse_base(p, base));
 			if (v != NULL)
 				e->link = v;
-		} else if (strcmp(local, "description") == 0) {
+		} else if (parse_name_is(local, "description")) {
 			e->summary = parse_value(p, MODE_TEXT);
 			e->summary_type = TEXT_HTML;
-		} else if (strcmp(local, "guid") == 0) {
+		} else if (parse_name_is(local, "guid")) {
 			v = parse_attr(p, "isPermaLink");
 			permalink = v == NULL || strcasecmp(v, "false") != 0;
 			guid = parse_plain(p);
 			if (*guid != '\0')
 				e->id = guid;
-		} else if (strcmp(local, "pubDate") == 0)
+		} else if (parse_name_is(local, "pubDate"))
 			parse_date_into(p, &e->published, false);
-		else if (strcmp(local, "author") == 0)
-			parse_author_string(p, e, parse_plain(p));
-		else if (strcmp(local, "category") == 0)
+		else if (parse_name_is(local, "author"))
+			parse_author_text(p, e);
+		else if (parse_name_is(local, "category"))
 			parse_category(p, e, ns);
-		else if (strcmp(local, "enclosure") == 0) {
-			const char	*url = parse_attr(p, "url");
+		else if (parse_name_is(local, "enclosure")) {
+			const char	*url;
 			struct enclosure *enc;
+			bool		 blank;
 
-			if (url != NULL && (url = parse_resolve(p, base,
-			    url)) != NULL) {
+			if ((url = parse_attr_link(p, "url", base,
+			    &blank)) != NULL) {
 				enc = feed_add_enclosure(e);
 				enc->href = url;
 				enc->type = parse_attr(p, "type");
@@ -1562,13 +1727,13 @@ parse_rss_skip_list(struct parser *p, bool hours)
 	while (parse_next_child(p, depth)) {
 		parse_ns(p, &local);
 		v = parse_plain(p);
-		if (hours && strcmp(local, "hour") == 0) {
+		if (hours && parse_name_is(local, "hour")) {
 			char	*end;
 			long	 h = strtol(v, &end, 10);
 
 			if (end != v && *end == '\0' && h >= 0 && h <= 24)
 				p->feed->skip_hours |= 1u << (h % 24);
-		} else if (!hours && strcmp(local, "day") == 0) {
+		} else if (!hours && parse_name_is(local, "day")) {
 			for (int d = 0; d < 7; d++)
 				if (strcasecmp(v, days[d]) == 0)
 					p->feed->skip_days |= 1u << d;
@@ -1600,9 +1765,9 @@ parse_rss_channel(struct parser *p, const char *base)
 		}
 		if (ns == NS_SYND) {
 			v = parse_plain(p);
-			if (strcmp(local, "updatePeriod") == 0)
+			if (parse_name_is(local, "updatePeriod"))
 				period = parse_sy_period(v);
-			else if (strcmp(local, "updateFrequency") == 0)
+			else if (parse_name_is(local, "updateFrequency"))
 				freq = atoi(v);
 			continue;
 		}
@@ -1611,39 +1776,39 @@ parse_rss_channel(struct parser *p, const char *base)
 				parse_skip(p);
 			continue;
 		}
-		if (strcmp(local, "item") == 0)
+		if (parse_name_is(local, "item"))
 			parse_rss_item(p, base);
-		else if (strcmp(local, "title") == 0) {
+		else if (parse_name_is(local, "title")) {
 			f->title = parse_value(p, MODE_TEXT);
 			f->title_type = TEXT_HTML;
-		} else if (strcmp(local, "link") == 0) {
-			v = parse_resolve(p, base, parse_plain(p));
+		} else if (parse_name_is(local, "link")) {
+			v = parse_link_text(p, base);
 			if (v != NULL)
 				f->link = v;
-		} else if (strcmp(local, "description") == 0) {
+		} else if (parse_name_is(local, "description")) {
 			f->subtitle = parse_value(p, MODE_TEXT);
 			f->subtitle_type = TEXT_HTML;
-		} else if (strcmp(local, "language") == 0) {
+		} else if (parse_name_is(local, "language")) {
 			v = parse_plain(p);
 			if (*v != '\0')
 				f->lang = v;
-		} else if (strcmp(local, "pubDate") == 0)
+		} else if (parse_name_is(local, "pubDate"))
 			parse_date_into(p, &f->published, false);
-		else if (strcmp(local, "lastBuildDate") == 0)
+		else if (parse_name_is(local, "lastBuildDate"))
 			parse_date_into(p, &f->updated, false);
-		else if (strcmp(local, "managingEditor") == 0 ||
-		    strcmp(local, "author") == 0)
-			parse_author_string(p, NULL, parse_plain(p));
-		else if (strcmp(local, "category") == 0)
+		else if (parse_name_is(local, "managingEditor") ||
+		    parse_name_is(local, "author"))
+			parse_author_text(p, NULL);
+		else if (parse_name_is(local, "category"))
 			parse_category(p, NULL, ns);
-		else if (strcmp(local, "ttl") == 0) {
+		else if (parse_name_is(local, "ttl")) {
 			long	ttl = atol(parse_plain(p));
 
 			if (ttl > 0 && ttl < 525600)
 				f->ttl = (int)ttl * 60;
-		} else if (strcmp(local, "skipHours") == 0)
+		} else if (parse_name_is(local, "skipHours"))
 			parse_rss_skip_list(p, true);
-		else if (strcmp(local, "skipDays") == 0)
+		else if (parse_name_is(local, "skipDays"))
 			parse_rss_skip_list(p, false);
 		else
 			parse_skip(p);	/* image, textInput, cloud... */
@@ -1685,9 +1850,9 @@ parse_rss_root(struct parser *p, bool rdf)
 		return;
 	while (parse_next_child(p, depth)) {
 		ns = parse_ns(p, &local);
-		if (ns == NS_RSS && strcmp(local, "channel") == 0)
+		if (ns == NS_RSS && parse_name_is(local, "channel"))
 			parse_rss_channel(p, base);
-		else if (ns == NS_RSS && strcmp(local, "item") == 0)
+		else if (ns == NS_RSS && parse_name_is(local, "item"))
 			parse_rss_item(p, base);
 		else
 			parse_skip(p);	/* image, textinput, rdf:Seq... */
@@ -1883,6 +2048,30 @@ parse_io_close(void *arg)
 	return 0;
 }
 
+/*
+ * Whether libxml2 may detect the encoding itself: it then reads UTF-8
+ * bytes as they are, where told "UTF-8" it runs them all through its
+ * UTF-8 decoder first, a copy and a check that cost 4% of a parse. True
+ * when detection from the first four bytes (XML 1.0 appendix F) cannot
+ * see UTF-16, UCS-4 or EBCDIC, and the declaration, unless ignored, names
+ * no other encoding (libxml2 would switch to "us-ascii", say).
+ */
+static bool
+parse_detects_utf8(const char *buf, size_t len, bool ignore_enc)
+{
+	const unsigned char	*u = (const unsigned char *)buf;
+	char			 name[64];
+
+	if (len < 4 || u[0] == 0 || u[1] == 0 || u[2] == 0 || u[3] == 0)
+		return false;
+	if ((u[0] == 0xfe && u[1] == 0xff) || (u[0] == 0xff && u[1] == 0xfe) ||
+	    (u[0] == 0x4c && u[1] == 0x6f && u[2] == 0xa7 && u[3] == 0x94))
+		return false;
+	return ignore_enc ||
+	    !parse_declared_encoding(buf, len, name, sizeof(name)) ||
+	    strcasecmp(name, "utf-8") == 0 || strcasecmp(name, "utf8") == 0;
+}
+
 /* One pass of the reader over UTF-8 bytes into p->feed. -1 and a reason
  * when the document is not a feed. */
 static int
@@ -1891,13 +2080,14 @@ parse_xml(struct parser *p, const char *buf, size_t len, bool ignore_enc,
 {
 	const char	*local;
 	enum ns		 ns;
-	bool		 found = false;
+	bool		 found = false, native;
 
 	p->entity_budget = len < 1024 * 1024 ? len : 1024 * 1024;
 	p->in_pos = buf;
 	p->in_end = buf + len;
+	native = parse_detects_utf8(buf, len, ignore_enc);
 	p->r = xmlReaderForIO(parse_io_read, parse_io_close, p,
-	    p->opts->url, "UTF-8",
+	    p->opts->url, native ? NULL : "UTF-8",
 	    XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR |
 	    XML_PARSE_NOWARNING | XML_PARSE_NOCDATA | XML_PARSE_COMPACT |
 	    (ignore_enc ? XML_PARSE_IGNORE_ENC : 0));
@@ -1913,18 +2103,18 @@ parse_xml(struct parser *p, const char *buf, size_t len, bool ignore_enc,
 			continue;
 		found = true;
 		ns = parse_ns(p, &local);
-		if (ns == NS_RSS && strcmp(local, "rss") == 0)
+		if (ns == NS_RSS && parse_name_is(local, "rss"))
 			parse_rss_root(p, false);
-		else if (ns == NS_RSS && strcmp(local, "channel") == 0) {
+		else if (ns == NS_RSS && parse_name_is(local, "channel")) {
 			p->feed->format = FEED_RSS20;
 			parse_rss_channel(p, p->opts->url);
-		} else if (ns == NS_RDFNS && strcmp(local, "RDF") == 0)
+		} else if (ns == NS_RDFNS && parse_name_is(local, "RDF"))
 			parse_rss_root(p, true);
 		else if ((ns == NS_ATOM || ns == NS_ATOM_03) &&
-		    strcmp(local, "feed") == 0)
+		    parse_name_is(local, "feed"))
 			parse_atom_feed(p, ns);
 		else if ((ns == NS_ATOM || ns == NS_ATOM_03) &&
-		    strcmp(local, "entry") == 0) {
+		    parse_name_is(local, "entry")) {
 			p->feed->format = ns == NS_ATOM ? FEED_ATOM10 :
 			    FEED_ATOM03;
 			parse_atom_entry(p, p->opts->url);
@@ -2038,6 +2228,7 @@ parse_feed(const char *buf, size_t len, const struct parse_opts *opts,
 		}
 		parse_reset(&retry);
 		buf_free(&retry.text);
+		buf_free(&retry.fix);
 	}
 	f = p.feed;
 	p.feed = NULL;
@@ -2054,6 +2245,7 @@ parse_feed(const char *buf, size_t len, const struct parse_opts *opts,
 		parse_finish(f);
 	}
 	buf_free(&p.text);
+	buf_free(&p.fix);
 	buf_free(&in.owned);
 	buf_free(&fixed);
 	return f;

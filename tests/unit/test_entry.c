@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "entry.h"
@@ -82,11 +83,71 @@ test_model(void **state)
 	    "filtered twice, appended after filtering\n", n);
 }
 
+/* The arena past its first chunks: sizes double up to 2 MB (huge pages),
+ * strings near the own-chunk threshold and over it interleave, and every
+ * string reads back intact once 24 MB are in. */
+static void
+test_arena_growth(void **state)
+{
+	struct feed	*f = feed_new();
+	static char	 src[40000];
+	const char	**kept;
+	size_t		 n = 0, total = 0, len, count = 60000;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(src); i++)
+		src[i] = 'a' + i % 23;
+	kept = calloc(count, sizeof(*kept));
+	assert_non_null(kept);
+	for (size_t i = 0; i < count; i++) {
+		/* Mostly short, some just under and over 16 KB. */
+		len = i % 97 == 0 ? 16384 - 2 + i % 5 : i % 1009 == 0 ?
+		    39000 : i % 613;
+		kept[i] = feed_strndup(f, src + i % 7, len);
+		total += len;
+	}
+	for (size_t i = 0; i < count; i++) {
+		len = i % 97 == 0 ? 16384 - 2 + i % 5 : i % 1009 == 0 ?
+		    39000 : i % 613;
+		assert_int_equal(strlen(kept[i]), len);
+		assert_memory_equal(kept[i], src + i % 7, len);
+		n++;
+	}
+	free(kept);
+	/* Arrays in the arena among odd-sized strings: aligned, and what an
+	 * append copied across keeps its values. */
+	for (size_t i = 0; i < 2000; i++) {
+		struct entry	*e = feed_add_entry(f);
+
+		for (size_t j = 0; j <= i % 9; j++) {
+			feed_strndup(f, src, j + i % 3);
+			feed_add_author(f, e)->name = feed_strndup(f, src + j, 1);
+			feed_add_link(f, e)->href = "x";
+		}
+	}
+	for (size_t i = 0; i < f->nentries; i++) {
+		const struct entry	*e = &f->entries[i];
+
+		assert_int_equal((uintptr_t)e->authors %
+		    _Alignof(struct person), 0);
+		assert_int_equal((uintptr_t)e->links % _Alignof(struct link),
+		    0);
+		assert_int_equal(e->nauthors, i % 9 + 1);
+		for (size_t j = 0; j < e->nauthors; j++)
+			assert_int_equal(e->authors[j].name[0], src[j]);
+	}
+	feed_free(f);
+	printf("entry: %zu arena strings (%zu MB) read back intact, %zu "
+	    "entries' authors and links aligned and intact\n", n,
+	    total >> 20, (size_t)2000);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_model),
+		cmocka_unit_test(test_arena_growth),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
