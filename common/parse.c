@@ -369,6 +369,12 @@ parse_input_prepare(struct input *in, const char *s, size_t len,
 		    "unknown encoding %s, read as UTF-8", enc);
 		in->converted = true;	/* ignore the bad declaration */
 	}
+	/* UTF-8 is a superset of ASCII, and feeds declaring ASCII often
+	 * carry UTF-8: told nothing, libxml2 would switch to its ASCII
+	 * decoder and stop at the first byte over 0x7f. */
+	if (enc != NULL && (strcasecmp(enc, "us-ascii") == 0 ||
+	    strcasecmp(enc, "ascii") == 0))
+		in->converted = true;
 	in->declared = enc != NULL;
 }
 

@@ -228,6 +228,12 @@ static const struct {
 	  "Seasonal workers and the grid",
 	  "https://energy.example.gov/today/detail?id=6612",
 	  "2026-07-31T14:00:00Z" },
+	/* Declares us-ascii, sends UTF-8: libxml2's ASCII decoder would
+	 * stop at the first accent and lose the feed. */
+	{ "quirk-ascii-decl-utf8.xml", NULL, 1, 0, FEED_RSS20, 2,
+	  "Asyl \u00e9t\u00e9 news",
+	  "R\u00e9installation: the \u20ac2 billion pledge",
+	  "https://ascii.example.org/1", "2026-11-03T10:00:00Z" },
 	{ "quirk-rdf-latin1.xml", NULL, 1, 0, FEED_RSS10, 1,
 	  "Nachrichten f\u00fcr Migration",
 	  "R\u00fcckf\u00fchrungen: neue Regeln f\u00fcr die "
