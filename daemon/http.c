@@ -239,7 +239,9 @@ http_gzip(const char *body, size_t len, size_t *gzlen)
 		free(out);
 		return NULL;
 	}
-	return out;
+	/* The buffer was the size of the plain body: the cache counts the
+	 * compressed length, so give the rest back. */
+	return xrealloc(out, *gzlen);
 }
 
 /*
