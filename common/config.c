@@ -431,6 +431,10 @@ config_suggest(const char *word, const char *const *cands, size_t n)
 	for (i = 0; i < n; i++) {
 		if (cands[i] == NULL || strncmp(cands[i], "__", 2) == 0)
 			continue;
+		/* The distance is at least the difference in length. */
+		d = strlen(cands[i]);
+		if ((d > len ? d - len : len - d) > limit)
+			continue;
 		d = config_distance(word, cands[i]);
 		if (d <= limit && d < bestd) {
 			best = cands[i];
