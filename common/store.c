@@ -431,8 +431,9 @@ static const char *store_migrations[] = {
 	");",
 	/* 3 -> 4: the change hash takes the canonical link, so that links
 	 * rotating their tracking parameters are no update. */
-	"UPDATE entry SET chash = pactfeed_chash(title, link, summary,"
-	"  content);",
+	"UPDATE entry"
+	"  SET chash = pactfeed_chash(title, link,"
+	"  summary, content);",
 };
 
 #define STORE_NMIGRATIONS \
