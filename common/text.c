@@ -188,14 +188,33 @@ text_utf8_repair(struct buf *out, const char *s, size_t len)
 	return fixed;
 }
 
+/* Non-zero when one of the eight bytes of w has its high bit set or is
+ * below 0x20 (it may also flag a byte just above one of those, which
+ * the byte-wise check then clears). */
+static uint64_t
+text_odd8(uint64_t w)
+{
+	return (w | ((w - UINT64_C(0x2020202020202020)) & ~w)) &
+	    UINT64_C(0x8080808080808080);
+}
+
 bool
 text_is_clean(const char *s, size_t len)
 {
 	const unsigned char	*p = (const unsigned char *)s;
 	size_t			 i = 0, n;
-	uint64_t		 w;
+	uint64_t		 w, x[4];
 
 	while (i < len) {
+		/* Long plain runs, the usual case: 32 bytes a step. */
+		if (len - i >= 32) {
+			memcpy(x, p + i, 32);
+			if ((text_odd8(x[0]) | text_odd8(x[1]) |
+			    text_odd8(x[2]) | text_odd8(x[3])) == 0) {
+				i += 32;
+				continue;
+			}
+		}
 		if (len - i >= 8) {
 			memcpy(&w, p + i, 8);
 			/* No high bit and no byte below 0x20 in eight. */

@@ -577,11 +577,53 @@ test_date_shared(void **state)
 	    " samples ok\n", nconf, nreal);
 }
 
+/* Every day from 1900 to 2200, and the first and last days of every
+ * year to 9999, against the C library's timegm: the calendar arithmetic
+ * that makes a time_t agrees with it. */
+static void
+test_date_calendar(void **state)
+{
+	char	buf[64];
+	size_t	n = 0;
+
+	(void)state;
+	for (int y = 1900; y <= 9999; y++) {
+		for (int m = 1; m <= 12; m++) {
+			for (int d = 1; d <= 31; d++) {
+				struct tm	tm = { 0 };
+				time_t		want, got;
+
+				if (y > 2200 && !((m == 1 && d == 1) ||
+				    (m == 12 && d == 31) || (m == 2 && d == 29)))
+					continue;
+				tm.tm_year = y - 1900;
+				tm.tm_mon = m - 1;
+				tm.tm_mday = d;
+				tm.tm_hour = 23;
+				tm.tm_min = 59;
+				tm.tm_sec = 58;
+				want = timegm(&tm);
+				if (tm.tm_mday != d)
+					want = DATE_NONE;	/* no such day */
+				snprintf(buf, sizeof(buf),
+				    "%04d-%02d-%02dT23:59:58Z", y, m, d);
+				got = date_parse(buf);
+				if (got != want)
+					fail_msg("%s: got %lld, want %lld", buf,
+					    (long long)got, (long long)want);
+				n++;
+			}
+		}
+	}
+	printf("date calendar: %zu days agree with timegm\n", n);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_date_parse_table),
+		cmocka_unit_test(test_date_calendar),
 		cmocka_unit_test(test_date_parse_format_table),
 		cmocka_unit_test(test_date_writers),
 		cmocka_unit_test(test_date_roundtrip),
