@@ -495,7 +495,6 @@ struct store_bucket {
 
 struct store_ftsop {
 	int64_t		 story;
-	bool		 del;
 	size_t		 off[3];	/* into ftstext */
 };
 
@@ -1949,13 +1948,13 @@ store_bind_entry(sqlite3_stmt *s, const struct store_item *it,
 	sqlite3_bind_int64(s, 22, (int64_t)it->chash);
 }
 
-/* Queues the FTS row in st->tbuf for a story (an insert, or a delete of
- * what was indexed). FTS5 flushes its pending terms at every statement
- * savepoint, so indexing story by story between other writes would make
+/* Queues the deletion of a story's FTS row by the text in st->tbuf
+ * (what was indexed). FTS5 flushes its pending terms at every statement
+ * savepoint, so writing story by story between other writes would make
  * a segment each: the queue runs in one go by store_fts_flush(), at the
  * commit of the feed's transaction or of its batch. */
 static void
-store_fts_queue(struct store *st, int64_t story, bool del)
+store_fts_queue(struct store *st, int64_t story)
 {
 	struct store_ftsop	*op;
 
@@ -1964,7 +1963,6 @@ store_fts_queue(struct store *st, int64_t story, bool del)
 		    sizeof(*st->ftsq));
 	op = &st->ftsq[st->nftsq++];
 	op->story = story;
-	op->del = del;
 	for (int i = 0; i < 3; i++) {
 		op->off[i] = st->ftstext.len;
 		buf_add(&st->ftstext, st->tbuf[i].s == NULL ? "" :
@@ -1980,14 +1978,13 @@ store_fts_flush(struct store *st, char *err, size_t errlen)
 
 	for (size_t i = 0; i < st->nftsq && rc == 0; i++) {
 		struct store_ftsop *op = &st->ftsq[i];
-		enum store_stmt	 which = op->del ? ST_FTS_DEL : ST_FTS_INS;
-		sqlite3_stmt	*s = st->stmt[which];
+		sqlite3_stmt	*s = st->stmt[ST_FTS_DEL];
 
 		sqlite3_bind_int64(s, 1, op->story);
 		for (int k = 0; k < 3; k++)
 			sqlite3_bind_text(s, 2 + k, st->ftstext.s + op->off[k],
 			    -1, SQLITE_STATIC);
-		rc = store_step_done(st, which, err, errlen);
+		rc = store_step_done(st, ST_FTS_DEL, err, errlen);
 	}
 	st->nftsq = 0;
 	buf_reset(&st->ftstext);
@@ -2047,7 +2044,7 @@ store_fts_unindex(struct store *st, int64_t story, char *err, size_t errlen)
 	if (store_story_text(st, story, &found, err, errlen) == -1)
 		return -1;
 	if (found)
-		store_fts_queue(st, story, true);
+		store_fts_queue(st, story);
 	return store_fts_pend(st, story, err, errlen);
 }
 
