@@ -123,6 +123,7 @@ static const struct config_key config_root_keys[] = {
 	{ "http-keepalive-timeout", V_DURATION,	"5s", 0, 1, 3600 },
 	{ "http-max-header-size", V_SIZE,	"8KiB", 0, 1 * KiB, 1 * MiB },
 	{ "http-max-body-size",	V_SIZE,		"64KiB", 0, 0, 64 * MiB },
+	{ "http-cache-size",	V_SIZE,		"64MiB", 0, 0, 4 * GiB },
 	{ NULL, 0, NULL, 0, 0, 0 }
 };
 
@@ -1737,6 +1738,7 @@ config_build_root(struct config *c, cfg_t *cfg)
 	    "http-keepalive-timeout");
 	c->http_max_header_size = config_size(cfg, "http-max-header-size");
 	c->http_max_body_size = config_size(cfg, "http-max-body-size");
+	c->http_cache_size = config_size(cfg, "http-cache-size");
 
 	config_format_duration(c->min_interval, lo, sizeof(lo));
 	config_format_duration(c->max_interval, hi, sizeof(hi));

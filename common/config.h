@@ -78,6 +78,7 @@ struct config {
 	int		 http_keepalive_timeout; /* between two requests */
 	size_t		 http_max_header_size;
 	size_t		 http_max_body_size;	/* of a request */
+	size_t		 http_cache_size;	/* rendered feeds kept */
 	struct source	*sources;
 	size_t		 nsources;
 	struct topic	*topics;

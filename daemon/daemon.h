@@ -57,6 +57,8 @@ struct daemon_stats {
 	uint64_t	 entries_new;
 	uint64_t	 entries_updated;
 	uint64_t	 http_requests;
+	uint64_t	 reloads;		/* SIGHUPs applied */
+	uint64_t	 reloads_rejected;	/* and refused */
 };
 
 struct daemon {

@@ -56,7 +56,6 @@
 #include "xmalloc.h"
 
 #define HTTP_CACHE_MAX		512		/* cached feed pages */
-#define HTTP_CACHE_BYTES	(64u << 20)	/* their bytes, both forms */
 #define HTTP_GZIP_MIN		256		/* smaller: not worth it */
 #define HTTP_GRACE_MS		250		/* a request's time to arrive */
 #define HTTP_EMFILE_EVICT	8		/* closed when accept fails */
@@ -266,7 +265,9 @@ http_doc_new(char *body, size_t len, const char *type,
 	}
 	doc = xcalloc(1, sizeof(*doc));
 	doc->refs = 1;
-	doc->body = body;
+	/* Rendered into a buffer grown by doubling: give the slack back,
+	 * or the cache holds up to twice the bytes it counts. */
+	doc->body = xrealloc(body, len + 1);
 	doc->len = len;
 	doc->gz = http_gzip(body, len, &doc->gzlen);
 	doc->hash = h;
@@ -477,8 +478,10 @@ http_cache_clear(struct http *h)
 static void
 http_cache_evict(struct http *h, size_t len)
 {
+	size_t	limit = h->d->cfg->http_cache_size;
+
 	while (h->ncache > 0 && (h->ncache >= HTTP_CACHE_MAX ||
-	    h->cache_bytes + len > HTTP_CACHE_BYTES)) {
+	    h->cache_bytes + len > limit)) {
 		size_t	lru = 0;
 
 		for (size_t i = 1; i < h->ncache; i++)
@@ -488,8 +491,8 @@ http_cache_evict(struct http *h, size_t len)
 	}
 }
 
-/* The document of a feed page: cached, or rendered now. NULL with a
- * message when the store fails. */
+/* The document of a feed page, cached or rendered now, with a reference
+ * for the caller. NULL with a message when the store fails. */
 static struct http_doc *
 http_feed_doc(struct http *h, const struct render_feed *rf, char *err,
     size_t errlen)
@@ -513,6 +516,7 @@ http_feed_doc(struct http *h, const struct render_feed *rf, char *err,
 		c->used = ++h->clock;
 		h->stats.hits++;
 		free(key);
+		c->doc->refs++;
 		return c->doc;
 	}
 	if ((body = render_atom(d->store, d->cfg, rf, &len, err,
@@ -534,6 +538,16 @@ http_feed_doc(struct http *h, const struct render_feed *rf, char *err,
 		c->used = ++h->clock;
 		h->cache_bytes += doc->len + doc->gzlen;
 		free(key);
+		/* Over the limit now, this one included: the response
+		 * holds its own reference. */
+		doc->refs++;
+		if (h->cache_bytes > d->cfg->http_cache_size)
+			http_cache_evict(h, 0);
+		return doc;
+	}
+	if (doc->len + doc->gzlen > d->cfg->http_cache_size) {
+		/* Larger than the whole cache: sent, not kept. */
+		free(key);
 		return doc;
 	}
 	http_cache_evict(h, doc->len + doc->gzlen);
@@ -545,6 +559,7 @@ http_feed_doc(struct http *h, const struct render_feed *rf, char *err,
 	c->used = ++h->clock;
 	c->doc = doc;
 	h->cache_bytes += doc->len + doc->gzlen;
+	doc->refs++;
 	return doc;
 }
 
@@ -629,6 +644,7 @@ http_serve_feed(struct http *h, struct evhttp_request *req,
 		return;
 	}
 	http_send_doc(req, doc);
+	http_doc_unref(doc);
 }
 
 /* The counts the / page and /metrics show, once per store change. */

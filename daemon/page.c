@@ -553,6 +553,14 @@ page_metrics(struct daemon *d, const struct page_counts *topics,
 	page_metric_head(&b, "pactfeed_sources_failing", "gauge",
 	    "Sources whose last fetch failed.");
 	buf_printf(&b, "pactfeed_sources_failing %zu\n", failing);
+	page_metric_head(&b, "pactfeed_config_reloads_total", "counter",
+	    "Configuration reloads (SIGHUP) applied.");
+	buf_printf(&b, "pactfeed_config_reloads_total %llu\n",
+	    (unsigned long long)st->reloads);
+	page_metric_head(&b, "pactfeed_config_reloads_rejected_total",
+	    "counter", "Configuration reloads refused (the old one runs on).");
+	buf_printf(&b, "pactfeed_config_reloads_rejected_total %llu\n",
+	    (unsigned long long)st->reloads_rejected);
 	page_metric_head(&b, "pactfeed_store_generation", "counter",
 	    "Changes written to the archive.");
 	buf_printf(&b, "pactfeed_store_generation %llu\n",

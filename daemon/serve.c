@@ -112,6 +112,7 @@ serve_reload(struct daemon *d)
 		serve_log_errors(errors);
 		log_warnx("configuration rejected, still running the old one");
 		free(errors);
+		d->stats.reloads_rejected++;
 		return;
 	}
 	if (strcmp(cfg->database, d->cfg->database) != 0 ||
@@ -120,8 +121,10 @@ serve_reload(struct daemon *d)
 	if (serve_apply_config(d, cfg) == -1) {
 		config_free(cfg);
 		log_warnx("configuration rejected, still running the old one");
+		d->stats.reloads_rejected++;
 		return;
 	}
+	d->stats.reloads++;
 	log_info("configuration reloaded: %zu sources, %zu topics",
 	    d->nsources, d->cfg->ntopics);
 	serve_notify_status(d);

@@ -249,9 +249,10 @@ def main():
         conf = os.path.join(work, "pactfeed.conf")
         title = "Pact & news <merged> “€”"
 
-        def write_conf(feed_title):
+        def write_conf(feed_title, extra=""):
             with open(conf, "w") as f:
-                f.write('''listen = "127.0.0.1:%(port)d"
+                f.write('''%(extra)s
+listen = "127.0.0.1:%(port)d"
 base-url = "%(base)s"
 feed-title = "%(title)s"
 database = "%(work)s/pf.db"
@@ -290,7 +291,7 @@ topic "returns" {
   phrases = {"return border procedure"}
 }
 ''' % {"port": port, "base": base, "title": feed_title.replace('"', '\\"'),
-                    "work": work, "f": fport})
+                    "work": work, "f": fport, "extra": extra})
         write_conf(title)
         topics = ["screening", "solidarity", "returns"]
         sources = ["big", "fr", "hostile", "agency"]
@@ -324,6 +325,7 @@ topic "returns" {
         hostile(port)
         special(port, base, work)
         invalidation(port, base, work, feeds, conf, write_conf, serve)
+        cache_size(port, write_conf, serve)
         limits(port)
         binding(conf, port, work)
         rc = serve.stop()
@@ -840,6 +842,49 @@ def invalidation(port, base, work, feeds, conf, write_conf, serve):
         time.sleep(0.1)
     check(atom(body).findtext(A + "title") == "Renamed feed", "reload renders again")
     check(b"<title>Renamed feed</title>" in req(port, "/feeds.opml")[2], "opml renamed")
+    note("cache", 6)
+
+
+def cache_size(port, write_conf, serve):
+    """http-cache-size bounds the rendered feeds kept; 0 keeps none."""
+    def metric(k):
+        m = req(port, "/metrics")[2].decode()
+        return float(re.search(r"^%s (\S+)$" % k, m, re.M).group(1))
+    def reload(extra):
+        write_conf("Renamed feed", extra)
+        r0 = metric("pactfeed_config_reloads_total")
+        serve.proc.send_signal(signal.SIGHUP)
+        for _ in range(300):
+            if metric("pactfeed_config_reloads_total") > r0:
+                return
+            time.sleep(0.05)
+        check(False, "reload with %r" % extra)
+    paths = ["/feed.atom", "/topics/solidarity.atom", "/sources/fr.atom"]
+    reload('http-cache-size = "0"')
+    first = {p: req(port, p) for p in paths}
+    r0 = metric("pactfeed_http_renders_total")
+    for p in paths:
+        st, h, body = req(port, p)
+        check(st == 200 and body == first[p][2], p + ": served the same without a cache")
+        check(h["etag"] == first[p][1]["etag"], p + ": same etag without a cache")
+        st, _, _ = req(port, p, headers={"If-None-Match": h["etag"]})
+        check(st == 304, p + ": 304 without a cache")
+    check(metric("pactfeed_http_renders_total") - r0 >= 2 * len(paths),
+          "cache size 0: every request renders")
+    check(metric("pactfeed_http_cache_bytes") == 0, "cache size 0: nothing kept")
+    # A limit smaller than two feeds keeps at most what fits.
+    big = len(first["/feed.atom"][2])
+    reload('http-cache-size = "%dB"' % (big + big // 2))
+    for p in paths * 3:
+        req(port, p)
+        req(port, p, headers={"Accept-Encoding": "gzip"})
+        check(metric("pactfeed_http_cache_bytes") <= big + big // 2,
+              "cache within its %d bytes" % (big + big // 2))
+    reload("")
+    for p in paths:
+        req(port, p)
+    check(metric("pactfeed_http_cache_pages") >= len(paths), "default size: cached again")
+    print("http: http-cache-size 0, %d B and default ok" % (big + big // 2))
     note("cache", 6)
 
 

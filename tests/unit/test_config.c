@@ -96,6 +96,7 @@ test_good(void **state)
 	assert_int_equal(c->http_keepalive_timeout, 60);
 	assert_int_equal(c->http_max_header_size, 16 * 1024);
 	assert_int_equal(c->http_max_body_size, 1000 * 1000);
+	assert_int_equal(c->http_cache_size, 16 * 1024 * 1024);
 
 	assert_int_equal(c->nsources, 2);
 	s = config_source(c, "ecre");
@@ -188,6 +189,7 @@ check_defaults(const struct config *c)
 	assert_int_equal(c->http_keepalive_timeout, 5);
 	assert_int_equal(c->http_max_header_size, 8 * 1024);
 	assert_int_equal(c->http_max_body_size, 64 * 1024);
+	assert_int_equal(c->http_cache_size, 64 * 1024 * 1024);
 }
 
 static void
@@ -253,7 +255,7 @@ test_default_conf(void **state)
 	if (c == NULL)
 		fail_msg("%s", errors);
 	check_defaults(c);
-	assert_int_equal(nkeys, 26);
+	assert_int_equal(nkeys, 27);
 	config_free(c);
 	unlink(path);
 	printf("default conf: %zu keys documented at their defaults ok\n",
