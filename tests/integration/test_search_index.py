@@ -45,7 +45,11 @@ def feed(n, word):
 def pending(db):
     con = sqlite3.connect(db)
     try:
-        return con.execute("SELECT count(*) FROM fts_pending").fetchone()[0]
+        # Listed, or above the mark (new stories).
+        return con.execute(
+            "SELECT (SELECT count(*) FROM fts_pending) + (SELECT count(*)"
+            " FROM story WHERE story > (SELECT value FROM meta"
+            " WHERE name = 'fts_mark'))").fetchone()[0]
     finally:
         con.close()
 

@@ -76,7 +76,7 @@ test_open_schema(void **state)
 	/* Reopening migrates nothing and keeps the data. */
 	st = store_open(path, err, sizeof(err));
 	assert_non_null(st);
-	assert_int_equal(count_sql(path, "PRAGMA user_version"), 4);
+	assert_int_equal(count_sql(path, "PRAGMA user_version"), 5);
 	assert_int_equal(count_sql(path, "SELECT count(*)"
 	    " FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
 	store_close(st);
@@ -1379,9 +1379,14 @@ fts_check(const char *path)
 	sqlite3_close(db);
 }
 
+/* Stories waiting for the index: listed, or above the mark. */
+#define PENDING_SQL	"SELECT (SELECT count(*) FROM fts_pending) +" \
+	" (SELECT count(*) FROM story WHERE story > (SELECT value FROM meta" \
+	" WHERE name = 'fts_mark'))"
+
 /*
  * The full-text index is filled off the ingest path: stored stories wait
- * in fts_pending until store_index() or a text query; a story that
+ * (above the mark, or listed) until store_index() or a text query; a story that
  * changes after it was indexed is found by its new words only; a pruned
  * story leaves the queue with it.
  */
@@ -1404,19 +1409,19 @@ test_index_deferred(void **state)
 	st = tstore_open(&path);
 	store_set_now(st, T0 + DAY);
 	put(st, "a", t, 3);
-	assert_int_equal(count_sql(path, "SELECT count(*) FROM fts_pending"),
+	assert_int_equal(count_sql(path, PENDING_SQL),
 	    3);
 	assert_int_equal(count_sql(path, "SELECT count(*) FROM"
 	    " entry_fts_docsize"), 0);
 	/* In pieces, then the rest. */
 	assert_int_equal(store_index(st, 2, &more, err, sizeof(err)), 0);
 	assert_true(more);
-	assert_int_equal(count_sql(path, "SELECT count(*) FROM fts_pending"),
+	assert_int_equal(count_sql(path, PENDING_SQL),
 	    1);
 	assert_int_equal(store_index(st, SIZE_MAX, &more, err, sizeof(err)),
 	    0);
 	assert_false(more);
-	assert_int_equal(count_sql(path, "SELECT count(*) FROM fts_pending"),
+	assert_int_equal(count_sql(path, PENDING_SQL),
 	    0);
 	assert_int_equal(nfound(st, "frontex"), 1);
 	assert_int_equal(nfound(st, "eurodac"), 1);
@@ -1425,11 +1430,11 @@ test_index_deferred(void **state)
 	 * from the index, its new ones are found. */
 	t[0].title = "Frontex quarterly risk analysis published";
 	assert_int_equal(put(st, "a", t, 3).nupdated, 1);
-	assert_int_equal(count_sql(path, "SELECT count(*) FROM fts_pending"),
+	assert_int_equal(count_sql(path, PENDING_SQL),
 	    1);
 	assert_int_equal(nfound(st, "annual"), 0);
 	assert_int_equal(nfound(st, "quarterly"), 1);
-	assert_int_equal(count_sql(path, "SELECT count(*) FROM fts_pending"),
+	assert_int_equal(count_sql(path, PENDING_SQL),
 	    0);
 
 	/* Another source carries the same link: the story holds both
@@ -1442,8 +1447,7 @@ test_index_deferred(void **state)
 		assert_int_equal(put(st, "b", &u, 1).nmerged, 1);
 		u.title = "Screening rules adopted by interior ministers";
 		assert_int_equal(put(st, "b", &u, 1).nupdated, 1);
-		assert_int_equal(count_sql(path, "SELECT count(*) FROM"
-		    " fts_pending"), 1);
+		assert_int_equal(count_sql(path, PENDING_SQL), 1);
 		assert_int_equal(nfound(st, "interior"), 1);
 		assert_int_equal(nfound(st, "council"), 1);
 		assert_int_equal(nfound(st, "screening"), 1);
@@ -1458,25 +1462,86 @@ test_index_deferred(void **state)
 		size_t		n;
 
 		put(st, "a", &old, 1);
-		assert_int_equal(count_sql(path, "SELECT count(*) FROM"
-		    " fts_pending"), 1);
+		assert_int_equal(count_sql(path, PENDING_SQL), 1);
 		assert_int_equal(store_prune(st, T0 - 100 * DAY, &n, err,
 		    sizeof(err)), 0);
 		assert_int_equal(n, 1);
-		assert_int_equal(count_sql(path, "SELECT count(*) FROM"
-		    " fts_pending"), 0);
+		assert_int_equal(count_sql(path, PENDING_SQL), 0);
 		assert_int_equal(nfound(st, "relocation"), 0);
+	}
+	fts_check(path);
+
+	/* The newest story indexed, then pruned: the next new story
+	 * takes its id, at the mark, and must still wait for the index. */
+	{
+		struct tentry	old = { "urn:i:4", "Old indexed item on "
+		    "resettlement", "https://i.example/4", NULL,
+		    T0 - 300 * DAY, "en", NULL };
+		struct tentry	fresh = { "urn:i:5", "New item on "
+		    "relocation pledges", "https://i.example/5", NULL,
+		    T0 + 600, "en", NULL };
+		int		top;
+		size_t		n;
+
+		put(st, "a", &old, 1);
+		assert_int_equal(nfound(st, "resettlement"), 1);
+		top = count_sql(path, "SELECT max(story) FROM story");
+		assert_int_equal(count_sql(path, "SELECT value FROM meta"
+		    " WHERE name = 'fts_mark'"), top);
+		assert_int_equal(store_prune(st, T0 - 100 * DAY, &n, err,
+		    sizeof(err)), 0);
+		assert_int_equal(n, 1);
+		put(st, "a", &fresh, 1);
+		assert_int_equal(count_sql(path, "SELECT max(story) FROM"
+		    " story"), top);
+		assert_int_equal(count_sql(path, PENDING_SQL), 1);
+		assert_int_equal(nfound(st, "pledges"), 1);
+		assert_int_equal(nfound(st, "resettlement"), 0);
+		assert_int_equal(count_sql(path, PENDING_SQL), 0);
 	}
 	fts_check(path);
 	assert_int_equal(count_sql(path, "SELECT count(*) FROM"
 	    " entry_fts_docsize"), count_sql(path, "SELECT count(*) FROM"
 	    " story"));
 	store_close(st);
+
+	/* An archive of schema 4 listed every waiting story: the
+	 * migration puts the mark above them all, and they still wait. */
+	{
+		sqlite3		*db;
+		struct tentry	 w = { "urn:i:6", "Waiting item on "
+		    "solidarity pools", "https://i.example/6", NULL,
+		    T0 + 900, "en", NULL };
+
+		st = store_open(path, err, sizeof(err));
+		assert_non_null(st);
+		put(st, "a", &w, 1);
+		store_close(st);
+		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db, "INSERT INTO fts_pending"
+		    " SELECT story FROM story WHERE story > (SELECT value"
+		    " FROM meta WHERE name = 'fts_mark');"
+		    "DELETE FROM meta WHERE name = 'fts_mark';"
+		    "PRAGMA user_version = 4", NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+		st = store_open(path, err, sizeof(err));
+		assert_non_null(st);
+		assert_int_equal(count_sql(path, "PRAGMA user_version"), 5);
+		assert_int_equal(count_sql(path, "SELECT value FROM meta"
+		    " WHERE name = 'fts_mark'"), count_sql(path,
+		    "SELECT max(story) FROM story"));
+		assert_int_equal(count_sql(path, PENDING_SQL), 1);
+		assert_int_equal(nfound(st, "pools"), 1);
+		assert_int_equal(count_sql(path, PENDING_SQL), 0);
+		fts_check(path);
+	}
+	store_close(st);
 	tstore_remove(path);
 	free(path);
 	printf("deferred index: pending until indexed (in pieces), "
 	    "updates and merges re-indexed with old words gone, pruned while "
-	    "pending, FTS integrity: ok\n");
+	    "pending, a reused story id still indexed, migration 4->5 keeps "
+	    "what waits, FTS integrity: ok\n");
 }
 
 /*
@@ -1529,7 +1594,7 @@ test_link_tracking(void **state)
 	st = store_open(path, err, sizeof(err));
 	assert_non_null(st);
 	store_set_now(st, T0 + 2 * DAY);
-	assert_int_equal(count_sql(path, "PRAGMA user_version"), 4);
+	assert_int_equal(count_sql(path, "PRAGMA user_version"), 5);
 	t[0].link = "https://t.example/1?utm_campaign=x";
 	assert_int_equal(put(st, "a", t, 2).nunchanged, 2);
 	store_close(st);
