@@ -2264,6 +2264,21 @@ store_bucket_free(struct store_bucket *bk)
 	free(bk);
 }
 
+size_t
+store_sketch_bytes(const struct store *st)
+{
+	size_t	n = 0;
+
+	for (int i = 0; i < STORE_NBUCKETS; i++) {
+		const struct store_bucket *bk = st->buckets[i];
+
+		if (bk != NULL)
+			n += sizeof(*bk) + bk->cap * sizeof(*bk->v) +
+			    bk->capheads * sizeof(*bk->heads);
+	}
+	return n;
+}
+
 /* Forgets every sketch: after a rollback, a prune, or another process's
  * writes. They come back from the entries when next needed. */
 static void

@@ -158,6 +158,10 @@ int		 store_count_sources(struct store *, store_count_cb, void *,
 		    char *err, size_t errlen);
 /* Grows with every change written; the HTTP cache compares it. */
 uint64_t	 store_generation(struct store *);
+/* Bytes held by the title sketches of the fortnights in memory (they
+ * grow with the stories first seen in them, and STORE_NBUCKETS bounds
+ * the fortnights kept). */
+size_t		 store_sketch_bytes(const struct store *);
 
 /* Puts the text of up to `max` stories stored since into the full-text
  * index, in transactions of a few thousand: store_put_feed leaves that

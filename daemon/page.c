@@ -561,6 +561,10 @@ page_metrics(struct daemon *d, const struct page_counts *topics,
 	    "counter", "Configuration reloads refused (the old one runs on).");
 	buf_printf(&b, "pactfeed_config_reloads_rejected_total %llu\n",
 	    (unsigned long long)st->reloads_rejected);
+	page_metric_head(&b, "pactfeed_store_sketch_bytes", "gauge",
+	    "Memory of the title sketches that merge stories.");
+	buf_printf(&b, "pactfeed_store_sketch_bytes %zu\n",
+	    store_sketch_bytes(d->store));
 	page_metric_head(&b, "pactfeed_store_generation", "counter",
 	    "Changes written to the archive.");
 	buf_printf(&b, "pactfeed_store_generation %llu\n",
