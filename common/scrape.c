@@ -281,10 +281,11 @@ scrape_check_rules(const struct scrape_rules *r, char *err, size_t errlen)
 }
 
 /*
- * Encoding. WHATWG's rules in small: a BOM wins, then a charset declared
- * near the top (latin-1 and ASCII mean windows-1252, a declared UTF-16
- * means UTF-8 since the bytes were readable as ASCII), then UTF-8 if the
- * bytes are valid UTF-8, else windows-1252.
+ * Encoding. WHATWG's rules in small: a BOM wins, then the charset of the
+ * HTTP Content-Type, then a charset declared near the top (latin-1 and
+ * ASCII mean windows-1252, a declared UTF-16 means UTF-8 since the bytes
+ * were readable as ASCII), then UTF-8 if the bytes are valid UTF-8, else
+ * windows-1252.
  */
 
 /* The charset named by the first "charset=" in the page's first bytes
@@ -378,7 +379,8 @@ scrape_iconv(const char *charset, const char *buf, size_t len,
 
 /* The page as valid UTF-8 (without NUL and C0 controls) in out. */
 static void
-scrape_to_utf8(const char *buf, size_t len, struct buf *out)
+scrape_to_utf8(const char *buf, size_t len, const char *content_type,
+    struct buf *out)
 {
 	static const char *const latin[] = { "iso-8859-1", "iso8859-1",
 	    "iso_8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii",
@@ -404,6 +406,20 @@ scrape_to_utf8(const char *buf, size_t len, struct buf *out)
 		buf += 2;
 		len -= 2;
 		cs = "UTF-16BE";
+	} else if (content_type != NULL &&
+	    scrape_charset_declared(content_type, strlen(content_type), name,
+	    sizeof(name))) {
+		/* The server's word comes before the page's, as in
+		 * browsers; a UTF-16 it names is meant. */
+		if (scrape_charset_is(name, utf7))
+			cs = NULL;
+		else if (scrape_charset_is(name, latin))
+			cs = "WINDOWS-1252";
+		else if (strcasecmp(name, "utf-8") == 0 ||
+		    strcasecmp(name, "utf8") == 0)
+			cs = "UTF-8";
+		else
+			cs = name;
 	} else if (scrape_charset_declared(buf, len, name, sizeof(name))) {
 		/* UTF-7 is refused as browsers do: it hides markup. */
 		if (scrape_charset_is(name, utf7))
@@ -813,7 +829,8 @@ scrape_free(struct scrape *s)
 
 struct feed *
 scrape_page(const char *buf, size_t len, const char *url,
-    const struct scrape_rules *rules, char *err, size_t errlen)
+    const char *content_type, const struct scrape_rules *rules, char *err,
+    size_t errlen)
 {
 	struct scrape		 s = { .rules = rules, .url = url };
 	struct buf		 page = { 0 };
@@ -840,7 +857,7 @@ scrape_page(const char *buf, size_t len, const char *url,
 	if (scrape_compile(s.xp, rules, s.comp, err, errlen) == -1)
 		goto fail;
 
-	scrape_to_utf8(buf, len, &page);
+	scrape_to_utf8(buf, len, content_type, &page);
 	text = page.s;
 	textlen = page.len;
 	text_trim(&text, &textlen);

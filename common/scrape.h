@@ -41,9 +41,12 @@ struct scrape_rules {
 int		 scrape_check_rules(const struct scrape_rules *,
 		    char *err, size_t errlen);
 /* url is the page's address, the base of relative links (with the
- * page's <base href>); may be NULL. NULL and a message when the page
- * cannot be read or a rule fails. */
+ * page's <base href>); may be NULL. content_type is the HTTP
+ * Content-Type, or NULL: its charset comes before the page's own, as in
+ * browsers. NULL and a message when the page cannot be read or a rule
+ * fails. */
 struct feed	*scrape_page(const char *buf, size_t len, const char *url,
-		    const struct scrape_rules *, char *err, size_t errlen);
+		    const char *content_type, const struct scrape_rules *,
+		    char *err, size_t errlen);
 
 #endif /* SCRAPE_H */

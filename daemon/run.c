@@ -284,7 +284,8 @@ run_read_body(struct daemon *d, const struct source *src,
 	const char		*lang = NULL;
 
 	if (src->type == SOURCE_HTML)
-		f = scrape_page(r->body, r->len, url, &src->scrape, err, errlen);
+		f = scrape_page(r->body, r->len, url, r->content_type,
+		    &src->scrape, err, errlen);
 	else {
 		opts.url = url;
 		opts.content_type = r->content_type;

@@ -25,7 +25,7 @@ bench_scrape_run(const char *page, size_t len, const char *url,
 
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	for (long i = 0; i < iters; i++) {
-		if ((f = scrape_page(page, len, url, r, err,
+		if ((f = scrape_page(page, len, url, NULL, r, err,
 		    sizeof(err))) == NULL) {
 			fprintf(stderr, "bench_scrape: %s: %s\n", url, err);
 			exit(1);

@@ -63,7 +63,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > 256 * 1024)
 		return 0;
 	f = scrape_page((const char *)data, size,
-	    "https://example.org/news/list_en?page=1",
+	    "https://example.org/news/list_en?page=1", NULL,
 	    &fuzz_scrape_rules[size % 2], err, sizeof(err));
 	if (f == NULL) {
 		if (err[0] == '\0')

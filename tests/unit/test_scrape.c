@@ -40,7 +40,7 @@ static struct feed *
 scrape_str(const char *page, const struct scrape_rules *r, char *err,
     size_t errlen)
 {
-	return scrape_page(page, strlen(page), PAGE_URL, r, err, errlen);
+	return scrape_page(page, strlen(page), PAGE_URL, NULL, r, err, errlen);
 }
 
 static const char *
@@ -174,7 +174,7 @@ test_base(void **state)
 	snprintf(page, sizeof(page), "<div class=item><h3>A</h3>"
 	    "<a href='/rel'>x</a></div><div class=item><h3>B</h3>"
 	    "<a href='http://ex.net/abs'>x</a></div>");
-	f = scrape_page(page, strlen(page), NULL, &simple_rules, err,
+	f = scrape_page(page, strlen(page), NULL, NULL, &simple_rules, err,
 	    sizeof(err));
 	assert_non_null(f);
 	assert_null(f->link);
@@ -357,49 +357,77 @@ test_charsets(void **state)
 		const char	*page;
 		size_t		 len;		/* 0: strlen */
 		const char	*title;		/* the item's title */
+		const char	*content_type;	/* the HTTP header */
 	} cases[] = {
 		{ "undeclared windows-1252",
 		    "<html><body><div class=item><h3>Caf\xe9 \x93quoted\x94 "
 		    "\x80 5</h3><a href=/x>x</a></div></body></html>", 0,
-		    "Caf\xc3\xa9 \xe2\x80\x9cquoted\xe2\x80\x9d \xe2\x82\xac 5" },
+		    "Caf\xc3\xa9 \xe2\x80\x9cquoted\xe2\x80\x9d \xe2\x82\xac 5",
+		    NULL },
 		{ "declared iso-8859-1 read as windows-1252",
 		    "<html><head><meta charset=\"ISO-8859-1\"></head><body>"
 		    "<div class=item><h3>\x80 na\xefve</h3><a href=/x>x</a>"
 		    "</div></body></html>", 0,
-		    "\xe2\x82\xac na\xc3\xafve" },
+		    "\xe2\x82\xac na\xc3\xafve", NULL },
 		{ "http-equiv koi8-r",
 		    "<html><head><meta http-equiv='Content-Type' "
 		    "content='text/html; charset=koi8-r'></head><body>"
 		    "<div class=item><h3>\xed\xc9\xc7\xd2\xc1\xc3\xc9\xd1</h3>"
 		    "<a href=/x>x</a></div></body></html>", 0,
 		    "\xd0\x9c\xd0\xb8\xd0\xb3\xd1\x80\xd0\xb0\xd1\x86\xd0\xb8"
-		    "\xd1\x8f" },
+		    "\xd1\x8f", NULL },
 		{ "declared utf-8 with invalid bytes",
 		    "<html><head><meta charset=utf-8></head><body>"
 		    "<div class=item><h3>ok \xff\xfe bad \xc3</h3>"
 		    "<a href=/x>x</a></div></body></html>", 0,
-		    "ok \xef\xbf\xbd\xef\xbf\xbd bad \xef\xbf\xbd" },
+		    "ok \xef\xbf\xbd\xef\xbf\xbd bad \xef\xbf\xbd", NULL },
 		{ "undefined windows-1252 bytes",
 		    "<html><head><meta charset=windows-1252></head><body>"
 		    "<div class=item><h3>a\x81" "b\x8d" "c</h3>"
 		    "<a href=/x>x</a></div></body></html>", 0,
-		    "a\xef\xbf\xbd" "b\xef\xbf\xbd" "c" },
+		    "a\xef\xbf\xbd" "b\xef\xbf\xbd" "c", NULL },
 		{ "unknown charset name",
 		    "<html><head><meta charset=x-nonsense-42></head><body>"
 		    "<div class=item><h3>Z\xfcrich</h3><a href=/x>x</a>"
-		    "</div></body></html>", 0, "Z\xc3\xbcrich" },
+		    "</div></body></html>", 0, "Z\xc3\xbcrich", NULL },
 		{ "UTF-7 refused",
 		    "<html><head><meta charset=utf-7></head><body>"
 		    "<div class=item><h3>a+ADw-b</h3><a href=/x>x</a>"
-		    "</div></body></html>", 0, "a+ADw-b" },
+		    "</div></body></html>", 0, "a+ADw-b", NULL },
 		{ "UTF-8 BOM and a contradicting meta",
 		    "\xef\xbb\xbf<html><head><meta charset=windows-1252></head>"
 		    "<body><div class=item><h3>\xc3\xa9t\xc3\xa9</h3>"
 		    "<a href=/x>x</a></div></body></html>", 0,
-		    "\xc3\xa9t\xc3\xa9" },
+		    "\xc3\xa9t\xc3\xa9", NULL },
 		{ "NUL and control bytes",
 		    "<html><body><div class=item><h3>a\0b\x01" "c\x1b</h3>"
-		    "<a href=/x>x</a></div></body></html>", 64, "abc" },
+		    "<a href=/x>x</a></div></body></html>", 64, "abc", NULL },
+		/* Polish in ISO-8859-2 with no meta: only the server says
+		 * so ("Łódź, żółć"); guessed, it would read as 1252. */
+		{ "HTTP charset iso-8859-2, no meta",
+		    "<html><body><div class=item><h3>\xa3\xf3" "d\xbc, "
+		    "\xbf\xf3\xb3\xe6</h3><a href=/x>x</a></div></body>"
+		    "</html>", 0,
+		    "\xc5\x81\xc3\xb3" "d\xc5\xba, \xc5\xbc\xc3\xb3"
+		    "\xc5\x82\xc4\x87", "text/html; charset=ISO-8859-2" },
+		{ "HTTP charset before a contradicting meta",
+		    "<html><head><meta charset=utf-8></head><body>"
+		    "<div class=item><h3>Caf\xe9</h3><a href=/x>x</a></div>"
+		    "</body></html>", 0, "Caf\xc3\xa9",
+		    "text/html;charset=\"windows-1252\"" },
+		{ "HTTP type without charset: the meta counts",
+		    "<html><head><meta charset=koi8-r></head><body>"
+		    "<div class=item><h3>\xed\xc9\xd2</h3><a href=/x>x</a>"
+		    "</div></body></html>", 0, "\xd0\x9c\xd0\xb8\xd1\x80",
+		    "text/html" },
+		{ "BOM before the HTTP charset",
+		    "\xef\xbb\xbf<html><body><div class=item><h3>\xc3\xa9"
+		    "</h3><a href=/x>x</a></div></body></html>", 0, "\xc3\xa9",
+		    "text/html; charset=iso-8859-2" },
+		{ "HTTP charset utf-7 refused",
+		    "<html><body><div class=item><h3>a+ADw-b</h3>"
+		    "<a href=/x>x</a></div></body></html>", 0, "a+ADw-b",
+		    "text/html; charset=utf-7" },
 	};
 	/* UTF-16LE with a BOM: "<div class=item><h3>Ünïcode</h3>
 	 * <a href=/u>x</a></div>" */
@@ -412,8 +440,8 @@ test_charsets(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		len = cases[i].len ? cases[i].len : strlen(cases[i].page);
-		f = scrape_page(cases[i].page, len, PAGE_URL, &simple_rules,
-		    err, sizeof(err));
+		f = scrape_page(cases[i].page, len, PAGE_URL,
+		    cases[i].content_type, &simple_rules, err, sizeof(err));
 		if (f == NULL)
 			fail_msg("%s: %s", cases[i].what, err);
 		assert_feed_sane(f);
@@ -430,14 +458,15 @@ test_charsets(void **state)
 		buf[2 + 2 * n] = u16[n];
 		buf[3 + 2 * n] = 0;
 	}
-	f = scrape_page(buf, 2 + 2 * n, PAGE_URL, &simple_rules, err,
+	f = scrape_page(buf, 2 + 2 * n, PAGE_URL, NULL, &simple_rules, err,
 	    sizeof(err));
 	assert_non_null(f);
 	assert_int_equal(f->nentries, 1);
 	assert_string_equal(f->entries[0].title, "\xc3\x9cn\xc3\xaf" "code");
 	assert_string_equal(f->entries[0].link, "https://example.org/u");
 	feed_free(f);
-	printf("scrape: charsets: %zu cases and UTF-16LE with BOM ok\n", i);
+	printf("scrape: charsets: %zu cases (5 with an HTTP Content-Type) and "
+	    "UTF-16LE with BOM ok\n", i);
 }
 
 static void
@@ -455,7 +484,8 @@ test_hostile(void **state)
 	for (i = 0; i < 100000; i++)
 		buf_printf(&b, "<div class='item'><h3>L%zu</h3>"
 		    "<a href='/d/%zu'>x</a>", i, i);
-	f = scrape_page(b.s, b.len, PAGE_URL, &simple_rules, err, sizeof(err));
+	f = scrape_page(b.s, b.len, PAGE_URL, NULL, &simple_rules, err,
+	    sizeof(err));
 	assert_non_null(f);
 	assert_feed_sane(f);
 	assert_true(f->nentries > 0 && f->nentries <= 1000);
@@ -469,7 +499,8 @@ test_hostile(void **state)
 	for (i = 0; i < 5000; i++)
 		buf_printf(&b, "<div class='item'><h3>Item %zu</h3>"
 		    "<a href='/i/%zu'>x</a></div>\n", i, i);
-	f = scrape_page(b.s, b.len, PAGE_URL, &simple_rules, err, sizeof(err));
+	f = scrape_page(b.s, b.len, PAGE_URL, NULL, &simple_rules, err,
+	    sizeof(err));
 	assert_non_null(f);
 	assert_int_equal(f->nentries, 1000);
 	assert_int_equal(f->nskipped, 4000);
@@ -487,7 +518,8 @@ test_hostile(void **state)
 	for (i = 0; i < 200000; i++)
 		buf_adds(&b, "word\n\n\t");
 	buf_adds(&b, "</p></div></body></html>");
-	f = scrape_page(b.s, b.len, PAGE_URL, &simple_rules, err, sizeof(err));
+	f = scrape_page(b.s, b.len, PAGE_URL, NULL, &simple_rules, err,
+	    sizeof(err));
 	assert_non_null(f);
 	assert_feed_sane(f);
 	assert_int_equal(f->nentries, 1);
@@ -505,7 +537,8 @@ test_hostile(void **state)
 		buf_addc(&b, 'a' + i % 26);
 	buf_adds(&b, "'>x</a></div><div class='item'><h3>Short</h3>"
 	    "<a href='/s'>x</a></div>");
-	f = scrape_page(b.s, b.len, PAGE_URL, &simple_rules, err, sizeof(err));
+	f = scrape_page(b.s, b.len, PAGE_URL, NULL, &simple_rules, err,
+	    sizeof(err));
 	assert_non_null(f);
 	assert_int_equal(f->nentries, 1);
 	assert_string_equal(f->entries[0].title, "Short");
@@ -517,18 +550,20 @@ test_hostile(void **state)
 	buf_reset(&b);
 	for (i = 0; i < 4096; i++)
 		buf_addc(&b, (char)((i * 7919) % 256));
-	f = scrape_page(b.s, b.len, PAGE_URL, &simple_rules, err, sizeof(err));
+	f = scrape_page(b.s, b.len, PAGE_URL, NULL, &simple_rules, err,
+	    sizeof(err));
 	if (f != NULL) {
 		assert_feed_sane(f);
 		feed_free(f);
 	}
-	assert_null(scrape_page("", 0, PAGE_URL, &simple_rules, err,
+	assert_null(scrape_page("", 0, PAGE_URL, NULL, &simple_rules, err,
 	    sizeof(err)));
 	assert_string_equal(err, "empty page");
-	assert_null(scrape_page(" \n\t ", 4, PAGE_URL, &simple_rules, err,
+	assert_null(scrape_page(" \n\t ", 4, PAGE_URL, NULL, &simple_rules,
+	    err,
 	    sizeof(err)));
 	big = xcalloc(1, 33 * 1024 * 1024);
-	assert_null(scrape_page(big, 33 * 1024 * 1024, PAGE_URL,
+	assert_null(scrape_page(big, 33 * 1024 * 1024, PAGE_URL, NULL,
 	    &simple_rules, err, sizeof(err)));
 	assert_non_null(strstr(err, "too large"));
 	free(big);
@@ -544,7 +579,8 @@ test_hostile(void **state)
 		struct scrape_rules r = simple_rules;
 
 		r.title = "(//h3)[count(//a) > 0]";
-		f = scrape_page(b.s, b.len, PAGE_URL, &r, err, sizeof(err));
+		f = scrape_page(b.s, b.len, PAGE_URL, NULL, &r, err,
+		    sizeof(err));
 		assert_non_null(f);
 		assert_true(f->nentries < 1000);
 		assert_non_null(strstr(f->bozo_reason, "budget"));
@@ -764,7 +800,7 @@ test_sources(void **state)
 		    src->id);
 		if ((page = read_file(path, &len)) == NULL)
 			fail_msg("source %s: no fixture %s", src->id, path);
-		f = scrape_page(page, len, src->url, &src->scrape, err,
+		f = scrape_page(page, len, src->url, NULL, &src->scrape, err,
 		    sizeof(err));
 		free(page);
 		if (f == NULL)
