@@ -1470,16 +1470,11 @@ store_mark_load(struct store *st, char *err, size_t errlen)
 uint64_t
 store_generation(struct store *st)
 {
-	int64_t	before = st->data_version;
-
 	/* Another process (a cron fetch --once beside serve) commits
-	 * without us seeing it: data_version tells, cheaply, and the
-	 * generation it wrote is in meta. */
-	if (sqlite3_get_autocommit(st->db) && store_sync(st, NULL, 0) == 0 &&
-	    st->data_version != before &&
-	    store_step_row(st, ST_GEN_GET, NULL, 0) == 1)
-		st->gen = sqlite3_column_int64(st->stmt[ST_GEN_GET], 0);
-	store_reset(st, ST_GEN_GET);
+	 * without us seeing it: data_version tells, cheaply, and
+	 * store_sync reads the generation it wrote from meta. */
+	if (sqlite3_get_autocommit(st->db))
+		(void)store_sync(st, NULL, 0);
 	return st->gen;
 }
 
@@ -1534,14 +1529,27 @@ store_sync(struct store *st, char *err, size_t errlen)
 {
 	int	r;
 
+	int64_t	v;
+
 	if ((r = store_step_row(st, ST_DATA_VERSION, err, errlen)) == 1 &&
-	    sqlite3_column_int64(st->stmt[ST_DATA_VERSION], 0) !=
+	    (v = sqlite3_column_int64(st->stmt[ST_DATA_VERSION], 0)) !=
 	    st->data_version) {
-		st->data_version = sqlite3_column_int64(
-		    st->stmt[ST_DATA_VERSION], 0);
-		store_buckets_reset(st);
 		store_reset(st, ST_DATA_VERSION);
-		return store_mark_load(st, err, errlen);
+		store_buckets_reset(st);
+		/* Whoever consumes the change reads what it moved: the
+		 * mark, and the generation (else a transaction begun
+		 * here, as store_index's, hides it from
+		 * store_generation). Seen only once both are read. */
+		if (store_mark_load(st, err, errlen) == -1)
+			return -1;
+		if ((r = store_step_row(st, ST_GEN_GET, err, errlen)) == 1)
+			st->gen = sqlite3_column_int64(st->stmt[ST_GEN_GET],
+			    0);
+		store_reset(st, ST_GEN_GET);
+		if (r == -1)
+			return -1;
+		st->data_version = v;
+		return 0;
 	}
 	store_reset(st, ST_DATA_VERSION);
 	return r == -1 ? -1 : 0;

@@ -269,7 +269,7 @@ http_doc_new(char *body, size_t len, const char *type,
 	 * or the cache holds up to twice the bytes it counts. */
 	doc->body = xrealloc(body, len + 1);
 	doc->len = len;
-	doc->gz = http_gzip(body, len, &doc->gzlen);
+	doc->gz = http_gzip(doc->body, len, &doc->gzlen);
 	doc->hash = h;
 	snprintf(doc->etag, sizeof(doc->etag), "\"%016" PRIx64 "\"", h);
 	snprintf(doc->etag_gz, sizeof(doc->etag_gz), "\"%016" PRIx64 "-gz\"",

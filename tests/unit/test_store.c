@@ -176,6 +176,42 @@ test_generation_across_handles(void **state)
 	    "not: ok\n");
 }
 
+/*
+ * serve's idle indexer begins a transaction after a cron fetch --once
+ * wrote: that transaction sees the other's commit (data_version), and the
+ * generation it moved must still reach store_generation, or the render
+ * cache serves the old pages until serve's own next change.
+ */
+static void
+test_generation_after_index(void **state)
+{
+	static const struct tentry	 t = { "g2", "Eurodac recast enters "
+	    "into force", "https://a.eu/g2", "text", T0, "en", NULL,
+	    TEXT_PLAIN };
+	struct store			*serve, *cron;
+	char				*path, err[256];
+	bool				 more;
+	uint64_t			 g0;
+
+	(void)state;
+	serve = tstore_open(&path);
+	cron = store_open(path, err, sizeof(err));
+	assert_non_null(cron);
+	g0 = store_generation(serve);
+	put(cron, "ecre", &t, 1);
+	assert_int_equal(store_index(serve, SIZE_MAX, &more, err,
+	    sizeof(err)), 0);
+	assert_true(store_generation(serve) != g0);
+	assert_int_equal(store_generation(serve), count_sql(path,
+	    "SELECT value FROM meta WHERE name = 'generation'"));
+	store_close(cron);
+	store_close(serve);
+	tstore_remove(path);
+	free(path);
+	printf("generation: another handle's write is seen after an index "
+	    "transaction of our own: ok\n");
+}
+
 static void
 test_source_state(void **state)
 {
@@ -1613,6 +1649,7 @@ main(void)
 		cmocka_unit_test(test_source_state),
 		cmocka_unit_test(test_last_new),
 		cmocka_unit_test(test_generation_across_handles),
+		cmocka_unit_test(test_generation_after_index),
 		cmocka_unit_test(test_identity),
 		cmocka_unit_test(test_update_noop),
 		cmocka_unit_test(test_broken_guids),
