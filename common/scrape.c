@@ -333,6 +333,19 @@ scrape_charset_is(const char *name, const char *const *list)
 	return false;
 }
 
+/* Whether iconv reads charset: a label it does not know in the HTTP
+ * header is ignored, as browsers do, and the page's own then counts. */
+static bool
+scrape_charset_known(const char *charset)
+{
+	iconv_t	 cd;
+
+	if ((cd = iconv_open("UTF-8", charset)) == (iconv_t)-1)
+		return false;
+	iconv_close(cd);
+	return true;
+}
+
 /* Converts to UTF-8 with iconv, each byte it cannot read becoming
  * U+FFFD, then repairs into out. -1 if iconv does not know charset. */
 static int
@@ -408,7 +421,9 @@ scrape_to_utf8(const char *buf, size_t len, const char *content_type,
 		cs = "UTF-16BE";
 	} else if (content_type != NULL &&
 	    scrape_charset_declared(content_type, strlen(content_type), name,
-	    sizeof(name))) {
+	    sizeof(name)) && (scrape_charset_is(name, utf7) ||
+	    scrape_charset_is(name, latin) || scrape_charset_is(name, utf8) ||
+	    scrape_charset_known(name))) {
 		/* The server's word comes before the page's, as in
 		 * browsers; a UTF-16 it names is meant. */
 		if (scrape_charset_is(name, utf7))

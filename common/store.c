@@ -1527,9 +1527,8 @@ store_rollback(struct store *st)
 static int
 store_sync(struct store *st, char *err, size_t errlen)
 {
-	int	r;
-
 	int64_t	v;
+	int	r;
 
 	if ((r = store_step_row(st, ST_DATA_VERSION, err, errlen)) == 1 &&
 	    (v = sqlite3_column_int64(st->stmt[ST_DATA_VERSION], 0)) !=

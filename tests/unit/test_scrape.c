@@ -424,6 +424,11 @@ test_charsets(void **state)
 		    "\xef\xbb\xbf<html><body><div class=item><h3>\xc3\xa9"
 		    "</h3><a href=/x>x</a></div></body></html>", 0, "\xc3\xa9",
 		    "text/html; charset=iso-8859-2" },
+		{ "HTTP charset unknown: the meta counts",
+		    "<html><head><meta charset=koi8-r></head><body>"
+		    "<div class=item><h3>\xed\xc9\xd2</h3><a href=/x>x</a>"
+		    "</div></body></html>", 0, "\xd0\x9c\xd0\xb8\xd1\x80",
+		    "text/html; charset=none" },
 		{ "HTTP charset utf-7 refused",
 		    "<html><body><div class=item><h3>a+ADw-b</h3>"
 		    "<a href=/x>x</a></div></body></html>", 0, "a+ADw-b",
@@ -465,7 +470,7 @@ test_charsets(void **state)
 	assert_string_equal(f->entries[0].title, "\xc3\x9cn\xc3\xaf" "code");
 	assert_string_equal(f->entries[0].link, "https://example.org/u");
 	feed_free(f);
-	printf("scrape: charsets: %zu cases (5 with an HTTP Content-Type) and "
+	printf("scrape: charsets: %zu cases (6 with an HTTP Content-Type) and "
 	    "UTF-16LE with BOM ok\n", i);
 }
 
