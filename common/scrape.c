@@ -390,6 +390,30 @@ scrape_iconv(const char *charset, const char *buf, size_t len,
 	return 0;
 }
 
+/*
+ * The charset an HTTP Content-Type names, or NULL when it is of no use
+ * and the page's own declaration should count: UTF-7 (it hides markup),
+ * a label iconv does not know (a typo, "none"), or UTF-16 or UTF-32 on
+ * a page without a NUL in its first bytes (ASCII markup is no UTF-16).
+ */
+static const char *
+scrape_http_charset(const char *name, const char *buf, size_t len,
+    const char *const *latin, const char *const *utf8,
+    const char *const *utf7)
+{
+	if (scrape_charset_is(name, utf7))
+		return NULL;
+	if (scrape_charset_is(name, latin))
+		return "WINDOWS-1252";
+	if (strcasecmp(name, "utf-8") == 0 || strcasecmp(name, "utf8") == 0 ||
+	    strcasecmp(name, "unicode-1-1-utf-8") == 0)
+		return "UTF-8";
+	if (scrape_charset_is(name, utf8))
+		return memchr(buf, '\0', len < SCRAPE_PRESCAN ? len :
+		    SCRAPE_PRESCAN) != NULL ? name : NULL;
+	return scrape_charset_known(name) ? name : NULL;
+}
+
 /* The page as valid UTF-8 (without NUL and C0 controls) in out. */
 static void
 scrape_to_utf8(const char *buf, size_t len, const char *content_type,
@@ -421,20 +445,10 @@ scrape_to_utf8(const char *buf, size_t len, const char *content_type,
 		cs = "UTF-16BE";
 	} else if (content_type != NULL &&
 	    scrape_charset_declared(content_type, strlen(content_type), name,
-	    sizeof(name)) && (scrape_charset_is(name, utf7) ||
-	    scrape_charset_is(name, latin) || scrape_charset_is(name, utf8) ||
-	    scrape_charset_known(name))) {
+	    sizeof(name)) && (cs = scrape_http_charset(name, buf, len,
+	    latin, utf8, utf7)) != NULL) {
 		/* The server's word comes before the page's, as in
-		 * browsers; a UTF-16 it names is meant. */
-		if (scrape_charset_is(name, utf7))
-			cs = NULL;
-		else if (scrape_charset_is(name, latin))
-			cs = "WINDOWS-1252";
-		else if (strcasecmp(name, "utf-8") == 0 ||
-		    strcasecmp(name, "utf8") == 0)
-			cs = "UTF-8";
-		else
-			cs = name;
+		 * browsers, when it is a usable one. */
 	} else if (scrape_charset_declared(buf, len, name, sizeof(name))) {
 		/* UTF-7 is refused as browsers do: it hides markup. */
 		if (scrape_charset_is(name, utf7))

@@ -433,6 +433,16 @@ test_charsets(void **state)
 		    "<html><body><div class=item><h3>a+ADw-b</h3>"
 		    "<a href=/x>x</a></div></body></html>", 0, "a+ADw-b",
 		    "text/html; charset=utf-7" },
+		{ "HTTP charset utf-7: the meta counts",
+		    "<html><head><meta charset=koi8-r></head><body>"
+		    "<div class=item><h3>\xed\xc9\xd2</h3><a href=/x>x</a>"
+		    "</div></body></html>", 0, "\xd0\x9c\xd0\xb8\xd1\x80",
+		    "text/html; charset=utf-7" },
+		{ "HTTP utf-16 on ASCII markup: the meta counts",
+		    "<html><head><meta charset=iso-8859-2></head><body>"
+		    "<div class=item><h3>\xa3\xf3" "d\xbc</h3><a href=/x>x</a>"
+		    "</div></body></html>", 0,
+		    "\xc5\x81\xc3\xb3" "d\xc5\xba", "text/html; charset=UTF-16" },
 	};
 	/* UTF-16LE with a BOM: "<div class=item><h3>Ünïcode</h3>
 	 * <a href=/u>x</a></div>" */
@@ -470,7 +480,7 @@ test_charsets(void **state)
 	assert_string_equal(f->entries[0].title, "\xc3\x9cn\xc3\xaf" "code");
 	assert_string_equal(f->entries[0].link, "https://example.org/u");
 	feed_free(f);
-	printf("scrape: charsets: %zu cases (6 with an HTTP Content-Type) and "
+	printf("scrape: charsets: %zu cases (8 with an HTTP Content-Type) and "
 	    "UTF-16LE with BOM ok\n", i);
 }
 
