@@ -47,6 +47,7 @@
 #include "store.h"
 
 #include <ctype.h>
+#include <endian.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -108,6 +109,7 @@ enum store_stmt {
 	ST_PEND_ADD,
 	ST_PEND_SEL,
 	ST_PEND_NEW,
+	ST_PEND_DEL_NEW,
 	ST_MARK_GET,
 	ST_MARK_SET,
 	ST_PEND_DEL,
@@ -255,11 +257,13 @@ static const char *store_sql[ST__MAX] = {
 	[ST_PEND_HAS] = "SELECT 1 FROM fts_pending WHERE story = ?",
 	[ST_PEND_ADD] = "INSERT OR IGNORE INTO fts_pending (story)"
 	    " SELECT story FROM story WHERE story = ?",
-	[ST_PEND_SEL] = "SELECT story FROM fts_pending ORDER BY story"
-	    " LIMIT ?",
+	[ST_PEND_SEL] = "SELECT story FROM fts_pending WHERE story <= ?1"
+	    " ORDER BY story LIMIT ?2",
 	[ST_PEND_NEW] = "SELECT story FROM story WHERE story > ?"
 	    " ORDER BY story LIMIT ?",
 	[ST_PEND_DEL] = "DELETE FROM fts_pending WHERE story <= ?",
+	[ST_PEND_DEL_NEW] = "DELETE FROM fts_pending WHERE story > ?1"
+	    " AND story <= ?2",
 	[ST_PEND_ANY] = "SELECT 1 FROM fts_pending UNION ALL"
 	    " SELECT 1 FROM story WHERE story > (SELECT value FROM meta"
 	    " WHERE name = 'fts_mark') LIMIT 1",
@@ -622,29 +626,40 @@ store_mix(uint64_t x)
 
 /*
  * The change hash reads every byte of every entry on every fetch, so it
- * takes eight bytes a step (FNV-1a took ten instructions a byte). The
+ * takes eight bytes a step (FNV-1a took ten instructions a byte), each
+ * mixed by two multiplications so that every input bit reaches every
+ * bit (one left high bits of a word barely mixed: a letter turned digit
+ * at some offsets went unnoticed half the time). Words are read little
+ * endian, so an archive moved to another machine hashes the same. The
  * length goes in too: "ab" then "c" differs from "a" then "bc".
  */
 static uint64_t
+store_chash_step(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 32;
+	return h;
+}
+
+static uint64_t
 store_chash_add(uint64_t h, const char *s)
 {
-	const uint64_t	 k = 0x9e3779b97f4a7c15ULL;
 	uint64_t	 w;
 	size_t		 len, i;
 
 	if (s == NULL)
-		return (h ^ 0xff) * k;
+		return store_chash_step(h, 0xff);
 	len = strlen(s);
 	for (i = 0; i + 8 <= len; i += 8) {
 		memcpy(&w, s + i, 8);
-		h = (h ^ w) * k;
-		h ^= h >> 32;
+		h = store_chash_step(h, le64toh(w));
 	}
 	w = 0;
 	memcpy(&w, s + i, len - i);
-	h = (h ^ w) * k;
-	h ^= h >> 32;
-	return (h ^ len) * k;
+	h = store_chash_step(h, le64toh(w));
+	return store_chash_step(h, len);
 }
 
 static uint64_t
@@ -1059,7 +1074,7 @@ store_chash(const char *title, const char *canon, const char *link,
 	tls = link != NULL && strncasecmp(link, "https:", 6) == 0;
 	h = store_chash_add(h, title);
 	h = store_chash_add(h, canon);
-	h = (h ^ tls) * 0x9e3779b97f4a7c15ULL;
+	h = store_chash_step(h, tls);
 	h = store_chash_add(h, summary);
 	h = store_chash_add(h, content);
 	return store_mix(h);
@@ -3473,8 +3488,12 @@ store_index(struct store *st, size_t max, bool *more, char *err,
 		}
 		/* The listed ones first, then the new ones above the
 		 * mark, both in id order. */
+		/* Rows above the mark in fts_pending (a process of
+		 * schema 4 still running after the upgrade lists new
+		 * stories) are new ones, indexed once, with them. */
 		s = st->stmt[ST_PEND_SEL];
-		sqlite3_bind_int64(s, 1, (int64_t)chunk);
+		sqlite3_bind_int64(s, 1, st->fts_mark);
+		sqlite3_bind_int64(s, 2, (int64_t)chunk);
 		while ((r = store_step_row(st, ST_PEND_SEL, err, errlen)) == 1)
 			v[n++] = sqlite3_column_int64(s, 0);
 		store_reset(st, ST_PEND_SEL);
@@ -3506,6 +3525,12 @@ store_index(struct store *st, size_t max, bool *more, char *err,
 			sqlite3_bind_int64(st->stmt[ST_PEND_DEL], 1,
 			    v[nlisted - 1]);
 			r = store_step_done(st, ST_PEND_DEL, err, errlen);
+		}
+		if (r == 0 && mark != st->fts_mark) {
+			sqlite3_bind_int64(st->stmt[ST_PEND_DEL_NEW], 1,
+			    st->fts_mark);
+			sqlite3_bind_int64(st->stmt[ST_PEND_DEL_NEW], 2, mark);
+			r = store_step_done(st, ST_PEND_DEL_NEW, err, errlen);
 		}
 		if (r == 0 && mark != st->fts_mark) {
 			sqlite3_bind_int64(st->stmt[ST_MARK_SET], 1, mark);
