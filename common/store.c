@@ -3562,6 +3562,21 @@ store_index(struct store *st, size_t max, bool *more, char *err,
 }
 
 int
+store_checkpoint(struct store *st, char *err, size_t errlen)
+{
+	int	nlog, nckpt, rc;
+
+	rc = sqlite3_wal_checkpoint_v2(st->db, NULL,
+	    SQLITE_CHECKPOINT_PASSIVE, &nlog, &nckpt);
+	/* Busy: another connection checkpoints or holds the WAL; the
+	 * next idle turn or the automatic checkpoint will do. */
+	if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY &&
+	    (rc & 0xff) != SQLITE_LOCKED)
+		return store_fail(st, err, errlen, "checkpoint");
+	return 0;
+}
+
+int
 store_meta_get(struct store *st, const char *name, int64_t *value,
     bool *found, char *err, size_t errlen)
 {

@@ -158,6 +158,11 @@ int		 store_count_sources(struct store *, store_count_cb, void *,
 		    char *err, size_t errlen);
 /* Grows with every change written; the HTTP cache compares it. */
 uint64_t	 store_generation(struct store *);
+/* Copies what the WAL holds into the database, without waiting for
+ * readers or writers (SQLite's PASSIVE mode): the daemon does it when
+ * idle, so that the automatic checkpoint, every 10,000 pages, seldom
+ * falls on a commit in the middle of fetching. */
+int		 store_checkpoint(struct store *, char *err, size_t errlen);
 /* Bytes held by the title sketches of the fortnights in memory (they
  * grow with the stories first seen in them, and STORE_NBUCKETS bounds
  * the fortnights kept). */

@@ -990,6 +990,8 @@ run_index_cb(int fd, short what, void *arg)
 	}
 	else if (more)
 		tv.tv_sec = 0;
+	else if (store_checkpoint(d->store, err, sizeof(err)) == -1)
+		log_debug("store %s: checkpoint: %s", d->store_path, err);
 	evtimer_add(d->index, &tv);
 }
 

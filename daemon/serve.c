@@ -255,6 +255,11 @@ serve_open(struct daemon *d, const char *path, bool once)
 		exit(EXIT_BADINPUT);
 	}
 	d->store_path = xstrdup(cfg->database);
+	/* Opening may bring an archive's schema up to date, which can
+	 * rewrite every entry row (about 20 s per million): systemd's start
+	 * timeout is extended for it, before READY=1. */
+	sd_notifyf(0, "EXTEND_TIMEOUT_USEC=%llu\nSTATUS=opening %s",
+	    15ULL * 60 * 1000000, cfg->database);
 	if ((d->store = store_open(cfg->database, err, sizeof(err))) == NULL) {
 		/* Not writable (read-only disk or file): serve what it
 		 * holds, and open it again for writing at each store. */

@@ -1681,11 +1681,68 @@ test_link_tracking(void **state)
 	    "migration 3->4 rehashes to the same values: ok\n");
 }
 
+/* Entries in the database file itself, its WAL ignored. */
+static int
+file_entries(const char *path)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+	char		 uri[1100];
+	int		 n = -1;
+
+	snprintf(uri, sizeof(uri), "file:%s?immutable=1", path);
+	assert_int_equal(sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_URI, NULL), SQLITE_OK);
+	/* A file without its schema yet counts no entry. */
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM entry", -1, &s,
+	    NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			n = sqlite3_column_int(s, 0);
+		sqlite3_finalize(s);
+	} else
+		n = 0;
+	sqlite3_close(db);
+	return n;
+}
+
+/* An idle checkpoint copies the WAL into the database file: read as
+ * immutable (the WAL ignored), the file holds the entries only after
+ * it. */
+static void
+test_checkpoint(void **state)
+{
+	struct tentry	 t[2] = {
+		{ "urn:c:1", "Checkpoint one", "https://c.example/1", NULL,
+		    T0, "en", NULL },
+		{ "urn:c:2", "Checkpoint two", "https://c.example/2", NULL,
+		    T0 + 60, "en", NULL },
+	};
+	struct store	*st;
+	char		*path, err[256];
+	int		 before, after;
+
+	(void)state;
+	st = tstore_open(&path);
+	store_set_now(st, T0 + DAY);
+	put(st, "a", t, 2);
+	before = file_entries(path);
+	assert_int_equal(store_checkpoint(st, err, sizeof(err)), 0);
+	after = file_entries(path);
+	assert_int_equal(before, 0);
+	assert_int_equal(after, 2);
+	store_close(st);
+	tstore_remove(path);
+	free(path);
+	printf("checkpoint: the database file holds the entries after it, "
+	    "not before: ok\n");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_schema),
+		cmocka_unit_test(test_checkpoint),
 		cmocka_unit_test(test_source_state),
 		cmocka_unit_test(test_last_new),
 		cmocka_unit_test(test_generation_across_handles),
