@@ -217,6 +217,9 @@ struct config_loader {
 	const char		*sink_key;
 	cfg_opt_t		**tables;	/* built for one pass */
 	size_t			 ntables;
+	const char		*buf;		/* config_load_buf(): the text */
+	size_t			 buflen;	/* of the top file, and the */
+	char			*bufreal;	/* real path of its name */
 };
 
 static struct config_loader *config_ld;
@@ -1399,7 +1402,21 @@ config_parse_file(cfg_t *cfg, const char *path)
 	}
 	real = NULL;
 	text = NULL;
-	if (stat(path, &st) == -1 || (real = realpath(path, NULL)) == NULL ||
+	if (savefile == NULL && ld->buf != NULL) {
+		/* config_load_buf(): the top file's text is in memory. */
+		if (ld->buflen > CONFIG_MAX_SIZE) {
+			config_error(path, 0, "%s", strerror(EFBIG));
+			return 1;
+		}
+		st.st_mode = S_IFREG;
+		real = xstrdup(ld->bufreal);
+		text = xmalloc(ld->buflen + 1);
+		memcpy(text, ld->buf, ld->buflen);
+		text[ld->buflen] = '\0';
+		len = ld->buflen;
+		config_strip_comments(text, len, &br);
+	} else if (stat(path, &st) == -1 ||
+	    (real = realpath(path, NULL)) == NULL ||
 	    (S_ISREG(st.st_mode) &&
 	    (text = config_read(path, &len, &br)) == NULL)) {
 		if (savefile == NULL)
@@ -1974,8 +1991,10 @@ config_pass(const char *path, int *rc)
 	return cfg;
 }
 
-struct config *
-config_load(const char *path, char **errors)
+/* config_load(), or config_load_buf() when buf is not NULL. */
+static struct config *
+config_load_text(const char *path, const char *buf, size_t len,
+    char **errors)
 {
 	struct config_loader	 ld = { 0 };
 	struct config		*c = NULL;
@@ -1987,6 +2006,13 @@ config_load(const char *path, char **errors)
 	xmlInitParser();
 	p = xstrdup(path);
 	ld.path = p;
+	if (buf != NULL) {
+		ld.buf = buf;
+		ld.buflen = len;
+		/* What an include of the top file itself is compared to. */
+		if ((ld.bufreal = realpath(path, NULL)) == NULL)
+			ld.bufreal = xstrdup(path);
+	}
 	config_ld = &ld;
 	for (pass = 1;; pass++) {
 		config_loader_reset(&ld);
@@ -2014,8 +2040,22 @@ config_load(const char *path, char **errors)
 	}
 	config_loader_free(&ld);
 	config_ld = NULL;
+	free(ld.bufreal);
 	free(p);
 	return c;
+}
+
+struct config *
+config_load(const char *path, char **errors)
+{
+	return config_load_text(path, NULL, 0, errors);
+}
+
+struct config *
+config_load_buf(const char *path, const void *buf, size_t len,
+    char **errors)
+{
+	return config_load_text(path, buf != NULL ? buf : "", len, errors);
 }
 
 static void

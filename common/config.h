@@ -92,6 +92,14 @@ struct config {
  * sources name are checked when the config defines topics. Not reentrant:
  * libconfuse's lexer is global. */
 struct config	*config_load(const char *path, char **errors);
+/* As config_load(), with the len bytes at buf for the text of path (which
+ * need not exist): messages name path, and its includes are files that
+ * resolve relative to the directory of path, as they would from the file.
+ * An include of path itself is refused as including itself when path names
+ * an existing file (whose text is not read), else as a missing file. For
+ * the fuzzer and tests: no file to write per input. */
+struct config	*config_load_buf(const char *path, const void *buf,
+		    size_t len, char **errors);
 void		 config_free(struct config *);
 const struct source *config_source(const struct config *, const char *id);
 const struct topic  *config_topic(const struct config *, const char *id);

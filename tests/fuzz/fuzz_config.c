@@ -1,12 +1,15 @@
 /*
- * libFuzzer target for config_load: the input is written to a file and
- * loaded. It must give a config or errors, never a crash or a leak.
+ * libFuzzer target for the config loader: the input is loaded as the text
+ * of fuzz.conf (config_load_buf, the loader of config_load with the top
+ * file's text in memory: no file written and read per input). It must
+ * give a config or errors, never a crash or a leak.
  *
- * The file is fuzz.conf in a directory of its own, made once and removed
- * at exit, which also holds the two files the shipped pactfeed.conf
- * includes (sources.conf and topics.conf, a few lines each): includes in
- * the input resolve there and nowhere else, so a run does not depend on
- * what happens to lie in /tmp, and no file is created or removed per input.
+ * fuzz.conf lies in a directory of its own, made once and removed at exit,
+ * which also holds the two files the shipped pactfeed.conf includes
+ * (sources.conf and topics.conf, a few lines each): includes in the input
+ * resolve there and nowhere else, so a run does not depend on what happens
+ * to lie in /tmp. fuzz.conf itself is an empty file, there so that an
+ * include of it is refused as including itself, as from a file.
  */
 
 #include <sys/stat.h>
@@ -103,6 +106,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	snprintf(fuzz_config_path, sizeof(fuzz_config_path), "%s/fuzz.conf",
 	    fuzz_config_dir);
+	fuzz_config_write(fuzz_config_path, "", 0);
 	return 0;
 }
 
@@ -112,8 +116,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct config	*c;
 	char		*errors;
 
-	fuzz_config_write(fuzz_config_path, data, size);
-	c = config_load(fuzz_config_path, &errors);
+	c = config_load_buf(fuzz_config_path, data, size, &errors);
 	if ((c == NULL) == (errors == NULL))
 		abort();
 	if (errors != NULL && errors[strlen(errors) - 1] != '\n')

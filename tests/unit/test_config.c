@@ -24,9 +24,9 @@
 #define FIX	"fixtures/config/"
 
 /* Loads path with stdout and stderr caught: libconfuse and libxml2 must
- * print nothing. */
+ * print nothing. With buf, path's text is the len bytes there. */
 static struct config *
-load_quiet(const char *path, char **errors)
+load_quiet_buf(const char *path, const char *buf, size_t len, char **errors)
 {
 	struct config	*c;
 	char		 tmpl[] = "/tmp/test_config_out.XXXXXX";
@@ -42,7 +42,10 @@ load_quiet(const char *path, char **errors)
 		saved[i] = dup(STDOUT_FILENO + i);
 		dup2(fd, STDOUT_FILENO + i);
 	}
-	c = config_load(path, errors);
+	if (buf != NULL)
+		c = config_load_buf(path, buf, len, errors);
+	else
+		c = config_load(path, errors);
 	fflush(stdout);
 	fflush(stderr);
 	for (i = 0; i < 2; i++) {
@@ -54,6 +57,12 @@ load_quiet(const char *path, char **errors)
 	if (size != 0)
 		fail_msg("%s: %lld bytes printed", path, (long long)size);
 	return c;
+}
+
+static struct config *
+load_quiet(const char *path, char **errors)
+{
+	return load_quiet_buf(path, NULL, 0, errors);
 }
 
 static void
@@ -650,6 +659,110 @@ test_lexical(void **state)
 	    sizeof(cases) / sizeof(cases[0]));
 }
 
+static void
+same_str(const char *what, const char *a, const char *b)
+{
+	if ((a == NULL) != (b == NULL) || (a != NULL && strcmp(a, b) != 0))
+		fail_msg("%s: \"%s\" from the file, \"%s\" from memory", what,
+		    a != NULL ? a : "(null)", b != NULL ? b : "(null)");
+}
+
+/* config_load_buf() of a file's text gives what config_load() of the file
+ * does: the same errors, verbatim, or the same config. */
+static void
+test_buf(void **state)
+{
+	static const char *const files[] = {
+		"good/pactfeed.conf", "good/sources.conf", "good/topics.conf",
+		"good/sources-only.conf", "good/empty.conf",
+		"bad/html.conf", "bad/http-limits.conf", "bad/includes.conf",
+		"bad/includes-inner.conf", "bad/intervals.conf",
+		"bad/intervals2.conf", "bad/repeats.conf", "bad/sections.conf",
+		"bad/syntax.conf", "bad/syntax-included.conf",
+		"bad/syntax-inner.conf", "bad/topic-refs.conf",
+		"bad/unknown-keys.conf", "bad/values.conf",
+	};
+	struct config	*a, *b;
+	char		 path[128], *ea, *eb, *text;
+	const char	*inc;
+	size_t		 i, j, len, nconf = 0;
+	FILE		*fp;
+
+	(void)state;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), FIX "%s", files[i]);
+		assert_non_null(fp = fopen(path, "r"));
+		assert_non_null(text = malloc(1 << 16));
+		len = fread(text, 1, 1 << 16, fp);
+		assert_true(len < 1 << 16);
+		fclose(fp);
+		a = load_quiet(path, &ea);
+		b = load_quiet_buf(path, text, len, &eb);
+		same_str(path, ea, eb);
+		assert_true((a == NULL) == (b == NULL));
+		if (a != NULL) {
+			nconf++;
+			same_str("path", a->path, b->path);
+			same_str("listen", a->listen, b->listen);
+			same_str("base_url", a->base_url, b->base_url);
+			assert_int_equal(a->default_interval,
+			    b->default_interval);
+			assert_int_equal(a->nsources, b->nsources);
+			for (j = 0; j < a->nsources; j++) {
+				same_str("source", a->sources[j].id,
+				    b->sources[j].id);
+				same_str("url", a->sources[j].url,
+				    b->sources[j].url);
+				same_str("file", a->sources[j].file,
+				    b->sources[j].file);
+				assert_int_equal(a->sources[j].line,
+				    b->sources[j].line);
+			}
+			assert_int_equal(a->ntopics, b->ntopics);
+			assert_true(config_topics_print(a) ==
+			    config_topics_print(b));
+		}
+		config_free(a);
+		config_free(b);
+		free(ea);
+		free(eb);
+		free(text);
+	}
+
+	/* A name with no file behind: includes still resolve beside it;
+	 * one of itself is a missing file. */
+	inc = "include(\"sources.conf\")\ninclude(\"nofile.conf\")\n";
+	a = load_quiet_buf(FIX "good/nofile.conf", inc, strlen(inc), &ea);
+	assert_null(a);
+	same_str("nofile", ea, FIX "good/nofile.conf:2: include \""
+	    FIX "good/nofile.conf\": No such file or directory\n");
+	free(ea);
+	inc = "include(\"sources.conf\")\n";
+	a = load_quiet_buf(FIX "good/nofile.conf", inc, strlen(inc), &ea);
+	if (a == NULL)
+		fail_msg("%s", ea);
+	assert_true(a->nsources > 0);
+	same_str("source file", a->sources[0].file, FIX "good/sources.conf");
+	config_free(a);
+	/* Of an existing file, a file that includes itself; the text given
+	 * is what counts, not the file's. */
+	inc = "include(\"empty.conf\")\n";
+	a = load_quiet_buf(FIX "good/empty.conf", inc, strlen(inc), &ea);
+	assert_null(a);
+	same_str("self", ea, FIX "good/empty.conf:1: include \""
+	    FIX "good/empty.conf\": includes itself\n");
+	free(ea);
+	/* No text at all, as an empty file. */
+	a = load_quiet_buf(FIX "good/nofile.conf", "", 0, &ea);
+	if (a == NULL)
+		fail_msg("%s", ea);
+	assert_null(ea);
+	config_free(a);
+	printf("buf: %zu files (%zu configs) load alike from memory, "
+	    "4 cases of includes and no text ok\n",
+	    sizeof(files) / sizeof(files[0]), nconf);
+}
+
 int
 main(void)
 {
@@ -663,6 +776,7 @@ main(void)
 		cmocka_unit_test(test_bools),
 		cmocka_unit_test(test_lexical),
 		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_buf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
