@@ -13,6 +13,7 @@
  */
 
 #include "entry.h"
+#include "feed_arena.h"
 
 #include <sys/mman.h>
 
@@ -34,8 +35,26 @@ struct feed_chunk {
 	struct feed_chunk	*next;
 	size_t			 used;
 	size_t			 size;
+	bool			 mapped;	/* a huge chunk of our own */
 	char			 data[];
 };
+
+/*
+ * Huge chunks are mapped here, not taken from malloc: once glibc has
+ * unmapped a freed 2 MB block it raises its mmap threshold, and the next
+ * feed's chunks came from the heap instead, neither aligned nor huge, a
+ * page fault and a zeroed page per 4 KB again (the daemon parses feed
+ * after feed; bench_parse FILE 5 showed it: a round took half as long
+ * again as the first, and peak memory grew by half a feed a round). A
+ * few freed ones are kept for the next feed of the thread, which then
+ * finds its memory faulted in already.
+ */
+#define ARENA_SPARE	8	/* huge chunks kept: 16 MB */
+
+static _Thread_local struct feed_chunk	*feed_spare;
+static _Thread_local size_t		 feed_nspare;
+
+static void	feed_free_chunk(struct feed_chunk *);
 
 struct feed_arena {
 	struct feed_chunk	*head;
@@ -73,15 +92,60 @@ feed_free(struct feed *f)
 	if (f->arena != NULL) {
 		for (c = f->arena->head; c != NULL; c = next) {
 			next = c->next;
-			free(c);
+			feed_free_chunk(c);
 		}
 		free(f->arena);
 	}
 	free(f);
 }
 
-/* A chunk of the arena's next size: 2 MB ones aligned and marked for
- * transparent huge pages (a no-op where THP is off). */
+/* A 2 MB chunk, 2 MB-aligned and marked for transparent huge pages (a
+ * no-op where THP is off): a spare one if there is one. NULL when the
+ * system will not map one. */
+static struct feed_chunk *
+feed_huge_chunk(void)
+{
+	struct feed_chunk	*c;
+	char			*m, *start;
+	uintptr_t		 pad;
+
+	if ((c = feed_spare) != NULL) {
+		feed_spare = c->next;
+		feed_nspare--;
+		return c;
+	}
+	m = mmap(NULL, 2 * ARENA_HUGE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return NULL;
+	/* Keep the aligned 2 MB inside the 4 MB mapped. */
+	pad = -(uintptr_t)m & (ARENA_HUGE - 1);
+	start = m + pad;
+	if (pad > 0)
+		(void)munmap(m, pad);
+	(void)munmap(start + ARENA_HUGE, ARENA_HUGE - pad);
+#ifdef MADV_HUGEPAGE
+	(void)madvise(start, ARENA_HUGE, MADV_HUGEPAGE);
+#endif
+	c = (struct feed_chunk *)(void *)start;
+	c->mapped = true;
+	return c;
+}
+
+static void
+feed_free_chunk(struct feed_chunk *c)
+{
+	if (!c->mapped)
+		free(c);
+	else if (feed_nspare < ARENA_SPARE) {
+		c->next = feed_spare;
+		feed_spare = c;
+		feed_nspare++;
+	} else
+		(void)munmap(c, ARENA_HUGE);
+}
+
+/* A chunk of the arena's next size, doubling up to ARENA_HUGE. */
 static struct feed_chunk *
 feed_new_chunk(struct feed_arena *a)
 {
@@ -91,16 +155,14 @@ feed_new_chunk(struct feed_arena *a)
 	if (a->next == 0)
 		a->next = ARENA_CHUNK;
 	total = a->next;
-	if (total == ARENA_HUGE) {
-		c = aligned_alloc(ARENA_HUGE, ARENA_HUGE);
-#ifdef MADV_HUGEPAGE
-		if (c != NULL)
-			(void)madvise(c, ARENA_HUGE, MADV_HUGEPAGE);
-#endif
-	} else
+	if (total == ARENA_HUGE)
+		c = feed_huge_chunk();
+	else
 		a->next *= 2;
-	if (c == NULL)
+	if (c == NULL) {
 		c = xmalloc(total);
+		c->mapped = false;
+	}
 	c->size = total - sizeof(*c);
 	return c;
 }
@@ -115,6 +177,7 @@ feed_alloc(struct feed *f, size_t n)
 		if (own) {
 			c = xmalloc(sizeof(*c) + n);
 			c->size = n;
+			c->mapped = false;
 		} else
 			c = feed_new_chunk(f->arena);
 		c->used = 0;
@@ -130,6 +193,30 @@ feed_alloc(struct feed *f, size_t n)
 	}
 	c->used += n;
 	return c->data + c->used - n;
+}
+
+char *
+feed_arena_alloc(struct feed *f, size_t n)
+{
+	return feed_alloc(f, n);
+}
+
+void
+feed_arena_unalloc(struct feed *f, const char *p, size_t n)
+{
+	struct feed_chunk	*c = f->arena->head, *own;
+
+	if (c == NULL || n == 0)
+		return;
+	if (p >= c->data && p + n == c->data + c->used) {
+		c->used -= n;
+		return;
+	}
+	/* A big string's own chunk sits behind the head. */
+	if ((own = c->next) != NULL && p == own->data && n == own->used) {
+		c->next = own->next;
+		feed_free_chunk(own);
+	}
 }
 
 /* n bytes at an address fit for the model's arrays (a new chunk starts
