@@ -17,6 +17,7 @@
 
 #include <sys/mman.h>
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,9 +36,12 @@ struct feed_chunk {
 	struct feed_chunk	*next;
 	size_t			 used;
 	size_t			 size;
-	bool			 mapped;	/* a huge chunk of our own */
-	char			 data[];
+	bool			 huge;		/* ARENA_HUGE, may be a spare */
+	_Alignas(ARENA_ALIGN) char data[];
 };
+
+_Static_assert(offsetof(struct feed_chunk, data) % ARENA_ALIGN == 0,
+    "arena chunk data misaligned");
 
 /*
  * Huge chunks are mapped here, not taken from malloc: once glibc has
@@ -50,6 +54,18 @@ struct feed_chunk {
  * finds its memory faulted in already.
  */
 #define ARENA_SPARE	8	/* huge chunks kept: 16 MB */
+
+/* AddressSanitizer checks what malloc hands out, not our mappings. */
+#if defined(__SANITIZE_ADDRESS__)
+#define FEED_ARENA_MALLOC	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FEED_ARENA_MALLOC	1
+#endif
+#endif
+#ifndef FEED_ARENA_MALLOC
+#define FEED_ARENA_MALLOC	0
+#endif
 
 static _Thread_local struct feed_chunk	*feed_spare;
 static _Thread_local size_t		 feed_nspare;
@@ -106,43 +122,57 @@ static struct feed_chunk *
 feed_huge_chunk(void)
 {
 	struct feed_chunk	*c;
-	char			*m, *start;
-	uintptr_t		 pad;
+	char			*start;
 
 	if ((c = feed_spare) != NULL) {
 		feed_spare = c->next;
 		feed_nspare--;
 		return c;
 	}
-	m = mmap(NULL, 2 * ARENA_HUGE, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (m == MAP_FAILED)
+#if FEED_ARENA_MALLOC
+	if ((start = aligned_alloc(ARENA_HUGE, ARENA_HUGE)) == NULL)
 		return NULL;
-	/* Keep the aligned 2 MB inside the 4 MB mapped. */
-	pad = -(uintptr_t)m & (ARENA_HUGE - 1);
-	start = m + pad;
-	if (pad > 0)
-		(void)munmap(m, pad);
-	(void)munmap(start + ARENA_HUGE, ARENA_HUGE - pad);
+#else
+	{
+		char		*m;
+		uintptr_t	 pad;
+
+		m = mmap(NULL, 2 * ARENA_HUGE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m == MAP_FAILED)
+			return NULL;
+		/* Keep the aligned 2 MB inside the 4 MB mapped. */
+		pad = -(uintptr_t)m & (ARENA_HUGE - 1);
+		start = m + pad;
+		if (pad > 0)
+			(void)munmap(m, pad);
+		(void)munmap(start + ARENA_HUGE, ARENA_HUGE - pad);
+	}
+#endif
 #ifdef MADV_HUGEPAGE
 	(void)madvise(start, ARENA_HUGE, MADV_HUGEPAGE);
 #endif
 	c = (struct feed_chunk *)(void *)start;
-	c->mapped = true;
+	c->huge = true;
 	return c;
 }
 
 static void
 feed_free_chunk(struct feed_chunk *c)
 {
-	if (!c->mapped)
+	if (!c->huge)
 		free(c);
 	else if (feed_nspare < ARENA_SPARE) {
 		c->next = feed_spare;
 		feed_spare = c;
 		feed_nspare++;
-	} else
+	} else {
+#if FEED_ARENA_MALLOC
+		free(c);
+#else
 		(void)munmap(c, ARENA_HUGE);
+#endif
+	}
 }
 
 /* A chunk of the arena's next size, doubling up to ARENA_HUGE. */
@@ -161,7 +191,7 @@ feed_new_chunk(struct feed_arena *a)
 		a->next *= 2;
 	if (c == NULL) {
 		c = xmalloc(total);
-		c->mapped = false;
+		c->huge = false;
 	}
 	c->size = total - sizeof(*c);
 	return c;
@@ -177,7 +207,7 @@ feed_alloc(struct feed *f, size_t n)
 		if (own) {
 			c = xmalloc(sizeof(*c) + n);
 			c->size = n;
-			c->mapped = false;
+			c->huge = false;
 		} else
 			c = feed_new_chunk(f->arena);
 		c->used = 0;
