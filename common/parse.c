@@ -998,7 +998,7 @@ parse_spec_finish(struct parser *p, struct spec *sp, size_t *len)
 static const char *
 parse_text(struct parser *p, enum text_mode mode, size_t *len, bool keep)
 {
-	xmlNodePtr	 node;
+	xmlNodePtr	 node, self;
 	const char	*s;
 	size_t		 n;
 	int		 depth, type;
@@ -1013,9 +1013,17 @@ parse_text(struct parser *p, enum text_mode mode, size_t *len, bool keep)
 		parse_serialise(p, &p->text, true, false);
 		goto done;
 	}
+	/* The reader comes back to the element itself for its end, the
+	 * usual way out: known without asking for the type and depth. */
+	self = xmlTextReaderCurrentNode(p->r);
 	depth = xmlTextReaderDepth(p->r);
 	while (parse_read(p)) {
 		node = xmlTextReaderCurrentNode(p->r);
+		if (node == self && node != NULL) {
+			if (sp.s != NULL)
+				return parse_spec_finish(p, &sp, len);
+			goto done;
+		}
 		if (node != NULL && (node->type == XML_TEXT_NODE ||
 		    node->type == XML_CDATA_SECTION_NODE)) {
 			/* As below, without the reader's calls. */
