@@ -48,10 +48,11 @@ _Static_assert(offsetof(struct feed_chunk, data) % ARENA_ALIGN == 0,
  * unmapped a freed 2 MB block it raises its mmap threshold, and the next
  * feed's chunks came from the heap instead, neither aligned nor huge, a
  * page fault and a zeroed page per 4 KB again (the daemon parses feed
- * after feed; bench_parse FILE 5 showed it: a round took half as long
- * again as the first, and peak memory grew by half a feed a round). A
- * few freed ones are kept for the next feed of the thread, which then
- * finds its memory faulted in already.
+ * after feed; bench_parse FILE 5 on the 50 MB feed showed it: the later
+ * rounds took a third more CPU than the first, and peak RSS went from
+ * 110 MB to 258 MB). A few freed ones are kept for the next feed of the
+ * thread, which then finds its memory faulted in already; at most 16 MB
+ * stay mapped between feeds.
  */
 #define ARENA_SPARE	8	/* huge chunks kept: 16 MB */
 

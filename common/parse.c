@@ -942,9 +942,10 @@ parse_serialise(struct parser *p, struct buf *b, bool inner, bool raw)
 }
 
 /*
- * The text of the first node, copied straight into the arena when the
- * value is to be kept: an element with one text node (nearly all of them)
- * then costs one copy instead of two. spec is the copy, or NULL.
+ * The text of an element's first node, copied straight into the arena
+ * when the value is to be kept: an element with one text node (nearly
+ * all of them) then costs one copy instead of two. s is the copy (n
+ * bytes and a NUL), or NULL.
  */
 struct spec {
 	char	*s;
