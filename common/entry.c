@@ -239,7 +239,8 @@ feed_arena_unalloc(struct feed *f, const char *p, size_t n)
 
 	if (c == NULL || n == 0)
 		return;
-	if (p >= c->data && p + n == c->data + c->used) {
+	if ((uintptr_t)p >= (uintptr_t)c->data &&
+	    (uintptr_t)p + n == (uintptr_t)(c->data + c->used)) {
 		c->used -= n;
 		return;
 	}
