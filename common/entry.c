@@ -13,9 +13,11 @@
  */
 
 #include "entry.h"
+#include "feed_arena.h"
 
 #include <sys/mman.h>
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,8 +36,42 @@ struct feed_chunk {
 	struct feed_chunk	*next;
 	size_t			 used;
 	size_t			 size;
-	char			 data[];
+	bool			 huge;		/* ARENA_HUGE, may be a spare */
+	_Alignas(ARENA_ALIGN) char data[];
 };
+
+_Static_assert(offsetof(struct feed_chunk, data) % ARENA_ALIGN == 0,
+    "arena chunk data misaligned");
+
+/*
+ * Huge chunks are mapped here, not taken from malloc: once glibc has
+ * unmapped a freed 2 MB block it raises its mmap threshold, and the next
+ * feed's chunks came from the heap instead, neither aligned nor huge, a
+ * page fault and a zeroed page per 4 KB again (the daemon parses feed
+ * after feed; bench_parse FILE 5 on the 50 MB feed showed it: the later
+ * rounds took a third more CPU than the first, and peak RSS went from
+ * 110 MB to 258 MB). A few freed ones are kept for the next feed of the
+ * thread, which then finds its memory faulted in already; at most 16 MB
+ * stay mapped between feeds.
+ */
+#define ARENA_SPARE	8	/* huge chunks kept: 16 MB */
+
+/* AddressSanitizer checks what malloc hands out, not our mappings. */
+#if defined(__SANITIZE_ADDRESS__)
+#define FEED_ARENA_MALLOC	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FEED_ARENA_MALLOC	1
+#endif
+#endif
+#ifndef FEED_ARENA_MALLOC
+#define FEED_ARENA_MALLOC	0
+#endif
+
+static _Thread_local struct feed_chunk	*feed_spare;
+static _Thread_local size_t		 feed_nspare;
+
+static void	feed_free_chunk(struct feed_chunk *);
 
 struct feed_arena {
 	struct feed_chunk	*head;
@@ -73,15 +109,74 @@ feed_free(struct feed *f)
 	if (f->arena != NULL) {
 		for (c = f->arena->head; c != NULL; c = next) {
 			next = c->next;
-			free(c);
+			feed_free_chunk(c);
 		}
 		free(f->arena);
 	}
 	free(f);
 }
 
-/* A chunk of the arena's next size: 2 MB ones aligned and marked for
- * transparent huge pages (a no-op where THP is off). */
+/* A 2 MB chunk, 2 MB-aligned and marked for transparent huge pages (a
+ * no-op where THP is off): a spare one if there is one. NULL when the
+ * system will not map one. */
+static struct feed_chunk *
+feed_huge_chunk(void)
+{
+	struct feed_chunk	*c;
+	char			*start;
+
+	if ((c = feed_spare) != NULL) {
+		feed_spare = c->next;
+		feed_nspare--;
+		return c;
+	}
+#if FEED_ARENA_MALLOC
+	if ((start = aligned_alloc(ARENA_HUGE, ARENA_HUGE)) == NULL)
+		return NULL;
+#else
+	{
+		char		*m;
+		uintptr_t	 pad;
+
+		m = mmap(NULL, 2 * ARENA_HUGE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m == MAP_FAILED)
+			return NULL;
+		/* Keep the aligned 2 MB inside the 4 MB mapped. */
+		pad = -(uintptr_t)m & (ARENA_HUGE - 1);
+		start = m + pad;
+		if (pad > 0)
+			(void)munmap(m, pad);
+		(void)munmap(start + ARENA_HUGE, ARENA_HUGE - pad);
+	}
+#endif
+#ifdef MADV_HUGEPAGE
+	(void)madvise(start, ARENA_HUGE, MADV_HUGEPAGE);
+#endif
+	c = (struct feed_chunk *)(void *)start;
+	c->huge = true;
+	return c;
+}
+
+static void
+feed_free_chunk(struct feed_chunk *c)
+{
+	if (!c->huge)
+		free(c);
+	else if (feed_nspare < ARENA_SPARE) {
+		c->next = feed_spare;
+		feed_spare = c;
+		feed_nspare++;
+	} else {
+#if FEED_ARENA_MALLOC
+		free(c);
+#else
+		(void)munmap(c, ARENA_HUGE);
+#endif
+	}
+}
+
+/* A chunk of the arena's next size, doubling up to ARENA_HUGE. */
 static struct feed_chunk *
 feed_new_chunk(struct feed_arena *a)
 {
@@ -91,16 +186,14 @@ feed_new_chunk(struct feed_arena *a)
 	if (a->next == 0)
 		a->next = ARENA_CHUNK;
 	total = a->next;
-	if (total == ARENA_HUGE) {
-		c = aligned_alloc(ARENA_HUGE, ARENA_HUGE);
-#ifdef MADV_HUGEPAGE
-		if (c != NULL)
-			(void)madvise(c, ARENA_HUGE, MADV_HUGEPAGE);
-#endif
-	} else
+	if (total == ARENA_HUGE)
+		c = feed_huge_chunk();
+	else
 		a->next *= 2;
-	if (c == NULL)
+	if (c == NULL) {
 		c = xmalloc(total);
+		c->huge = false;
+	}
 	c->size = total - sizeof(*c);
 	return c;
 }
@@ -115,6 +208,7 @@ feed_alloc(struct feed *f, size_t n)
 		if (own) {
 			c = xmalloc(sizeof(*c) + n);
 			c->size = n;
+			c->huge = false;
 		} else
 			c = feed_new_chunk(f->arena);
 		c->used = 0;
@@ -130,6 +224,31 @@ feed_alloc(struct feed *f, size_t n)
 	}
 	c->used += n;
 	return c->data + c->used - n;
+}
+
+char *
+feed_arena_alloc(struct feed *f, size_t n)
+{
+	return feed_alloc(f, n);
+}
+
+void
+feed_arena_unalloc(struct feed *f, const char *p, size_t n)
+{
+	struct feed_chunk	*c = f->arena->head, *own;
+
+	if (c == NULL || n == 0)
+		return;
+	if ((uintptr_t)p >= (uintptr_t)c->data &&
+	    (uintptr_t)p + n == (uintptr_t)(c->data + c->used)) {
+		c->used -= n;
+		return;
+	}
+	/* A big string's own chunk sits behind the head. */
+	if ((own = c->next) != NULL && p == own->data && n == own->used) {
+		c->next = own->next;
+		feed_free_chunk(own);
+	}
 }
 
 /* n bytes at an address fit for the model's arrays (a new chunk starts

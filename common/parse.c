@@ -31,6 +31,7 @@
 
 #include "date.h"
 #include "entry.h"
+#include "feed_arena.h"
 #include "text.h"
 #include "url.h"
 #include "xmalloc.h"
@@ -940,17 +941,70 @@ parse_serialise(struct parser *p, struct buf *b, bool inner, bool raw)
 	parse_skip(p);
 }
 
-/* The value of the current element as the mode says, trimmed and clean,
- * in scratch memory valid until the next value is read (writable, NUL at
- * *len); "" for an empty element. The reader ends on its end. */
-static const char *
-parse_text(struct parser *p, enum text_mode mode, size_t *len)
+/*
+ * The text of an element's first node, copied straight into the arena
+ * when the value is to be kept: an element with one text node (nearly
+ * all of them) then costs one copy instead of two. s is the copy (n
+ * bytes and a NUL), or NULL.
+ */
+struct spec {
+	char	*s;
+	size_t	 n;
+};
+
+/* Another node follows the first: the value is put together in scratch
+ * memory after all, and the arena gets its bytes back. */
+static void
+parse_spec_abandon(struct parser *p, struct spec *sp)
 {
-	xmlNodePtr	 node;
+	if (sp->s == NULL)
+		return;
+	buf_add(&p->text, sp->s, sp->n);
+	feed_arena_unalloc(p->feed, sp->s, sp->n + 1);
+	sp->s = NULL;
+}
+
+/* The speculative copy as the value: trimmed and clean, the unused tail
+ * given back. */
+static const char *
+parse_spec_finish(struct parser *p, struct spec *sp, size_t *len)
+{
+	const char	*s = sp->s, *c;
+	size_t		 n = sp->n, tail;
+
+	text_trim(&s, &n);
+	if (n == 0) {
+		feed_arena_unalloc(p->feed, sp->s, sp->n + 1);
+		*len = 0;
+		return "";
+	}
+	tail = sp->n - (s - sp->s) - n;
+	((char *)s)[n] = '\0';
+	if ((c = parse_clean(p, s, &n)) != s) {
+		/* Repaired into p->fix: keep that instead. */
+		feed_arena_unalloc(p->feed, sp->s, sp->n + 1);
+		*len = n;
+		return n == 0 ? "" : feed_strndup(p->feed, c, n);
+	}
+	feed_arena_unalloc(p->feed, s + n + 1, tail);
+	*len = n;
+	return s;
+}
+
+/* The value of the current element as the mode says, trimmed and clean,
+ * "" for an empty element; the reader ends on its end. Kept: in the
+ * feed's arena. Otherwise in scratch memory valid until the next value is
+ * read. Either way writable by the caller (NUL at *len) until it hands the
+ * string on. */
+static const char *
+parse_text(struct parser *p, enum text_mode mode, size_t *len, bool keep)
+{
+	xmlNodePtr	 node, self;
 	const char	*s;
 	size_t		 n;
 	int		 depth, type;
-	bool		 seen_div = false;
+	bool		 seen_div = false, first = true;
+	struct spec	 sp = { NULL, 0 };
 
 	buf_reset(&p->text);
 	*len = 0;
@@ -960,17 +1014,42 @@ parse_text(struct parser *p, enum text_mode mode, size_t *len)
 		parse_serialise(p, &p->text, true, false);
 		goto done;
 	}
+	/* The reader comes back to the element itself for its end, the
+	 * usual way out: known without asking for the type and depth. */
+	self = xmlTextReaderCurrentNode(p->r);
 	depth = xmlTextReaderDepth(p->r);
 	while (parse_read(p)) {
 		node = xmlTextReaderCurrentNode(p->r);
+		if (node == self && node != NULL) {
+			if (sp.s != NULL)
+				return parse_spec_finish(p, &sp, len);
+			goto done;
+		}
 		if (node != NULL && (node->type == XML_TEXT_NODE ||
 		    node->type == XML_CDATA_SECTION_NODE)) {
 			/* As below, without the reader's calls. */
+			if (first && keep && node->content != NULL) {
+				sp.n = strlen((const char *)node->content);
+				sp.s = feed_arena_alloc(p->feed, sp.n + 1);
+				memcpy(sp.s, node->content, sp.n);
+				first = false;
+				continue;
+			}
+			parse_spec_abandon(p, &sp);
 			if (!seen_div && node->content != NULL)
 				buf_adds(&p->text, (const char *)node->content);
+			first = false;
 			continue;
 		}
+		first = false;
 		type = xmlTextReaderNodeType(p->r);
+		if (type == XML_READER_TYPE_END_ELEMENT &&
+		    xmlTextReaderDepth(p->r) == depth) {
+			if (sp.s != NULL)
+				return parse_spec_finish(p, &sp, len);
+			goto done;
+		}
+		parse_spec_abandon(p, &sp);
 		switch (type) {
 		case XML_READER_TYPE_TEXT:
 		case XML_READER_TYPE_CDATA:
@@ -1004,14 +1083,12 @@ parse_text(struct parser *p, enum text_mode mode, size_t *len)
 			}
 			parse_serialise(p, &p->text, false, mode == MODE_TEXT);
 			break;
-		case XML_READER_TYPE_END_ELEMENT:
-			if (xmlTextReaderDepth(p->r) == depth)
-				goto done;
-			break;
 		default:
 			break;
 		}
 	}
+	/* The input ended inside the element. */
+	parse_spec_abandon(p, &sp);
 done:
 	if (p->text.len == 0)
 		return "";
@@ -1021,6 +1098,8 @@ done:
 	p->text.s[s - p->text.s + n] = '\0';
 	s = parse_clean(p, s, &n);
 	*len = n;
+	if (keep)
+		return n == 0 ? "" : feed_strndup(p->feed, s, n);
 	return s;
 }
 
@@ -1028,26 +1107,22 @@ done:
 static const char *
 parse_value(struct parser *p, enum text_mode mode)
 {
-	const char	*s;
-	size_t		 n;
+	size_t	n;
 
-	s = parse_text(p, mode, &n);
-	return n == 0 ? "" : feed_strndup(p->feed, s, n);
+	return parse_text(p, mode, &n, true);
 }
 
-/* The element's text with inner whitespace runs collapsed (ids, dates,
- * links, names), in scratch memory as parse_text() leaves it. */
-static const char *
-parse_plain_text(struct parser *p, size_t *len)
+/* Collapse the inner whitespace runs of v (writable, NUL-terminated, n
+ * bytes, trimmed) in place; returns the new length. */
+static size_t
+parse_collapse(char *v, size_t n)
 {
-	const char	*v = parse_text(p, MODE_TEXT, len);
-	char		*w, *o;
-	bool		 space = false;
+	char	*w, *o;
+	bool	 space = false;
 
-	if (*len == 0 ||
-	    (strpbrk(v, "\t\n\r") == NULL && strstr(v, "  ") == NULL))
-		return v;
-	w = o = (char *)v;	/* our own scratch: safe to rewrite */
+	if (strpbrk(v, "\t\n\r") == NULL && strstr(v, "  ") == NULL)
+		return n;
+	w = o = v;
 	for (; *w != '\0'; w++) {
 		if (isspace((unsigned char)*w)) {
 			space = true;
@@ -1059,18 +1134,34 @@ parse_plain_text(struct parser *p, size_t *len)
 		*o++ = *w;
 	}
 	*o = '\0';
-	*len = o - v;
+	return o - v;
+}
+
+/* The element's text with inner whitespace runs collapsed (ids, dates,
+ * links, names), in scratch memory as parse_text() leaves it. */
+static const char *
+parse_plain_text(struct parser *p, size_t *len)
+{
+	const char	*v = parse_text(p, MODE_TEXT, len, false);
+
+	if (*len > 0)
+		*len = parse_collapse((char *)v, *len);
 	return v;
 }
 
+/* The same, kept in the arena. */
 static const char *
 parse_plain(struct parser *p)
 {
-	const char	*s;
-	size_t		 n;
+	const char	*v;
+	size_t		 n, m;
 
-	s = parse_plain_text(p, &n);
-	return n == 0 ? "" : feed_strndup(p->feed, s, n);
+	v = parse_text(p, MODE_TEXT, &n, true);
+	if (n == 0)
+		return v;
+	if ((m = parse_collapse((char *)v, n)) < n)
+		feed_arena_unalloc(p->feed, v + m + 1, n - m);
+	return v;
 }
 
 /* A link in scratch memory (clean, writable) resolved against base, in

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "entry.h"
+#include "feed_arena.h"
 
 static bool
 keep_odd(const struct entry *e, void *arg)
@@ -142,12 +143,111 @@ test_arena_growth(void **state)
 	    total >> 20, (size_t)2000);
 }
 
+/* Bytes given back to the arena: the tail of the latest allocation is
+ * handed out again, anything else stays put; a big string's own chunk
+ * given back whole is freed (ASan would see it leak or be reused). */
+static void
+test_arena_unalloc(void **state)
+{
+	struct feed	*f = feed_new();
+	char		*a, *b, *c, *big;
+	size_t		 n = 0;
+
+	(void)state;
+	a = feed_arena_alloc(f, 100);
+	memset(a, 'a', 100);
+	feed_arena_unalloc(f, a + 40, 60);	/* the tail: back */
+	b = feed_arena_alloc(f, 10);
+	assert_ptr_equal(b, a + 40);
+	n++;
+	feed_arena_unalloc(f, a, 10);		/* not the tail: stays */
+	c = feed_arena_alloc(f, 10);
+	assert_ptr_equal(c, b + 10);
+	assert_memory_equal(a, "aaaaaaaaaa", 10);
+	n++;
+	feed_arena_unalloc(f, c, 10);		/* the whole latest one */
+	assert_ptr_equal(feed_arena_alloc(f, 1), c);
+	n++;
+	big = feed_arena_alloc(f, 100000);	/* its own chunk */
+	memset(big, 'b', 100000);
+	feed_arena_unalloc(f, big, 100000);
+	c = feed_arena_alloc(f, 5);
+	assert_ptr_equal(c, b + 11);
+	n++;
+	feed_arena_unalloc(f, NULL, 0);
+	feed_free(f);
+	printf("entry: %zu arena give-backs (tail, middle, whole, own chunk)\n",
+	    n);
+}
+
+/* Huge chunks outlive their feed as spares: the next big feed finds some
+ * of its memory there, two feeds alive at once never share a chunk, and
+ * every string of both reads back intact. */
+static void
+test_arena_spares(void **state)
+{
+	enum { COUNT = 20000, LEN = 1000 };
+	struct feed	*f, *g;
+	const char	**fs, **gs;
+	uintptr_t	*old;
+	size_t		 reused = 0;
+	char		 src[LEN];
+
+	(void)state;
+	fs = calloc(COUNT, sizeof(*fs));
+	gs = calloc(COUNT, sizeof(*gs));
+	old = calloc(COUNT, sizeof(*old));
+	assert_true(fs != NULL && gs != NULL && old != NULL);
+	f = feed_new();
+	for (size_t i = 0; i < COUNT; i++) {
+		memset(src, 'a' + i % 26, LEN);
+		old[i] = (uintptr_t)feed_strndup(f, src, LEN - 1) &
+		    ~(uintptr_t)(2 * 1024 * 1024 - 1);
+	}
+	feed_free(f);
+	f = feed_new();
+	g = feed_new();
+	for (size_t i = 0; i < COUNT; i++) {
+		memset(src, 'a' + i % 26, LEN);
+		fs[i] = feed_strndup(f, src, LEN - 1);
+		memset(src, 'A' + i % 26, LEN);
+		gs[i] = feed_strndup(g, src, LEN - 1);
+	}
+	for (size_t i = 0; i < COUNT; i++) {
+		assert_int_equal(strlen(fs[i]), LEN - 1);
+		assert_int_equal(strlen(gs[i]), LEN - 1);
+		assert_int_equal(fs[i][0], 'a' + i % 26);
+		assert_int_equal(fs[i][LEN - 2], 'a' + i % 26);
+		assert_int_equal(gs[i][0], 'A' + i % 26);
+		assert_int_equal(gs[i][LEN - 2], 'A' + i % 26);
+	}
+	/* Some of the new strings sit in the old feed's 2 MB chunks. */
+	for (size_t i = 0; i < COUNT && reused == 0; i += 100) {
+		uintptr_t	base = (uintptr_t)fs[i] &
+			    ~(uintptr_t)(2 * 1024 * 1024 - 1);
+
+		for (size_t j = 0; j < COUNT; j += 100)
+			if (old[j] == base)
+				reused++;
+	}
+	assert_true(reused > 0);
+	feed_free(f);
+	feed_free(g);
+	free(fs);
+	free(gs);
+	free(old);
+	printf("entry: 2 x %d strings intact in two feeds alive at once, "
+	    "spare chunks of a freed feed reused\n", COUNT);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_model),
 		cmocka_unit_test(test_arena_growth),
+		cmocka_unit_test(test_arena_unalloc),
+		cmocka_unit_test(test_arena_spares),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

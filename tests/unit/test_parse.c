@@ -869,6 +869,89 @@ test_fuzz_regressions(void **state)
 	    "UTF-8\n", n);
 }
 
+/*
+ * Value shapes: a value is copied straight into the arena when its
+ * element holds one text node, and put together in scratch memory when
+ * more follows (a comment, CDATA, an entity, markup, a div); both ways
+ * must give what the reader's text says, trimmed, with ids' inner
+ * whitespace collapsed, whatever the size (over 16 KB a value gets its
+ * own arena chunk).
+ */
+static void
+test_value_shapes(void **state)
+{
+	static const struct {
+		const char	*guid;		/* "" in, absent out */
+		const char	*desc;
+		const char	*want_id;
+		const char	*want_summary;
+	} shapes[] = {
+		{ "g1", "plain text", "g1", "plain text" },
+		{ "  g2  ", "  padded  \n\t", "g2", "padded" },
+		{ "g3", "   \n ", "g3", "" },
+		{ "a<!-- c -->  b", "text<!-- c -->more", "a b", "textmore" },
+		{ " a \n\n b ", "a <![CDATA[<b>]]> c", "a b", "a <b> c" },
+		{ "g6", "first<b>bold</b> rest", "g6",
+		    "first<b>bold</b> rest" },
+		{ "g7", "&lt;p&gt;x&lt;/p&gt; &amp; y", "g7", "<p>x</p> & y" },
+		{ "g&e;8", "x &e; y", "gent8", "x ent y" },
+		{ "<![CDATA[g9]]>", "<![CDATA[  cdata only  ]]>", "g9",
+		    "cdata only" },
+		{ "g10", "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>in "
+		    "div</p></div>", "g10", "<p>in div</p>" },
+		{ "", "", NULL, "" },
+		{ "g12", NULL, "g12", NULL },	/* 20,000 x's, a comment, y */
+		{ "g13", NULL, "g13", NULL },	/* 20,000 x's */
+	};
+	struct buf	 doc = { 0 }, big = { 0 }, want = { 0 };
+	struct feed	*f;
+	const char	*desc, *summary;
+	char		 err[256];
+	size_t		 n = 0;
+
+	(void)state;
+	for (int i = 0; i < 20000; i++)
+		buf_addc(&big, 'x');
+	for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		buf_reset(&want);
+		if ((desc = shapes[i].desc) == NULL) {
+			buf_add(&want, big.s, big.len);
+			if (i % 2 == 1)
+				buf_addc(&want, 'y');
+		}
+		summary = shapes[i].want_summary != NULL ?
+		    shapes[i].want_summary : want.s;
+		buf_reset(&doc);
+		buf_printf(&doc, "<?xml version=\"1.0\"?>\n<!DOCTYPE rss "
+		    "[<!ENTITY e \"ent\">]>\n<rss version=\"2.0\"><channel>"
+		    "<title>t</title><item><title>T%zu</title><guid "
+		    "isPermaLink=\"false\">%s</guid><description>", i,
+		    shapes[i].guid);
+		if (desc != NULL)
+			buf_adds(&doc, desc);
+		else {
+			buf_add(&doc, big.s, big.len);
+			if (i % 2 == 1)
+				buf_adds(&doc, "<!-- c -->y");
+		}
+		buf_adds(&doc, "</description></item></channel></rss>\n");
+		f = parse_string(doc.s, doc.len, err, sizeof(err));
+		if (f == NULL)
+			fail_msg("case %zu: %s", i, err);
+		assert_false(f->bozo);
+		assert_int_equal(f->nentries, 1);
+		check_str("id", f->entries[0].id, shapes[i].want_id);
+		check_str("summary", f->entries[0].summary, summary);
+		feed_free(f);
+		n++;
+	}
+	buf_free(&doc);
+	buf_free(&big);
+	buf_free(&want);
+	printf("parse: %zu value shapes (one text node or more, blank, "
+	    "over 16 KB) read as the reader gives them\n", n);
+}
+
 static void
 test_json_output(void **state)
 {
@@ -906,6 +989,7 @@ main(void)
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_max_entries),
 		cmocka_unit_test(test_fuzz_regressions),
+		cmocka_unit_test(test_value_shapes),
 		cmocka_unit_test(test_json_output),
 	};
 
