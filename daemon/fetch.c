@@ -530,7 +530,9 @@ fetch_finish(struct fetch *f)
  * likely what the previous reply on it left behind: a server that sent
  * more than its Content-Length said, the rest read as the start of the
  * next reply. That is not this source's fault, so it is tried once more
- * on a fresh connection. True when the transfer is running again.
+ * on a fresh connection. A redirect may be what went to a reused
+ * connection, so any transfer with fewer new connections than requests
+ * counts. True when the transfer is running again.
  */
 static bool
 fetch_retry_fresh(struct fetcher *fr, struct fetch *f)
@@ -539,8 +541,10 @@ fetch_retry_fresh(struct fetcher *fr, struct fetch *f)
 
 	if (f->retried || fr->cancelling || !fetch_not_http(f))
 		return false;
+	/* Each request of the transfer (one a redirect, and the one that
+	 * failed) on a new connection: the reply is the server's own. */
 	if (curl_easy_getinfo(f->easy, CURLINFO_NUM_CONNECTS, &nconnects) !=
-	    CURLE_OK || nconnects != 0)
+	    CURLE_OK || nconnects >= f->nresponses + 1)
 		return false;
 	curl_multi_remove_handle(fr->multi, f->easy);
 	f->retried = true;
