@@ -390,6 +390,18 @@ scrape_iconv(const char *charset, const char *buf, size_t len,
 	return 0;
 }
 
+/* Charset labels by what they mean here: latin-1 and ASCII are read as
+ * windows-1252, Unicode ones as UTF-8 when a page names them (its bytes
+ * were readable as ASCII), UTF-7 never. */
+static const char *const scrape_latin[] = { "iso-8859-1", "iso8859-1",
+    "iso_8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii", "cp819",
+    "ibm819", "windows-1252", "cp1252", "x-cp1252", NULL };
+static const char *const scrape_unicode[] = { "utf-8", "utf8",
+    "unicode-1-1-utf-8", "utf-16", "utf-16le", "utf-16be", "utf-32",
+    "utf-32le", "utf-32be", "ucs-2", NULL };
+static const char *const scrape_utf7[] = { "utf-7", "utf7",
+    "unicode-1-1-utf-7", "csunicode11utf7", NULL };
+
 /*
  * The charset an HTTP Content-Type names, or NULL when it is of no use
  * and the page's own declaration should count: UTF-7 (it hides markup),
@@ -397,18 +409,16 @@ scrape_iconv(const char *charset, const char *buf, size_t len,
  * a page without a NUL in its first bytes (ASCII markup is no UTF-16).
  */
 static const char *
-scrape_http_charset(const char *name, const char *buf, size_t len,
-    const char *const *latin, const char *const *utf8,
-    const char *const *utf7)
+scrape_http_charset(const char *name, const char *buf, size_t len)
 {
-	if (scrape_charset_is(name, utf7))
+	if (scrape_charset_is(name, scrape_utf7))
 		return NULL;
-	if (scrape_charset_is(name, latin))
+	if (scrape_charset_is(name, scrape_latin))
 		return "WINDOWS-1252";
 	if (strcasecmp(name, "utf-8") == 0 || strcasecmp(name, "utf8") == 0 ||
 	    strcasecmp(name, "unicode-1-1-utf-8") == 0)
 		return "UTF-8";
-	if (scrape_charset_is(name, utf8))
+	if (scrape_charset_is(name, scrape_unicode))
 		return memchr(buf, '\0', len < SCRAPE_PRESCAN ? len :
 		    SCRAPE_PRESCAN) != NULL ? name : NULL;
 	return scrape_charset_known(name) ? name : NULL;
@@ -419,14 +429,6 @@ static void
 scrape_to_utf8(const char *buf, size_t len, const char *content_type,
     struct buf *out)
 {
-	static const char *const latin[] = { "iso-8859-1", "iso8859-1",
-	    "iso_8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii",
-	    "cp819", "ibm819", "windows-1252", "cp1252", "x-cp1252", NULL };
-	static const char *const utf8[] = { "utf-8", "utf8",
-	    "unicode-1-1-utf-8", "utf-16", "utf-16le", "utf-16be",
-	    "utf-32", "utf-32le", "utf-32be", "ucs-2", NULL };
-	static const char *const utf7[] = { "utf-7", "utf7",
-	    "unicode-1-1-utf-7", "csunicode11utf7", NULL };
 	const unsigned char	*u = (const unsigned char *)buf;
 	char			 name[48];
 	const char		*cs = NULL;
@@ -445,17 +447,17 @@ scrape_to_utf8(const char *buf, size_t len, const char *content_type,
 		cs = "UTF-16BE";
 	} else if (content_type != NULL &&
 	    scrape_charset_declared(content_type, strlen(content_type), name,
-	    sizeof(name)) && (cs = scrape_http_charset(name, buf, len,
-	    latin, utf8, utf7)) != NULL) {
+	    sizeof(name)) && (cs = scrape_http_charset(name, buf,
+	    len)) != NULL) {
 		/* The server's word comes before the page's, as in
 		 * browsers, when it is a usable one. */
 	} else if (scrape_charset_declared(buf, len, name, sizeof(name))) {
 		/* UTF-7 is refused as browsers do: it hides markup. */
-		if (scrape_charset_is(name, utf7))
+		if (scrape_charset_is(name, scrape_utf7))
 			cs = NULL;
-		else if (scrape_charset_is(name, latin))
+		else if (scrape_charset_is(name, scrape_latin))
 			cs = "WINDOWS-1252";
-		else if (scrape_charset_is(name, utf8))
+		else if (scrape_charset_is(name, scrape_unicode))
 			cs = "UTF-8";
 		else
 			cs = name;
