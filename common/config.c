@@ -179,6 +179,8 @@ struct config_sink {
 	enum config_kind	 kind;
 	char			*name;
 	enum config_sink_type	 type;
+	int			 hinted;	/* hint is known */
+	const char		*hint;		/* static, or NULL */
 };
 
 /* Where something was set: a key (key != NULL) or a section opened. */
@@ -237,6 +239,7 @@ static int	 config_sink_open_topic_cb(cfg_t *, cfg_opt_t *, const char *,
 static int	 config_sink_open_none_cb(cfg_t *, cfg_opt_t *, const char *,
 		    void *);
 static int	 config_include_cb(cfg_t *, cfg_opt_t *, int, const char **);
+static struct config_sink *config_sink_find(enum config_kind, const char *);
 static void	 config_unknown_key(cfg_t *, enum config_kind, const char *,
 		    const char *);
 static int	 config_parse_file(cfg_t *, const char *);
@@ -1085,13 +1088,24 @@ static void
 config_unknown_key(cfg_t *cfg, enum config_kind kind, const char *title,
     const char *key)
 {
-	const char	*hint, *where;
-	char		 prefix[128] = "";
+	struct config_sink	*sink;
+	const char		*hint, *where;
+	char			 prefix[128] = "";
 
 	if (kind == KIND_SOURCE || kind == KIND_TOPIC)
 		snprintf(prefix, sizeof(prefix), "%s \"%s\": ",
 		    config_kind_names[kind], title != NULL ? title : "");
-	if ((hint = config_suggest_key(kind, key)) != NULL)
+	/* A sink's key is reported again on every later pass: its hint, an
+	 * edit distance to each known key, is worked out once. */
+	if ((sink = config_sink_find(kind, key)) == NULL)
+		hint = config_suggest_key(kind, key);
+	else if (sink->hinted)
+		hint = sink->hint;
+	else {
+		hint = sink->hint = config_suggest_key(kind, key);
+		sink->hinted = 1;
+	}
+	if (hint != NULL)
 		config_error(cfg->filename, cfg->line,
 		    "%sunknown key \"%s\"; did you mean \"%s\"?", prefix, key,
 		    hint);
@@ -1222,6 +1236,8 @@ config_error_cb(cfg_t *cfg, const char *fmt, va_list ap)
 			sink->kind = kind;
 			sink->name = xstrdup(name);
 			sink->type = SINK_LIST;
+			sink->hinted = 0;
+			sink->hint = NULL;
 			ld->again = 1;
 			return;
 		}
