@@ -674,17 +674,20 @@ scrape_value(struct scrape *s, enum scrape_rule which, xmlNodePtr node,
 }
 
 /* A link's text made absolute against the page's base; NULL unless it is
- * an http(s) URL. In-page anchors ("#top") are no item's link. */
+ * an http(s) URL. In-page anchors ("#top") are no item's link. *key gets
+ * the link's canonical form, which only an http(s) URL has: the one
+ * canonicalisation both tells that and keys the duplicate check. */
 static char *
-scrape_resolve(struct scrape *s, const char *ref)
+scrape_resolve(struct scrape *s, const char *ref, char **key)
 {
 	char	*abs;
 
+	*key = NULL;
 	if (ref == NULL || ref[0] == '#')
 		return NULL;
 	if ((abs = url_resolve(s->base, ref)) == NULL)
 		return NULL;
-	if (!url_is_http(abs)) {
+	if ((*key = url_canonical(abs)) == NULL) {
 		free(abs);
 		return NULL;
 	}
@@ -728,7 +731,7 @@ scrape_item(struct scrape *s, xmlNodePtr item, char *err, size_t errlen)
 		free(ref);
 		ref = NULL;
 	}
-	if ((link = scrape_resolve(s, ref)) == NULL) {
+	if ((link = scrape_resolve(s, ref, &key)) == NULL) {
 		s->nnolink++;
 		rc = 0;
 		goto done;
@@ -741,8 +744,6 @@ scrape_item(struct scrape *s, xmlNodePtr item, char *err, size_t errlen)
 		rc = 0;
 		goto done;
 	}
-	if ((key = url_canonical(link)) == NULL)
-		key = xstrdup(link);
 	if (xmlHashLookup(s->seen, (const xmlChar *)key) != NULL) {
 		s->ndup++;
 		rc = 0;
