@@ -117,8 +117,7 @@ enum store_stmt {
 	ST_META_GET,
 	ST_META_SET,
 	ST_ANY_ENTRY,
-	ST_ETOPIC_DEL,
-	ST_ETOPIC_INS,
+	ST_ETOPIC_SET,
 	ST_STORY_INS,
 	ST_STORY_UPD_GET,
 	ST_STORY_UPD_SET,
@@ -131,7 +130,7 @@ enum store_stmt {
 	ST_SSRC_INS,
 	ST_STOPIC_INS,
 	ST_STOPIC_DEL,
-	ST_STOPIC_REBUILD,
+	ST_STOPIC_SRC,
 	ST_GEN_BUMP,
 	ST_Q_TOPIC,
 	ST_Q_SOURCE,
@@ -144,7 +143,6 @@ enum store_stmt {
 	ST_QN_LANG,
 	ST_QN_ALL,
 	ST_Q_ENTRIES,
-	ST_Q_TOPICS,
 	ST_COUNT_TOPICS,
 	ST_COUNT_SOURCES,
 	ST_PRUNE_SEL,
@@ -239,17 +237,17 @@ static const char *store_sql[ST__MAX] = {
 	[ST_ENT_INS] = "INSERT INTO entry (sid, key, story, canon, uid,"
 	    " title, title_type, link, published, updated, summary,"
 	    " summary_type, content, content_type, base, lang, authors,"
-	    " categories, enclosures, links, fetched, chash) VALUES"
+	    " categories, enclosures, links, fetched, chash, topics) VALUES"
 	    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-	    " ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+	    " ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
 	[ST_ENT_TEXT] = "SELECT title, title_type, summary, summary_type,"
 	    " content, content_type FROM entry WHERE story = ? ORDER BY eid",
 	[ST_ENT_UPD] = "UPDATE entry SET canon = ?4, uid = ?5, title = ?6,"
 	    " title_type = ?7, link = ?8, published = ?9, updated = ?10,"
 	    " summary = ?11, summary_type = ?12, content = ?13,"
 	    " content_type = ?14, base = ?15, lang = ?16, authors = ?17,"
-	    " categories = ?18, enclosures = ?19, links = ?20, chash = ?22"
-	    " WHERE eid = ?1",
+	    " categories = ?18, enclosures = ?19, links = ?20, chash = ?22,"
+	    " topics = ?23 WHERE eid = ?1",
 	[ST_FTS_INS] = "INSERT INTO entry_fts (rowid, title, summary,"
 	    " content) VALUES (?, ?, ?, ?)",
 	[ST_FTS_DEL] = "INSERT INTO entry_fts (entry_fts, rowid, title,"
@@ -273,9 +271,7 @@ static const char *store_sql[ST__MAX] = {
 	[ST_META_SET] = "INSERT INTO meta (name, value) VALUES (?1, ?2)"
 	    " ON CONFLICT (name) DO UPDATE SET value = ?2",
 	[ST_ANY_ENTRY] = "SELECT 1 FROM entry LIMIT 1",
-	[ST_ETOPIC_DEL] = "DELETE FROM entry_topic WHERE eid = ?",
-	[ST_ETOPIC_INS] = "INSERT OR IGNORE INTO entry_topic (eid, topic,"
-	    " score, why) VALUES (?, ?, ?, ?)",
+	[ST_ETOPIC_SET] = "UPDATE entry SET topics = ?2 WHERE eid = ?1",
 	[ST_STORY_INS] = "INSERT INTO story (uid, upd, first, lang)"
 	    " VALUES (?, ?, ?, ?)",
 	[ST_STORY_UPD_GET] = "SELECT upd FROM story WHERE story = ?",
@@ -298,10 +294,9 @@ static const char *store_sql[ST__MAX] = {
 	[ST_STOPIC_INS] = "INSERT OR IGNORE INTO story_topic (topic, upd,"
 	    " story) VALUES (?, ?, ?)",
 	[ST_STOPIC_DEL] = "DELETE FROM story_topic WHERE story = ?",
-	[ST_STOPIC_REBUILD] = "INSERT OR IGNORE INTO story_topic (topic, upd,"
-	    " story) SELECT DISTINCT t.topic, s.upd, s.story FROM story s"
+	[ST_STOPIC_SRC] = "SELECT e.topics, s.upd FROM story s"
 	    " JOIN entry e ON e.story = s.story"
-	    " JOIN entry_topic t ON t.eid = e.eid WHERE s.story = ?",
+	    " WHERE s.story = ? AND e.topics IS NOT NULL",
 	[ST_GEN_BUMP] = "UPDATE meta SET value = value + 1"
 	    " WHERE name = 'generation' RETURNING value",
 	[ST_Q_TOPIC] = Q_BY_TOPIC("<", "DESC"),
@@ -318,12 +313,9 @@ static const char *store_sql[ST__MAX] = {
 	    " e.link, e.published, e.updated, e.lang, e.base, e.authors,"
 	    " e.categories, e.enclosures, e.links, src.name, src.feed_id,"
 	    " src.feed_title, src.feed_link, src.feed_updated,"
-	    " e.summary, e.summary_type, e.content, e.content_type"
-	    " FROM entry e JOIN source src ON src.sid = e.sid"
+	    " e.summary, e.summary_type, e.content, e.content_type,"
+	    " e.topics FROM entry e JOIN source src ON src.sid = e.sid"
 	    " WHERE e.story = ? ORDER BY e.eid",
-	[ST_Q_TOPICS] = "SELECT t.topic, max(t.score), t.why"
-	    " FROM entry e JOIN entry_topic t ON t.eid = e.eid"
-	    " WHERE e.story = ? GROUP BY t.topic ORDER BY t.topic",
 	[ST_COUNT_TOPICS] = "SELECT topic, count(*) FROM story_topic"
 	    " GROUP BY topic ORDER BY topic",
 	[ST_COUNT_SOURCES] = "SELECT s.name, (SELECT count(*) FROM entry e"
@@ -461,6 +453,16 @@ static const char *store_migrations[] = {
 	"UPDATE entry"
 	"  SET chash = pactfeed_chash(title, link,"
 	"  summary, content);",
+	/* 5 -> 6: an entry's topics are a column of the entry row
+	 * (store_topics_text) instead of a row each in entry_topic, whose
+	 * inserts were a third of the B-tree writes of a tagged entry. */
+	"ALTER TABLE entry ADD COLUMN topics TEXT;"
+	"UPDATE entry SET topics = (SELECT group_concat(t.topic || char(31)"
+	"  || printf('%.17g', t.score) || char(31)"
+	"  || replace(replace(coalesce(t.why, ''), char(30), ' '),"
+	"  char(31), ' '), char(30))"
+	"  FROM entry_topic t WHERE t.eid = entry.eid);"
+	"DROP TABLE entry_topic;",
 };
 
 #define STORE_NMIGRATIONS \
@@ -480,6 +482,7 @@ struct store {
 	char		*state[4];	/* strings of the last source_get */
 	struct words	 words;		/* scratch */
 	struct buf	 tbuf[3];	/* scratch: plain text for FTS */
+	struct buf	 topicbuf;	/* scratch: store_topics_text() */
 	struct store_ftsop *ftsq;	/* FTS writes queued */
 	size_t		 nftsq;
 	struct buf	 ftstext;	/* their text, NUL-separated */
@@ -1453,6 +1456,7 @@ store_close(struct store *st)
 	for (int i = 0; i < 3; i++)
 		buf_free(&st->tbuf[i]);
 	buf_free(&st->ftstext);
+	buf_free(&st->topicbuf);
 	free(st->ftsq);
 	store_buckets_reset(st);
 	free(st);
@@ -2028,10 +2032,104 @@ store_json_links(const struct entry *e)
 	return s;
 }
 
+/*
+ * An entry's topics, one column of its row: per topic "id US score US
+ * why", topics apart by RS (ASCII 0x1f and 0x1e). Topic ids cannot hold
+ * them (config_id_ok); a why that did gets spaces instead. NULL when
+ * there is none. A topic twice: the last one counts.
+ */
+#define STORE_TOPIC_US	'\x1f'
+#define STORE_TOPIC_RS	'\x1e'
+
+static void
+store_topics_field(struct buf *b, const char *v)
+{
+	size_t	 n;
+
+	while (*v != '\0') {
+		n = strcspn(v, "\x1e\x1f");
+		buf_add(b, v, n);
+		v += n;
+		if (*v != '\0') {
+			buf_addc(b, ' ');
+			v++;
+		}
+	}
+}
+
+static const char *
+store_topics_text(struct buf *b, const struct entry *e)
+{
+	buf_reset(b);
+	for (size_t i = 0; i < e->ntopics; i++) {
+		bool	again = false;
+
+		if (e->topics[i].id == NULL)
+			continue;
+		for (size_t j = i + 1; j < e->ntopics && !again; j++)
+			again = e->topics[j].id != NULL &&
+			    strcmp(e->topics[j].id, e->topics[i].id) == 0;
+		if (again)
+			continue;
+		if (b->len > 0)
+			buf_addc(b, STORE_TOPIC_RS);
+		store_topics_field(b, e->topics[i].id);
+		/* %.17g: the double read back is the one written. */
+		buf_printf(b, "%c%.17g%c", STORE_TOPIC_US, e->topics[i].score,
+		    STORE_TOPIC_US);
+		if (e->topics[i].why != NULL)
+			store_topics_field(b, e->topics[i].why);
+	}
+	return b->len > 0 ? b->s : NULL;
+}
+
+/* One topic of a topics column, pointing into it. */
+struct store_topic_ref {
+	const char	*id;
+	size_t		 idlen;
+	double		 score;
+	const char	*why;
+	size_t		 whylen;
+};
+
+/* Reads the topic at *p into t and moves *p past it; false at the end.
+ * A topic cut short (a column written by hand) reads as score 0 and no
+ * why; an empty id is skipped. */
+static bool
+store_topics_next(const char **p, struct store_topic_ref *t)
+{
+	const char	*s, *end;
+
+	for (s = *p; s != NULL && *s != '\0'; s = *p) {
+		end = strchr(s, STORE_TOPIC_RS);
+		*p = end != NULL ? end + 1 : NULL;
+		if (end == NULL)
+			end = s + strlen(s);
+		t->id = s;
+		t->idlen = strcspn(s, "\x1e\x1f");
+		t->score = 0;
+		t->why = "";
+		t->whylen = 0;
+		s += t->idlen;
+		if (s < end && *s == STORE_TOPIC_US) {
+			t->score = strtod(s + 1, NULL);
+			if ((s = memchr(s + 1, STORE_TOPIC_US,
+			    (size_t)(end - s - 1))) != NULL) {
+				t->why = s + 1;
+				t->whylen = (size_t)(end - s - 1);
+			}
+		}
+		if (t->idlen > 0)
+			return true;
+	}
+	*p = NULL;
+	return false;
+}
+
 /* Binds the entry columns shared by ST_ENT_INS and ST_ENT_UPD. */
 static void
-store_bind_entry(sqlite3_stmt *s, const struct store_item *it,
-    time_t upd, char *json[4])
+store_bind_entry(struct store *st, sqlite3_stmt *s,
+    const struct store_item *it, time_t upd, char *json[4])
 {
 	const struct entry	*e = it->e;
 
@@ -2055,6 +2153,7 @@ store_bind_entry(sqlite3_stmt *s, const struct store_item *it,
 	for (int i = 0; i < 4; i++)
 		store_bind_text(s, 17 + i, json[i]);
 	sqlite3_bind_int64(s, 22, (int64_t)it->chash);
+	store_bind_text(s, 23, store_topics_text(&st->topicbuf, e));
 }
 
 /* Queues the deletion of a story's FTS row by the text in st->tbuf
@@ -2161,32 +2260,16 @@ store_fts_unindex(struct store *st, int64_t story, char *err, size_t errlen)
 	return store_fts_pend(st, story, err, errlen);
 }
 
+/* Rewrites the topics of a stored entry (retagging). */
 static int
 store_topics_put(struct store *st, int64_t eid, const struct entry *e,
     char *err, size_t errlen)
 {
-	sqlite3_stmt	*s = st->stmt[ST_ETOPIC_INS];
+	sqlite3_stmt	*s = st->stmt[ST_ETOPIC_SET];
 
-	for (size_t i = 0; i < e->ntopics; i++) {
-		bool	again = false;
-
-		if (e->topics[i].id == NULL)
-			continue;
-		/* A topic twice: the last one counts, as it did with OR
-		 * REPLACE, which made every insert a statement journal. */
-		for (size_t j = i + 1; j < e->ntopics && !again; j++)
-			again = e->topics[j].id != NULL &&
-			    strcmp(e->topics[j].id, e->topics[i].id) == 0;
-		if (again)
-			continue;
-		sqlite3_bind_int64(s, 1, eid);
-		sqlite3_bind_text(s, 2, e->topics[i].id, -1, SQLITE_STATIC);
-		sqlite3_bind_double(s, 3, e->topics[i].score);
-		store_bind_text(s, 4, e->topics[i].why);
-		if (store_step_done(st, ST_ETOPIC_INS, err, errlen) == -1)
-			return -1;
-	}
-	return 0;
+	sqlite3_bind_int64(s, 1, eid);
+	store_bind_text(s, 2, store_topics_text(&st->topicbuf, e));
+	return store_step_done(st, ST_ETOPIC_SET, err, errlen);
 }
 
 /* Moves a story (and its topic and source rows) to a new upd. */
@@ -2220,11 +2303,37 @@ static int
 store_story_topics_rebuild(struct store *st, int64_t story, char *err,
     size_t errlen)
 {
+	sqlite3_stmt		*q = st->stmt[ST_STOPIC_SRC];
+	sqlite3_stmt		*ins = st->stmt[ST_STOPIC_INS];
+	struct store_topic_ref	 t;
+	const char		*p;
+	int			 r;
+
 	sqlite3_bind_int64(st->stmt[ST_STOPIC_DEL], 1, story);
 	if (store_step_done(st, ST_STOPIC_DEL, err, errlen) == -1)
 		return -1;
-	sqlite3_bind_int64(st->stmt[ST_STOPIC_REBUILD], 1, story);
-	return store_step_done(st, ST_STOPIC_REBUILD, err, errlen);
+	/* The union of its entries' topics; OR IGNORE drops repeats. */
+	sqlite3_bind_int64(q, 1, story);
+	while ((r = sqlite3_step(q)) == SQLITE_ROW) {
+		p = store_col_text(q, 0);
+		while (store_topics_next(&p, &t)) {
+			sqlite3_bind_text(ins, 1, t.id, (int)t.idlen,
+			    SQLITE_STATIC);
+			sqlite3_bind_int64(ins, 2, sqlite3_column_int64(q, 1));
+			sqlite3_bind_int64(ins, 3, story);
+			if (store_step_done(st, ST_STOPIC_INS, err,
+			    errlen) == -1) {
+				store_reset(st, ST_STOPIC_SRC);
+				return -1;
+			}
+		}
+	}
+	store_reset(st, ST_STOPIC_SRC);
+	if (r != SQLITE_DONE) {
+		store_fail(st, err, errlen, "story topics");
+		return -1;
+	}
+	return 0;
 }
 
 /* Whether an entry of the story (its first few) is the same news as
@@ -2562,7 +2671,7 @@ store_item_insert(struct store *st, int64_t sid, struct store_item *it,
 	const struct entry *e = it->e;
 	time_t		 date = store_entry_date(st, e);
 	char		*json[4] = { NULL };
-	int64_t		 story, eid;
+	int64_t		 story;
 	time_t		 first = date;
 	int		 rc = -1;
 	bool		 merged = false;
@@ -2590,13 +2699,9 @@ store_item_insert(struct store *st, int64_t sid, struct store_item *it,
 	sqlite3_bind_int64(s, 1, sid);
 	sqlite3_bind_text(s, 2, it->key, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, story);
-	store_bind_entry(s, it, date, json);
+	store_bind_entry(st, s, it, date, json);
 	sqlite3_bind_int64(s, 21, store_now(st));
 	if (store_step_done(st, ST_ENT_INS, err, errlen) == -1)
-		goto done;
-	eid = sqlite3_last_insert_rowid(st->db);
-
-	if (store_topics_put(st, eid, e, err, errlen) == -1)
 		goto done;
 
 	s = st->stmt[ST_SSRC_INS];
@@ -2662,13 +2767,10 @@ store_item_update(struct store *st, struct store_item *it,
 		goto done;
 	s = st->stmt[ST_ENT_UPD];
 	sqlite3_bind_int64(s, 1, it->eid);
-	store_bind_entry(s, it, upd, json);
+	store_bind_entry(st, s, it, upd, json);
 	if (store_step_done(st, ST_ENT_UPD, err, errlen) == -1)
 		goto done;
-	sqlite3_bind_int64(st->stmt[ST_ETOPIC_DEL], 1, it->eid);
-	if (store_step_done(st, ST_ETOPIC_DEL, err, errlen) == -1 ||
-	    store_topics_put(st, it->eid, e, err, errlen) == -1 ||
-	    store_story_touch(st, it->story, upd, err, errlen) == -1 ||
+	if (store_story_touch(st, it->story, upd, err, errlen) == -1 ||
 	    store_story_topics_rebuild(st, it->story, err, errlen) == -1)
 		goto done;
 	res->nupdated++;
@@ -2912,6 +3014,42 @@ store_entry_json(struct feed *f, struct entry *e, sqlite3_stmt *s, int col)
 
 /* Loads one story: its entries (the first is the representative) and
  * topics, then calls cb. */
+/* Adds the topics of a topics column to those of e, the story's: each
+ * topic once, with the highest score of its entries and that one's why. */
+static void
+store_topics_merge(struct feed *f, struct entry *e, const char *col)
+{
+	struct store_topic_ref	 t;
+	struct entry_topic	*et;
+	size_t			 i;
+
+	while (store_topics_next(&col, &t)) {
+		for (i = 0; i < e->ntopics; i++)
+			if (strncmp(e->topics[i].id, t.id, t.idlen) == 0 &&
+			    e->topics[i].id[t.idlen] == '\0')
+				break;
+		if (i < e->ntopics && e->topics[i].score >= t.score)
+			continue;
+		if (i == e->ntopics) {
+			et = feed_add_topic(e);
+			et->id = feed_strndup(f, t.id, t.idlen);
+		} else
+			et = &e->topics[i];
+		et->score = t.score;
+		et->why = t.whylen > 0 ? feed_strndup(f, t.why, t.whylen) :
+		    NULL;
+	}
+}
+
+/* By topic id. */
+static int
+store_cmp_topic(const void *a, const void *b)
+{
+	const struct entry_topic *x = a, *y = b;
+
+	return strcmp(x->id, y->id);
+}
+
 static int
 store_story_emit(struct store *st, sqlite3_stmt *q, store_story_cb cb,
     void *arg, int *stop, char *err, size_t errlen)
@@ -2944,8 +3082,10 @@ store_story_emit(struct store *st, sqlite3_stmt *q, store_story_cb cb,
 		cv[nc].link = feed_strdup(f, store_col_text(s, 4));
 		cv[nc].entry_id = feed_strdup(f, store_col_text(s, 1));
 		cv[nc].feed = fi;
-		if (nc++ > 0)
+		if (nc++ > 0) {
+			store_topics_merge(f, e, store_col_text(s, 22));
 			continue;
+		}
 		e = feed_add_entry(f);
 		e->id = cv[0].entry_id;
 		e->title = feed_strdup(f, store_col_text(s, 2));
@@ -2960,6 +3100,7 @@ store_story_emit(struct store *st, sqlite3_stmt *q, store_story_cb cb,
 		e->summary_type = sqlite3_column_int(s, 19);
 		e->content = feed_strdup(f, store_col_text(s, 20));
 		e->content_type = sqlite3_column_int(s, 21);
+		store_topics_merge(f, e, store_col_text(s, 22));
 	}
 	store_reset(st, ST_Q_ENTRIES);
 	if (r != SQLITE_DONE) {
@@ -2970,20 +3111,7 @@ store_story_emit(struct store *st, sqlite3_stmt *q, store_story_cb cb,
 		rc = 0;		/* cannot happen: no story without entries */
 		goto done;
 	}
-	s = st->stmt[ST_Q_TOPICS];
-	sqlite3_bind_int64(s, 1, story.id);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		struct entry_topic *t = feed_add_topic(e);
-
-		t->id = feed_strdup(f, store_col_text(s, 0));
-		t->score = sqlite3_column_double(s, 1);
-		t->why = feed_strdup(f, store_col_text(s, 2));
-	}
-	store_reset(st, ST_Q_TOPICS);
-	if (r != SQLITE_DONE) {
-		store_fail(st, err, errlen, "story topics");
-		goto done;
-	}
+	qsort(e->topics, e->ntopics, sizeof(*e->topics), store_cmp_topic);
 	story.entry = e;
 	story.source = cv[0].source;
 	story.feed = &cv[0].feed;
@@ -3425,9 +3553,7 @@ store_retag(struct store *st, int64_t after, size_t limit,
 			snprintf(err, errlen, "retag: callback failed");
 			goto done;
 		}
-		sqlite3_bind_int64(st->stmt[ST_ETOPIC_DEL], 1, eids[i]);
-		if (store_step_done(st, ST_ETOPIC_DEL, err, errlen) == -1 ||
-		    store_topics_put(st, eids[i], e, err, errlen) == -1)
+		if (store_topics_put(st, eids[i], e, err, errlen) == -1)
 			goto done;
 	}
 	qsort(stories, n, sizeof(*stories), store_cmp_i64);

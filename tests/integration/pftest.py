@@ -55,3 +55,11 @@ def stop(*procs):
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+def topic_ids(col):
+    """The topic ids in an entry's topics column (store.c: per topic
+    "id US score US why", topics apart by RS)."""
+    if not col:
+        return set()
+    return {t.split("\x1f")[0] for t in col.split("\x1e")} - {""}

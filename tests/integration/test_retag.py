@@ -18,7 +18,7 @@ import tempfile
 import time
 import urllib.request
 
-from pftest import free_port, start_fixture_server, stop, wait_for
+from pftest import free_port, start_fixture_server, stop, topic_ids, wait_for
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "..", "fixtures", "parse")
@@ -36,12 +36,11 @@ def check(cond, what):
 
 def topics_of(db, source="watch"):
     con = sqlite3.connect(db)
-    rows = con.execute("SELECT e.title, group_concat(t.topic) FROM entry e "
-                       "JOIN source s ON s.sid = e.sid AND s.name = ? "
-                       "LEFT JOIN entry_topic t ON t.eid = e.eid GROUP BY e.eid",
+    rows = con.execute("SELECT e.title, e.topics FROM entry e "
+                       "JOIN source s ON s.sid = e.sid AND s.name = ?",
                        (source,)).fetchall()
     con.close()
-    return {title: set((tp or "").split(",")) - {""} for title, tp in rows}
+    return {title: topic_ids(col) for title, col in rows}
 
 
 TOPICS_A = '''topic "screening" { name = "Screening" phrases = {"screening regulation", "screening"} }

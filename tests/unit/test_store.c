@@ -36,6 +36,19 @@ put(struct store *st, const char *src, const struct tentry *t, size_t n)
 	return res;
 }
 
+/* Takes an archive's entry topics back to how schema 5 and older kept
+ * them, for tests of older archives: the topics column's content is
+ * lost, entry_topic is empty. */
+#define SCHEMA5_TOPICS \
+	"CREATE TABLE entry_topic (" \
+	"  eid INTEGER NOT NULL REFERENCES entry (eid) ON DELETE CASCADE," \
+	"  topic TEXT NOT NULL," \
+	"  score REAL NOT NULL DEFAULT 0," \
+	"  why TEXT," \
+	"  PRIMARY KEY (eid, topic)" \
+	") WITHOUT ROWID;" \
+	"ALTER TABLE entry DROP COLUMN topics;"
+
 static int64_t
 count_sql(const char *path, const char *sql)
 {
@@ -76,7 +89,7 @@ test_open_schema(void **state)
 	/* Reopening migrates nothing and keeps the data. */
 	st = store_open(path, err, sizeof(err));
 	assert_non_null(st);
-	assert_int_equal(count_sql(path, "PRAGMA user_version"), 5);
+	assert_int_equal(count_sql(path, "PRAGMA user_version"), 6);
 	assert_int_equal(count_sql(path, "SELECT count(*)"
 	    " FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
 	store_close(st);
@@ -1577,11 +1590,12 @@ test_index_deferred(void **state)
 		    " SELECT story FROM story WHERE story > (SELECT value"
 		    " FROM meta WHERE name = 'fts_mark');"
 		    "DELETE FROM meta WHERE name = 'fts_mark';"
+		    SCHEMA5_TOPICS
 		    "PRAGMA user_version = 4", NULL, NULL, NULL), SQLITE_OK);
 		sqlite3_close(db);
 		st = store_open(path, err, sizeof(err));
 		assert_non_null(st);
-		assert_int_equal(count_sql(path, "PRAGMA user_version"), 5);
+		assert_int_equal(count_sql(path, "PRAGMA user_version"), 6);
 		assert_int_equal(count_sql(path, "SELECT value FROM meta"
 		    " WHERE name = 'fts_mark'"), count_sql(path,
 		    "SELECT max(story) FROM story"));
@@ -1664,13 +1678,14 @@ test_link_tracking(void **state)
 
 		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 		assert_int_equal(sqlite3_exec(db, "UPDATE entry SET chash = 1;"
+		    SCHEMA5_TOPICS
 		    "PRAGMA user_version = 3", NULL, NULL, NULL), SQLITE_OK);
 		sqlite3_close(db);
 	}
 	st = store_open(path, err, sizeof(err));
 	assert_non_null(st);
 	store_set_now(st, T0 + 2 * DAY);
-	assert_int_equal(count_sql(path, "PRAGMA user_version"), 5);
+	assert_int_equal(count_sql(path, "PRAGMA user_version"), 6);
 	t[0].link = "https://t.example/1?utm_campaign=x";
 	assert_int_equal(put(st, "a", t, 2).nunchanged, 2);
 	store_close(st);
@@ -1737,6 +1752,148 @@ test_checkpoint(void **state)
 	    "not before: ok\n");
 }
 
+/* A story's topics as store_query_stories gives them: "id=score(why)". */
+static int
+topics_detail_cb(const struct store_story *s, void *arg)
+{
+	char	*buf = arg, one[256];
+
+	for (size_t i = 0; i < s->entry->ntopics; i++) {
+		const struct entry_topic *t = &s->entry->topics[i];
+
+		snprintf(one, sizeof(one), "%s%s=%g(%s)", buf[0] != '\0' ?
+		    " " : "", t->id, t->score, t->why != NULL ? t->why : "-");
+		tcat(buf, one, 1024);
+	}
+	return 0;
+}
+
+static void
+topics_detail(struct store *st, char buf[1024])
+{
+	struct store_filter	 f = { .limit = 10 };
+	char			 err[256];
+
+	buf[0] = '\0';
+	if (store_query_stories(st, &f, topics_detail_cb, buf, err,
+	    sizeof(err)) == -1)
+		fail_msg("query: %s", err);
+}
+
+/* A feed of one entry with the given topics. */
+static struct feed *
+topics_feed(const struct tentry *t, const struct entry_topic *tp, size_t n)
+{
+	struct feed	*f = tfeed(t, 1);
+
+	for (size_t i = 0; i < n; i++) {
+		struct entry_topic *et = feed_add_topic(&f->entries[0]);
+
+		et->id = feed_strdup(f, tp[i].id);
+		et->score = tp[i].score;
+		et->why = feed_strdup(f, tp[i].why);
+	}
+	return f;
+}
+
+static void
+topics_put(struct store *st, const char *src, struct feed *f)
+{
+	char	err[256];
+
+	if (store_put_feed(st, src, f, NULL, err, sizeof(err)) == -1)
+		fail_msg("put %s: %s", src, err);
+	feed_free(f);
+}
+
+/*
+ * An entry's topics live in a column of its row: what goes in comes out
+ * (scores exactly, a why with the column's separators in it with spaces),
+ * a topic twice counts once, the last time; a story shows each topic
+ * once, with its best score; story_topic follows updates; and an archive
+ * of schema 5 (a row per topic in entry_topic) is carried over.
+ */
+static void
+test_topics_column(void **state)
+{
+	struct tentry	 a = { "urn:a:1", "Council agrees position on "
+	    "screening regulation", "https://a.example/1", BODY_SCREENING, T0,
+	    "en", NULL };
+	struct tentry	 b = { "urn:b:1", "Council agrees position on "
+	    "screening regulation", "https://b.example/1", BODY_SCREENING,
+	    T0 + 7200, "en", NULL };
+	const struct entry_topic ta[] = {
+		{ "screening", 0.5, "screening regulation" },
+		{ "eurodac", 2.25, "eurodac\x1e" "and\x1f" "more" },
+		{ "screening", 0.1, "last one counts" },
+	};
+	const struct entry_topic tb[] = {
+		{ "eurodac", 3.5, "higher" },
+		{ "returns", 0.25, NULL },
+	};
+	struct store	*st;
+	char		*path, err[256], buf[1024];
+
+	(void)state;
+	st = tstore_open(&path);
+	topics_put(st, "a", topics_feed(&a, ta, 3));
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM entry WHERE"
+	    " topics = 'eurodac' || char(31) || '2.25' || char(31) ||"
+	    " 'eurodac and more' || char(30) || 'screening' || char(31) ||"
+	    " '0.10000000000000001' || char(31) || 'last one counts'"), 1);
+	topics_detail(st, buf);
+	assert_string_equal(buf, "eurodac=2.25(eurodac and more) "
+	    "screening=0.1(last one counts)");
+	/* b joins a's story. */
+	topics_put(st, "b", topics_feed(&b, tb, 2));
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM story"), 1);
+	topics_detail(st, buf);
+	assert_string_equal(buf, "eurodac=3.5(higher) returns=0.25(-) "
+	    "screening=0.1(last one counts)");
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM story_topic"),
+	    3);
+	/* a changes and loses its topics: the story keeps b's. */
+	a.summary = BODY_SCREENING " The Council also adopted its mandate.";
+	topics_put(st, "a", topics_feed(&a, NULL, 0));
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM entry"
+	    " WHERE topics IS NULL"), 1);
+	topics_detail(st, buf);
+	assert_string_equal(buf, "eurodac=3.5(higher) returns=0.25(-)");
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM story_topic"
+	    " WHERE topic IN ('eurodac', 'returns')"), 2);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM story_topic"),
+	    2);
+	store_close(st);
+
+	/* Schema 5: topics were rows of entry_topic. */
+	{
+		sqlite3	*db;
+
+		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db, SCHEMA5_TOPICS
+		    "INSERT INTO entry_topic SELECT eid, 'legal-pathways',"
+		    " 1.5, 'talent' || char(30) || 'pool' FROM entry;"
+		    "INSERT INTO entry_topic SELECT min(eid), 'smuggling',"
+		    " 0.5, NULL FROM entry;"
+		    "PRAGMA user_version = 5", NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+	}
+	st = store_open(path, err, sizeof(err));
+	assert_non_null(st);
+	assert_int_equal(count_sql(path, "PRAGMA user_version"), 6);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM sqlite_schema"
+	    " WHERE name = 'entry_topic'"), 0);
+	topics_detail(st, buf);
+	assert_string_equal(buf, "legal-pathways=1.5(talent pool) "
+	    "smuggling=0.5(-)");
+	store_close(st);
+	tstore_remove(path);
+	free(path);
+	printf("topics column: round trip, separators in why, repeats, best "
+	    "score per story, story_topic after updates, schema 5 carried "
+	    "over: ok\n");
+}
+
 int
 main(void)
 {
@@ -1761,6 +1918,7 @@ main(void)
 		cmocka_unit_test(test_search_dense),
 		cmocka_unit_test(test_index_deferred),
 		cmocka_unit_test(test_link_tracking),
+		cmocka_unit_test(test_topics_column),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
