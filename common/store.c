@@ -458,7 +458,7 @@ static const char *store_migrations[] = {
 	 * inserts were a third of the B-tree writes of a tagged entry. */
 	"ALTER TABLE entry ADD COLUMN topics TEXT;"
 	"UPDATE entry SET topics = (SELECT group_concat(t.topic || char(31)"
-	"  || printf('%.17g', t.score) || char(31)"
+	"  || CAST(round(t.score * 1000000) AS INTEGER) || char(31)"
 	"  || replace(replace(coalesce(t.why, ''), char(30), ' '),"
 	"  char(31), ' '), char(30))"
 	"  FROM entry_topic t WHERE t.eid = entry.eid);"
@@ -2035,8 +2035,9 @@ store_json_links(const struct entry *e)
 /*
  * An entry's topics, one column of its row: per topic "id US score US
  * why", topics apart by RS (ASCII 0x1f and 0x1e). Topic ids cannot hold
- * them (config_id_ok); a why that did gets spaces instead. NULL when
- * there is none. A topic twice: the last one counts.
+ * them (config_id_ok); a why that did gets spaces instead. The score is
+ * written in millionths, as an integer. NULL when there is none. A topic
+ * twice: the last one counts.
  */
 #define STORE_TOPIC_US	'\x1f'
 #define STORE_TOPIC_RS	'\x1e'
@@ -2057,6 +2058,26 @@ store_topics_field(struct buf *b, const char *v)
 	}
 }
 
+/* Not printf: its %g of a double costs some 2,500 instructions, and a
+ * cold start writes hundreds of thousands of scores. */
+static void
+store_topics_score(struct buf *b, double score)
+{
+	char		 digits[24], *p = digits + sizeof(digits);
+	uint64_t	 u;
+	bool		 neg = score < 0;
+
+	if (!(score > -1e12 && score < 1e12))	/* NaN too */
+		score = 0;
+	u = (uint64_t)((neg ? -score : score) * 1e6 + 0.5);
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (neg && (p[0] != '0' || p[1] != '\0'))
+		*--p = '-';
+	buf_add(b, p, (size_t)(digits + sizeof(digits) - p));
+}
+
 static const char *
 store_topics_text(struct buf *b, const struct entry *e)
 {
@@ -2074,9 +2095,9 @@ store_topics_text(struct buf *b, const struct entry *e)
 		if (b->len > 0)
 			buf_addc(b, STORE_TOPIC_RS);
 		store_topics_field(b, e->topics[i].id);
-		/* %.17g: the double read back is the one written. */
-		buf_printf(b, "%c%.17g%c", STORE_TOPIC_US, e->topics[i].score,
-		    STORE_TOPIC_US);
+		buf_addc(b, STORE_TOPIC_US);
+		store_topics_score(b, e->topics[i].score);
+		buf_addc(b, STORE_TOPIC_US);
 		if (e->topics[i].why != NULL)
 			store_topics_field(b, e->topics[i].why);
 	}
@@ -2112,7 +2133,7 @@ store_topics_next(const char **p, struct store_topic_ref *t)
 		t->whylen = 0;
 		s += t->idlen;
 		if (s < end && *s == STORE_TOPIC_US) {
-			t->score = strtod(s + 1, NULL);
+			t->score = (double)strtoll(s + 1, NULL, 10) / 1e6;
 			if ((s = memchr(s + 1, STORE_TOPIC_US,
 			    (size_t)(end - s - 1))) != NULL) {
 				t->why = s + 1;

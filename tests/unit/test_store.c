@@ -1808,7 +1808,7 @@ topics_put(struct store *st, const char *src, struct feed *f)
 
 /*
  * An entry's topics live in a column of its row: what goes in comes out
- * (scores exactly, a why with the column's separators in it with spaces),
+ * (scores to a millionth, a why with the column's separators in it with spaces),
  * a topic twice counts once, the last time; a story shows each topic
  * once, with its best score; story_topic follows updates; and an archive
  * of schema 5 (a row per topic in entry_topic) is carried over.
@@ -1830,6 +1830,8 @@ test_topics_column(void **state)
 	const struct entry_topic tb[] = {
 		{ "eurodac", 3.5, "higher" },
 		{ "returns", 0.25, NULL },
+		{ "smuggling", 1.0 / 3, "" },
+		{ "legal-pathways", -0.0000004, "rounds to 0" },
 	};
 	struct store	*st;
 	char		*path, err[256], buf[1024];
@@ -1838,31 +1840,33 @@ test_topics_column(void **state)
 	st = tstore_open(&path);
 	topics_put(st, "a", topics_feed(&a, ta, 3));
 	assert_int_equal(count_sql(path, "SELECT count(*) FROM entry WHERE"
-	    " topics = 'eurodac' || char(31) || '2.25' || char(31) ||"
+	    " topics = 'eurodac' || char(31) || '2250000' || char(31) ||"
 	    " 'eurodac and more' || char(30) || 'screening' || char(31) ||"
-	    " '0.10000000000000001' || char(31) || 'last one counts'"), 1);
+	    " '100000' || char(31) || 'last one counts'"), 1);
 	topics_detail(st, buf);
 	assert_string_equal(buf, "eurodac=2.25(eurodac and more) "
 	    "screening=0.1(last one counts)");
 	/* b joins a's story. */
-	topics_put(st, "b", topics_feed(&b, tb, 2));
+	topics_put(st, "b", topics_feed(&b, tb, 4));
 	assert_int_equal(count_sql(path, "SELECT count(*) FROM story"), 1);
 	topics_detail(st, buf);
-	assert_string_equal(buf, "eurodac=3.5(higher) returns=0.25(-) "
-	    "screening=0.1(last one counts)");
+	assert_string_equal(buf, "eurodac=3.5(higher) legal-pathways=0(rounds "
+	    "to 0) returns=0.25(-) screening=0.1(last one counts) "
+	    "smuggling=0.333333(-)");
 	assert_int_equal(count_sql(path, "SELECT count(*) FROM story_topic"),
-	    3);
+	    5);
 	/* a changes and loses its topics: the story keeps b's. */
 	a.summary = BODY_SCREENING " The Council also adopted its mandate.";
 	topics_put(st, "a", topics_feed(&a, NULL, 0));
 	assert_int_equal(count_sql(path, "SELECT count(*) FROM entry"
 	    " WHERE topics IS NULL"), 1);
 	topics_detail(st, buf);
-	assert_string_equal(buf, "eurodac=3.5(higher) returns=0.25(-)");
+	assert_string_equal(buf, "eurodac=3.5(higher) legal-pathways=0(rounds "
+	    "to 0) returns=0.25(-) smuggling=0.333333(-)");
 	assert_int_equal(count_sql(path, "SELECT count(*) FROM story_topic"
 	    " WHERE topic IN ('eurodac', 'returns')"), 2);
 	assert_int_equal(count_sql(path, "SELECT count(*) FROM story_topic"),
-	    2);
+	    4);
 	store_close(st);
 
 	/* Schema 5: topics were rows of entry_topic. */
@@ -1889,8 +1893,8 @@ test_topics_column(void **state)
 	store_close(st);
 	tstore_remove(path);
 	free(path);
-	printf("topics column: round trip, separators in why, repeats, best "
-	    "score per story, story_topic after updates, schema 5 carried "
+	printf("topics column: round trip (scores to a millionth), "
+	    "separators in why, repeats, best score per story, story_topic after updates, schema 5 carried "
 	    "over: ok\n");
 }
 
