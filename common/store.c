@@ -3132,7 +3132,9 @@ store_story_emit(struct store *st, sqlite3_stmt *q, store_story_cb cb,
 		rc = 0;		/* cannot happen: no story without entries */
 		goto done;
 	}
-	qsort(e->topics, e->ntopics, sizeof(*e->topics), store_cmp_topic);
+	if (e->ntopics > 1)
+		qsort(e->topics, e->ntopics, sizeof(*e->topics),
+		    store_cmp_topic);
 	story.entry = e;
 	story.source = cv[0].source;
 	story.feed = &cv[0].feed;
