@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <threads.h>
 
 #include <jansson.h>
 #include <libxml/HTMLparser.h>
@@ -78,7 +79,9 @@ struct parser {
 	const char		*in_end;	/* pulled yet */
 };
 
-static bool	parse_initialised;
+/* Once per process, whichever thread parses first (the daemon parses on
+ * a worker and, when that is busy, on its loop). */
+static once_flag	parse_once = ONCE_FLAG_INIT;
 
 /* Never load anything: DTDs, external entities, XIncludes. */
 static xmlParserInputPtr
@@ -91,13 +94,16 @@ parse_no_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
 }
 
 static void
-parse_init(void)
+parse_init_once(void)
 {
-	if (parse_initialised)
-		return;
 	xmlInitParser();
 	xmlSetExternalEntityLoader(parse_no_loader);
-	parse_initialised = true;
+}
+
+static void
+parse_init(void)
+{
+	call_once(&parse_once, parse_init_once);
 }
 
 /* libxml2's structured errors: keep the first real error as the reason. */

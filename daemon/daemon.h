@@ -23,6 +23,7 @@ struct http;
 struct source;
 struct store;
 struct tagger;
+struct worker;
 
 /* One configured source at run time. */
 struct source_run {
@@ -86,6 +87,8 @@ struct daemon {
 	struct event		*drain;		/* shutdown deadline */
 	struct event		*prune;		/* retention, hourly */
 	struct event		*flush;		/* stores the ended fetches */
+	struct worker		*worker;	/* parses and tags them */
+	size_t			 parse_bytes;	/* bodies handed to it */
 	struct event		*index;		/* full-text index, when idle */
 	time_t			 index_wait;	/* since when it is put off */
 	struct run_done		**done;		/* fetches ended, to store in
@@ -114,6 +117,7 @@ void	 run_schedule(struct daemon *);	/* (re)arms the tick */
 void	 run_start_due(struct daemon *);
 void	 run_mark_all_due(struct daemon *);
 void	 run_init(struct daemon *);
+void	 run_close(struct daemon *);
 void	 run_retag_start(struct daemon *);
 size_t	 run_failing(const struct daemon *);
 

@@ -27,6 +27,7 @@
 #include "scrape.h"
 #include "store.h"
 #include "tag.h"
+#include "work.h"
 #include "xmalloc.h"
 
 /* Entries kept per fetched document, as scrape.c keeps items of a page:
@@ -35,6 +36,11 @@
  * loop, every transfer and the HTTP side waiting 2 s, 3.5 s under ASan;
  * 1000 is under half a second). More is an archive, not a feed. */
 #define RUN_MAX_ENTRIES		1000
+/* Bodies waiting for or in the worker, at most so many and, but for
+ * the first, so many bytes; the others are parsed on the loop. The
+ * worker keeps up with the store, so this need not be more. */
+#define RUN_PARSE_QUEUE		8
+#define RUN_PARSE_BYTES		(16 * 1024 * 1024)
 #define RUN_RETAG_BATCH		500	/* entries per loop turn */
 #define RUN_SPREAD_WINDOW	120	/* s over which a restart starts */
 
@@ -276,21 +282,22 @@ run_limit_topics(const struct source *src, struct entry *e)
  * strings from the configuration are copied, as a reload may come
  * before it is stored. */
 static struct feed *
-run_read_body(struct daemon *d, const struct source *src,
-    const struct fetch_result *r, const char *url, char *err, size_t errlen)
+run_read_body(struct daemon *d, const struct source *src, const char *body,
+    size_t len, const char *content_type, const char *url, char *err,
+    size_t errlen)
 {
 	struct parse_opts	 opts = { 0 };
 	struct feed		*f;
 	const char		*lang = NULL;
 
 	if (src->type == SOURCE_HTML)
-		f = scrape_page(r->body, r->len, url, r->content_type,
-		    &src->scrape, err, errlen);
+		f = scrape_page(body, len, url, content_type, &src->scrape,
+		    err, errlen);
 	else {
 		opts.url = url;
-		opts.content_type = r->content_type;
+		opts.content_type = content_type;
 		opts.max_entries = RUN_MAX_ENTRIES;
-		f = parse_feed(r->body, r->len, &opts, err, errlen);
+		f = parse_feed(body, len, &opts, err, errlen);
 	}
 	if (f == NULL)
 		return NULL;
@@ -344,7 +351,8 @@ run_log_outcome(struct source_run *sr, enum run_outcome outcome,
 static void
 run_after(struct daemon *d)
 {
-	if (d->stopping && d->in_flight == 0 && d->ndone == 0)
+	if (d->stopping && d->in_flight == 0 && d->ndone == 0 &&
+	    worker_pending(d->worker) == 0)
 		event_base_loopexit(d->base, NULL);
 	else {
 		/* A slot just freed: fill it now, not at the next tick. */
@@ -598,11 +606,78 @@ run_flush_cb(int fd, short what, void *arg)
 	run_after(d);
 }
 
+/* Queues a fetch's end for the next store batch (run_flush, from a
+ * zero-delay timer: the fetches ending in one loop turn share a
+ * commit). */
+static void
+run_queue_done(struct daemon *d, struct run_done *rd)
+{
+	struct timeval	tv = { 0, 0 };
+
+	d->done = xreallocarray(d->done, d->ndone + 1, sizeof(*d->done));
+	d->done[d->ndone++] = rd;
+	if (!evtimer_pending(d->flush, NULL))
+		evtimer_add(d->flush, &tv);
+}
+
 /*
- * A fetch ended: count it, parse or scrape and tag what came, and queue
- * it for the next store batch (run_flush, from a zero-delay timer: the
- * fetches ending in one loop turn share a commit). The source stays in
- * flight until then, so it is not started again meanwhile.
+ * A body to parse or scrape and tag, on the worker. src and the tagger
+ * stay as they are while it runs: whatever replaces them (a reload, a
+ * retag) drains the worker first.
+ */
+struct run_parse {
+	struct daemon		*d;
+	struct run_done		*rd;
+	const struct source	*src;
+	char			*body;
+	size_t			 len;
+	char			*content_type;
+	struct feed		*f;
+	char			 err[256];
+};
+
+static void
+run_parse_work(void *job)
+{
+	struct run_parse	*pj = job;
+
+	pj->f = run_read_body(pj->d, pj->src, pj->body, pj->len,
+	    pj->content_type, pj->rd->url, pj->err, sizeof(pj->err));
+	if (pj->f != NULL && pj->src->keep_if_topic)
+		feed_filter_entries(pj->f, run_keep_tagged, NULL);
+	/* The body is done with: free it here, not in the loop. */
+	free(pj->body);
+	pj->body = NULL;
+}
+
+/* Back on the loop: the feed goes to the next store batch. */
+static void
+run_parse_done(void *job, void *arg)
+{
+	struct run_parse	*pj = job;
+	struct daemon		*d = arg;
+	struct run_done		*rd = pj->rd;
+
+	if (pj->f == NULL) {
+		d->stats.parse_errors++;
+		snprintf(rd->what, sizeof(rd->what), "%s", pj->err);
+	} else {
+		if (pj->f->bozo)
+			log_debug("source %s: recovered from: %s", rd->rf->id,
+			    pj->f->bozo_reason);
+		rd->f = pj->f;		/* stored by run_finish */
+	}
+	d->parse_bytes -= pj->len;
+	free(pj->content_type);
+	free(pj);
+	run_queue_done(d, rd);
+}
+
+/*
+ * A fetch ended: count it, have what came parsed or scraped and tagged
+ * (on the worker, or here when it has enough queued), and queue it for
+ * the next store batch. The source stays in flight until then, so it is
+ * not started again meanwhile.
  */
 static void
 run_fetch_done(struct fetch_result *r, void *arg)
@@ -611,10 +686,8 @@ run_fetch_done(struct fetch_result *r, void *arg)
 	struct daemon		*d = rf->d;
 	struct source_run	*sr = run_find(d, rf->id);
 	struct run_done		*rd;
-	struct feed		*f;
+	struct run_parse	*pj = NULL;
 	struct host_run		*h;
-	struct timeval		 tv = { 0, 0 };
-	char			 err[256];
 	time_t			 now = time(NULL);
 
 	d->in_flight--;
@@ -650,18 +723,15 @@ run_fetch_done(struct fetch_result *r, void *arg)
 	case FETCH_OK:
 		rd->url = xstrdup(r->effective_url != NULL ?
 		    r->effective_url : sr->src->url);
-		if ((f = run_read_body(d, sr->src, r, rd->url, err,
-		    sizeof(err))) == NULL) {
-			d->stats.parse_errors++;
-			snprintf(rd->what, sizeof(rd->what), "%s", err);
-			break;
-		}
-		if (f->bozo)
-			log_debug("source %s: recovered from: %s", sr->id,
-			    f->bozo_reason);
-		if (sr->src->keep_if_topic)
-			feed_filter_entries(f, run_keep_tagged, NULL);
-		rd->f = f;		/* stored by run_finish */
+		pj = xcalloc(1, sizeof(*pj));
+		pj->d = d;
+		pj->rd = rd;
+		pj->src = sr->src;
+		pj->body = r->body;	/* taken: the fetcher frees NULL */
+		pj->len = r->len;
+		r->body = NULL;
+		if (r->content_type != NULL)
+			pj->content_type = xstrdup(r->content_type);
 		break;
 	case FETCH_NOT_MODIFIED:
 		rd->outcome = RUN_NOT_MODIFIED;
@@ -692,10 +762,29 @@ run_fetch_done(struct fetch_result *r, void *arg)
 		if (r->permanent_redirect != NULL)
 			rd->redirect = xstrdup(r->permanent_redirect);
 	}
-	d->done = xreallocarray(d->done, d->ndone + 1, sizeof(*d->done));
-	d->done[d->ndone++] = rd;
-	if (!evtimer_pending(d->flush, NULL))
-		evtimer_add(d->flush, &tv);
+	if (pj == NULL) {
+		run_queue_done(d, rd);
+		return;
+	}
+	d->parse_bytes += pj->len;
+	if ((d->parse_bytes > RUN_PARSE_BYTES &&
+	    worker_pending(d->worker) > 0) ||
+	    !worker_submit(d->worker, run_parse_work, pj)) {
+		run_parse_work(pj);
+		run_parse_done(pj, d);
+	}
+}
+
+/* Before the sources, the tagger or the store go: the worker's last jobs
+ * end, and what was fetched and parsed is stored. */
+void
+run_close(struct daemon *d)
+{
+	worker_drain(d->worker);
+	if (d->store != NULL && d->ndone > 0)
+		run_flush(d);
+	worker_free(d->worker);
+	d->worker = NULL;
 }
 
 static bool
@@ -795,7 +884,7 @@ run_once_finished(const struct daemon *d)
 {
 	time_t	now = time(NULL);
 
-	if (d->in_flight > 0 || d->ndone > 0)
+	if (d->in_flight > 0 || d->ndone > 0 || worker_pending(d->worker) > 0)
 		return false;
 	for (size_t i = 0; i < d->nsources; i++) {
 		const struct source_run	*sr = &d->sources[i];
@@ -901,6 +990,7 @@ run_retag_cb(int fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	worker_drain(d->worker);	/* the tagger is the worker's */
 	if (store_retag(d->store, d->retag_after, RUN_RETAG_BATCH,
 	    run_retag_entry, d, &last, err, sizeof(err)) == -1) {
 		log_warnx("retag: %s", err);
@@ -958,7 +1048,8 @@ run_index_cb(int fd, short what, void *arg)
 	(void)what;
 	if (d->stopping)
 		return;
-	if ((d->in_flight > 0 || d->ndone > 0) && (d->index_wait == 0 ||
+	if ((d->in_flight > 0 || d->ndone > 0 ||
+	    worker_pending(d->worker) > 0) && (d->index_wait == 0 ||
 	    now - d->index_wait < RUN_INDEX_PUTOFF)) {
 		if (d->index_wait == 0)
 			d->index_wait = now;
@@ -1036,6 +1127,7 @@ run_init(struct daemon *d)
 	if ((d->tick = evtimer_new(d->base, run_tick_cb, d)) == NULL ||
 	    (d->flush = evtimer_new(d->base, run_flush_cb, d)) == NULL)
 		fatalx("evtimer_new");
+	d->worker = worker_new(d->base, RUN_PARSE_QUEUE, run_parse_done, d);
 	if ((d->prune = event_new(d->base, -1, EV_PERSIST, run_prune_cb,
 	    d)) == NULL)
 		fatalx("event_new");

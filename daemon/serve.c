@@ -27,6 +27,7 @@
 #include "log.h"
 #include "store.h"
 #include "tag.h"
+#include "work.h"
 #include "xmalloc.h"
 
 #define SERVE_DRAIN_SECONDS	20	/* in-flight transfers get this long */
@@ -83,6 +84,8 @@ serve_apply_config(struct daemon *d, struct config *cfg)
 	/* A reload that changes the topics re-tags the archive (at start,
 	 * serve_topics_check compares with the print kept in the store). */
 	topics_changed = d->cfg != NULL && !config_same_topics(d->cfg, cfg);
+	/* The worker's jobs use the tagger and the sources. */
+	worker_drain(d->worker);
 	tag_free(d->tagger);
 	d->tagger = tg;
 	/* Sources point into the configuration: rebuild them before the
@@ -300,6 +303,7 @@ serve_close(struct daemon *d)
 		http_free(d->http);
 	/* Transfers first: their callbacks still touch the daemon. */
 	fetcher_free(d->fetcher);
+	run_close(d);
 	run_sources_free(d);
 	tag_free(d->tagger);
 	store_close(d->store);
