@@ -860,6 +860,213 @@ url_cut_session(struct url_buf *b)
 	}
 }
 
+/*
+ * Character classes of the fast path below, as bit sets over ASCII: the
+ * low word holds characters 0-63, the high word 64-127.
+ */
+#define URL_BITS(lo, hi)	\
+	((~(uint64_t)0 >> (63 - ((hi) & 63))) & (~(uint64_t)0 << ((lo) & 63)))
+#define URL_BIT(c)		((uint64_t)1 << ((c) & 63))
+
+/* A host the fast path takes: unreserved characters (RFC 3986). */
+static const uint64_t url_host_lo = URL_BITS('0', '9') | URL_BIT('-') |
+    URL_BIT('.');
+static const uint64_t url_host_hi = URL_BITS('A', 'Z') |
+    URL_BITS('a', 'z') | URL_BIT('_') | URL_BIT('~');
+/* pchar of RFC 3986 but pct-encoded: unreserved, sub-delims, ':', '@'. */
+static const uint64_t url_pchar_lo = URL_BITS('0', '9') | URL_BIT('-') |
+    URL_BIT('.') | URL_BIT('!') | URL_BIT('$') | URL_BITS('&', ',') |
+    URL_BIT(';') | URL_BIT('=') | URL_BIT(':');
+static const uint64_t url_pchar_hi = URL_BITS('A', 'Z') |
+    URL_BITS('a', 'z') | URL_BIT('_') | URL_BIT('~') | URL_BIT('@');
+
+static bool
+url_in_class(unsigned char c, uint64_t lo, uint64_t hi)
+{
+	if (c < 64)
+		return (lo >> c) & 1;
+	return c < 128 && ((hi >> (c - 64)) & 1);
+}
+
+static bool
+url_is_host_char(unsigned char c)
+{
+	return url_in_class(c, url_host_lo, url_host_hi);
+}
+
+static bool
+url_is_pchar(unsigned char c)
+{
+	return url_in_class(c, url_pchar_lo, url_pchar_hi);
+}
+
+/* A character a query or fragment takes as it is: pchar, '/' and '?'. */
+static bool
+url_is_qchar(unsigned char c)
+{
+	return url_is_pchar(c) || c == '/' || c == '?';
+}
+
+static bool
+url_is_ascii_blank(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* Whether parameter x sorts after y in the canonical query. */
+static bool
+url_param_after(const struct url_param *x, const struct url_param *y)
+{
+	int	 c;
+
+	c = memcmp(x->p, y->p, x->keylen < y->keylen ? x->keylen : y->keylen);
+	return c > 0 || (c == 0 && x->keylen > y->keylen);
+}
+
+/* At most this many query parameters on the fast path. */
+#define URL_FAST_PARAMS	16
+
+/*
+ * The fast path of url_canonical() for the usual link, blanks around it
+ * allowed: "http" or "https" in any case, "://", a host of unreserved
+ * characters ending in neither '.' nor ':', a port of 1 to 5 digits up to
+ * 65535, a path of pchars (RFC 3986) without dot segments and without
+ * ";jsessionid=", and a query and fragment of pchars, '/' and '?'; no
+ * '%', no user info, no IPv6 literal, no non-ASCII byte. url_clean()
+ * leaves such a string as it is but for the blanks, libxml2's parser
+ * takes it (a scheme, "//", a reg-name, a port, path-abempty segments of
+ * pchars, the query and the fragment, then the end), and the full path
+ * would only lower-case the host, drop a port 80 or 443 and leading
+ * zeros, drop tracking and empty parameters, sort the rest and drop the
+ * fragment: the same is done here in one buffer.
+ *
+ * Also answers NULL at once for a string that cannot start with a scheme
+ * (its first non-blank byte is ASCII but no letter). Returns false, with
+ * *out untouched, when the full path must decide.
+ */
+static bool
+url_canonical_fast(const char *url, char **out)
+{
+	struct url_param	 v[URL_FAST_PARAMS], t;
+	const unsigned char	*s = (const unsigned char *)url, *end, *p;
+	const unsigned char	*host, *port = NULL, *path, *q;
+	size_t			 hostlen, portlen = 0, pathlen, np = 0, i, j;
+	unsigned long		 num = 0;
+	char			*o, *w;
+
+	while (url_is_ascii_blank(*s))
+		s++;
+	if (*s < 0x80 && !url_is_alpha(*s)) {
+		*out = NULL;
+		return true;
+	}
+	if ((s[0] | 0x20) != 'h' || (s[1] | 0x20) != 't' ||
+	    (s[2] | 0x20) != 't' || (s[3] | 0x20) != 'p')
+		return false;
+	p = s + 4;
+	if ((*p | 0x20) == 's')
+		p++;
+	if (p[0] != ':' || p[1] != '/' || p[2] != '/')
+		return false;
+	end = p + strlen((const char *)p);
+	while (url_is_ascii_blank(end[-1]))
+		end--;
+
+	/* The host, and a port. */
+	for (host = p += 3; url_is_host_char(*p); p++)
+		;
+	hostlen = p - host;
+	if (hostlen == 0 || p[-1] == '.')
+		return false;
+	if (*p == ':') {
+		for (port = ++p; *p >= '0' && *p <= '9'; p++)
+			num = num * 10 + (*p - '0');
+		portlen = p - port;
+		if (portlen == 0 || portlen > 5 || num > 65535)
+			return false;
+	}
+
+	/* The path: no dot segment, no session id. */
+	for (path = p; *p == '/' || url_is_pchar(*p); p++) {
+		if (*p == '/' && p[1] == '.' && (!url_is_pchar(p[2]) ||
+		    (p[2] == '.' && !url_is_pchar(p[3]))))
+			return false;
+		if (*p == ';' && (p[1] | 0x20) == 'j' &&
+		    strncasecmp((const char *)p, ";jsessionid=", 12) == 0)
+			return false;
+	}
+	pathlen = p - path;
+	if (pathlen > 0 && *path != '/')
+		return false;
+
+	/* The query, split into the parameters we keep. */
+	if (*p == '?') {
+		for (q = ++p; ; p++) {
+			if (*p == '&' || !url_is_qchar(*p)) {
+				if (p > q) {
+					if (np == URL_FAST_PARAMS)
+						return false;
+					v[np].p = (const char *)q;
+					v[np].len = p - q;
+					v[np].keylen = v[np].len;
+					for (i = 0; i < v[np].len; i++)
+						if (q[i] == '=') {
+							v[np].keylen = i;
+							break;
+						}
+					if (!url_is_tracking_param(v[np].p,
+					    v[np].keylen))
+						np++;
+				}
+				if (*p != '&')
+					break;
+				q = p + 1;
+			}
+		}
+	}
+	if (*p == '#')
+		for (p++; url_is_qchar(*p); p++)
+			;
+	if (p != end)
+		return false;
+
+	/* Stable: equal keys keep their order. */
+	for (i = 1; i < np; i++) {
+		t = v[i];
+		for (j = i; j > 0 && url_param_after(&v[j - 1], &t); j--)
+			v[j] = v[j - 1];
+		v[j] = t;
+	}
+
+	/* At most one byte longer in the scheme and one for an empty path. */
+	w = o = xmalloc(end - s + 3);
+	memcpy(w, "https://", 8);
+	w += 8;
+	for (i = 0; i < hostlen; i++)
+		*w++ = url_lower(host[i]);
+	if (portlen > 0 && num != 80 && num != 443) {
+		*w++ = ':';
+		while (portlen > 1 && *port == '0') {
+			port++;
+			portlen--;
+		}
+		memcpy(w, port, portlen);
+		w += portlen;
+	}
+	if (pathlen == 0)
+		*w++ = '/';
+	memcpy(w, path, pathlen);
+	w += pathlen;
+	for (i = 0; i < np; i++) {
+		*w++ = i == 0 ? '?' : '&';
+		memcpy(w, v[i].p, v[i].len);
+		w += v[i].len;
+	}
+	*w = '\0';
+	*out = o;
+	return true;
+}
+
 char *
 url_canonical(const char *url)
 {
@@ -870,6 +1077,8 @@ url_canonical(const char *url)
 
 	if (url == NULL)
 		return NULL;
+	if (url_canonical_fast(url, &ret))
+		return ret;
 	s = url_clean(url, true);
 	url_split(s, &up);
 	if (!url_span_is_http(up.scheme) || up.auth.p == NULL)
