@@ -56,25 +56,41 @@ struct url_param {
 	size_t		 pos;
 };
 
+/* A parameter name and its length. */
+struct url_name {
+	const char	*s;		/* lower case */
+	size_t		 len;
+};
+
+#define URL_NAME(s)	{ s, sizeof(s) - 1 }
+
 /*
  * Parameter names that only identify a click, a campaign, a mail or a
  * session.
  */
-static const char *const url_tracking_exact[] = {
-	"_ga", "_gl", "_hsenc", "_hsmi", "_openstat", "at_campaign",
-	"at_medium", "dclid", "ef_id", "fb_action_ids", "fb_action_types",
-	"fb_ref", "fb_source", "fbclid", "gbraid", "gclid", "gclsrc",
-	"hsctatracking", "igsh", "igshid", "jsessionid", "li_fat_id",
-	"mc_cid", "mc_eid", "mkt_tok", "msclkid", "ncid", "oly_anon_id",
-	"oly_enc_id", "phpsessid",
-	"rb_clickid", "ref_src", "ref_url", "s_kwcid", "srsltid", "ttclid",
-	"twclid", "vero_conv", "vero_id", "wbraid", "wickedid", "xtor",
-	"yclid",
+static const struct url_name url_tracking_exact[] = {
+	URL_NAME("_ga"), URL_NAME("_gl"), URL_NAME("_hsenc"),
+	URL_NAME("_hsmi"), URL_NAME("_openstat"), URL_NAME("at_campaign"),
+	URL_NAME("at_medium"), URL_NAME("dclid"), URL_NAME("ef_id"),
+	URL_NAME("fb_action_ids"), URL_NAME("fb_action_types"),
+	URL_NAME("fb_ref"), URL_NAME("fb_source"), URL_NAME("fbclid"),
+	URL_NAME("gbraid"), URL_NAME("gclid"), URL_NAME("gclsrc"),
+	URL_NAME("hsctatracking"), URL_NAME("igsh"), URL_NAME("igshid"),
+	URL_NAME("jsessionid"), URL_NAME("li_fat_id"), URL_NAME("mc_cid"),
+	URL_NAME("mc_eid"), URL_NAME("mkt_tok"), URL_NAME("msclkid"),
+	URL_NAME("ncid"), URL_NAME("oly_anon_id"), URL_NAME("oly_enc_id"),
+	URL_NAME("phpsessid"), URL_NAME("rb_clickid"), URL_NAME("ref_src"),
+	URL_NAME("ref_url"), URL_NAME("s_kwcid"), URL_NAME("srsltid"),
+	URL_NAME("ttclid"), URL_NAME("twclid"), URL_NAME("vero_conv"),
+	URL_NAME("vero_id"), URL_NAME("wbraid"), URL_NAME("wickedid"),
+	URL_NAME("xtor"), URL_NAME("yclid"),
 };
 
 /* Families: Google Analytics, Matomo/Piwik, HubSpot. */
-static const char *const url_tracking_prefix[] = {
-	"__hs", "hsa_", "matomo_", "mtm_", "piwik_", "pk_", "utm_",
+static const struct url_name url_tracking_prefix[] = {
+	URL_NAME("__hs"), URL_NAME("hsa_"), URL_NAME("matomo_"),
+	URL_NAME("mtm_"), URL_NAME("piwik_"), URL_NAME("pk_"),
+	URL_NAME("utm_"),
 };
 
 static void
@@ -635,18 +651,26 @@ url_add_normal(struct url_buf *b, const char *p, size_t len, bool lower)
 bool
 url_is_tracking_param(const char *key, size_t len)
 {
-	size_t	 i, n;
+	const struct url_name	*t;
+	size_t			 i;
+	char			 c;
 
+	if (len == 0)
+		return false;
+	/* Length and first letter rule out nearly all names cheaply. */
+	c = url_lower(key[0]);
 	for (i = 0; i < sizeof(url_tracking_exact) /
 	    sizeof(url_tracking_exact[0]); i++) {
-		n = strlen(url_tracking_exact[i]);
-		if (len == n && strncasecmp(key, url_tracking_exact[i], n) == 0)
+		t = &url_tracking_exact[i];
+		if (len == t->len && c == t->s[0] &&
+		    strncasecmp(key, t->s, len) == 0)
 			return true;
 	}
 	for (i = 0; i < sizeof(url_tracking_prefix) /
 	    sizeof(url_tracking_prefix[0]); i++) {
-		n = strlen(url_tracking_prefix[i]);
-		if (len > n && strncasecmp(key, url_tracking_prefix[i], n) == 0)
+		t = &url_tracking_prefix[i];
+		if (len > t->len && c == t->s[0] &&
+		    strncasecmp(key, t->s, t->len) == 0)
 			return true;
 	}
 	return false;
