@@ -66,7 +66,8 @@ struct url_name {
 
 /*
  * Parameter names that only identify a click, a campaign, a mail or a
- * session.
+ * session. Both lists stay sorted by their first character:
+ * url_is_tracking_param() looks names up by it.
  */
 static const struct url_name url_tracking_exact[] = {
 	URL_NAME("_ga"), URL_NAME("_gl"), URL_NAME("_hsenc"),
@@ -648,31 +649,43 @@ url_add_normal(struct url_buf *b, const char *p, size_t len, bool lower)
 	}
 }
 
+/* The first of the n names of t that start with c (or sort after it). */
+static size_t
+url_name_first(const struct url_name *t, size_t n, char c)
+{
+	size_t	 lo = 0, mid;
+
+	while (lo < n) {
+		mid = lo + (n - lo) / 2;
+		if (t[mid].s[0] < c)
+			lo = mid + 1;
+		else
+			n = mid;
+	}
+	return lo;
+}
+
 bool
 url_is_tracking_param(const char *key, size_t len)
 {
+	const size_t		 ne = sizeof(url_tracking_exact) /
+	    sizeof(url_tracking_exact[0]), np = sizeof(url_tracking_prefix) /
+	    sizeof(url_tracking_prefix[0]);
 	const struct url_name	*t;
 	size_t			 i;
 	char			 c;
 
 	if (len == 0)
 		return false;
-	/* Length and first letter rule out nearly all names cheaply. */
 	c = url_lower(key[0]);
-	for (i = 0; i < sizeof(url_tracking_exact) /
-	    sizeof(url_tracking_exact[0]); i++) {
-		t = &url_tracking_exact[i];
-		if (len == t->len && c == t->s[0] &&
-		    strncasecmp(key, t->s, len) == 0)
+	for (i = url_name_first(url_tracking_exact, ne, c); i < ne &&
+	    (t = &url_tracking_exact[i])->s[0] == c; i++)
+		if (len == t->len && strncasecmp(key, t->s, len) == 0)
 			return true;
-	}
-	for (i = 0; i < sizeof(url_tracking_prefix) /
-	    sizeof(url_tracking_prefix[0]); i++) {
-		t = &url_tracking_prefix[i];
-		if (len > t->len && c == t->s[0] &&
-		    strncasecmp(key, t->s, t->len) == 0)
+	for (i = url_name_first(url_tracking_prefix, np, c); i < np &&
+	    (t = &url_tracking_prefix[i])->s[0] == c; i++)
+		if (len > t->len && strncasecmp(key, t->s, t->len) == 0)
 			return true;
-	}
 	return false;
 }
 

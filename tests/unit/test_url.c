@@ -373,6 +373,34 @@ test_tracking(void **state)
 		{ "utm", false }, { "utm_", false }, { "id", false },
 		{ "page", false }, { "q", false }, { "ref", false },
 		{ "lang", false }, { "fbclid2", false }, { "p", false },
+		/* every name of both lists, which are looked up by their
+		 * first letter: one out of order would go missing here */
+		{ "_ga", true }, { "_gl", true }, { "_hsenc", true },
+		{ "_hsmi", true }, { "_openstat", true },
+		{ "at_campaign", true }, { "at_medium", true },
+		{ "dclid", true }, { "ef_id", true },
+		{ "fb_action_ids", true }, { "fb_action_types", true },
+		{ "fb_ref", true }, { "fb_source", true }, { "fbclid", true },
+		{ "gbraid", true }, { "gclid", true }, { "gclsrc", true },
+		{ "hsctatracking", true }, { "igsh", true },
+		{ "igshid", true }, { "jsessionid", true },
+		{ "li_fat_id", true }, { "mc_cid", true }, { "mc_eid", true },
+		{ "mkt_tok", true }, { "msclkid", true }, { "ncid", true },
+		{ "oly_anon_id", true }, { "oly_enc_id", true },
+		{ "phpsessid", true }, { "rb_clickid", true },
+		{ "ref_src", true }, { "ref_url", true }, { "s_kwcid", true },
+		{ "srsltid", true }, { "ttclid", true }, { "twclid", true },
+		{ "vero_conv", true }, { "vero_id", true }, { "wbraid", true },
+		{ "wickedid", true }, { "xtor", true }, { "yclid", true },
+		{ "__hsfp", true }, { "hsa_acc", true }, { "matomo_kwd", true },
+		{ "mtm_cid", true }, { "piwik_kwd", true }, { "pk_source", true },
+		{ "utm_id", true },
+		/* case, length and first letter near misses */
+		{ "YCLID", true }, { "Vero_Conv", true }, { "_OpenStat", true },
+		{ "PIWIK_x", true }, { "Hsa_x", true }, { "__hs", false },
+		{ "hsa_", false }, { "pk_", false }, { "yclid_", false },
+		{ "xclid", false }, { "zclid", false }, { "", false },
+		{ "_", false }, { "ga", false }, { "at_campaig", false },
 	};
 	size_t	 i;
 
