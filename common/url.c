@@ -56,6 +56,9 @@ struct url_param {
 	size_t		 pos;
 };
 
+/* Queries with up to this many parameters are sorted on the stack. */
+#define URL_FEW_PARAMS	16
+
 /* A parameter name and its length. */
 struct url_name {
 	const char	*s;		/* lower case */
@@ -110,6 +113,19 @@ url_buf_add(struct url_buf *b, const char *p, size_t len)
 	b->s[b->len] = '\0';
 }
 
+/* Room for n more bytes and the NUL, so that the caller may write them. */
+static void
+url_buf_reserve(struct url_buf *b, size_t n)
+{
+	if (n > SIZE_MAX / 4 || b->len > SIZE_MAX / 4)
+		fatalx("url: length overflow");
+	if (b->len + n + 1 > b->cap) {
+		b->cap = b->len + n + 1;
+		b->s = xrealloc(b->s, b->cap);
+		b->s[b->len] = '\0';
+	}
+}
+
 static void
 url_buf_addc(struct url_buf *b, char c)
 {
@@ -131,15 +147,24 @@ url_buf_take(struct url_buf *b)
 	return b->s;
 }
 
+/* Write c as %XX at w; returns the end. */
+static char *
+url_put_escape(char *w, unsigned char c)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+
+	w[0] = '%';
+	w[1] = hex[c >> 4];
+	w[2] = hex[c & 15];
+	return w + 3;
+}
+
 static void
 url_buf_add_escape(struct url_buf *b, unsigned char c)
 {
-	static const char	 hex[] = "0123456789ABCDEF";
-	char			 e[3];
+	char	 e[3];
 
-	e[0] = '%';
-	e[1] = hex[c >> 4];
-	e[2] = hex[c & 15];
+	url_put_escape(e, c);
 	url_buf_add(b, e, 3);
 }
 
@@ -166,6 +191,51 @@ url_is_unreserved(unsigned char c)
 {
 	return url_is_alpha(c) || (c >= '0' && c <= '9') || c == '-' ||
 	    c == '.' || c == '_' || c == '~';
+}
+
+/*
+ * Character classes as bit sets over ASCII: the low word holds
+ * characters 0-63, the high word 64-127.
+ */
+#define URL_BITS(lo, hi)	\
+	((~(uint64_t)0 >> (63 - ((hi) & 63))) & (~(uint64_t)0 << ((lo) & 63)))
+#define URL_BIT(c)		((uint64_t)1 << ((c) & 63))
+
+/* A host the fast path takes: unreserved characters (RFC 3986). */
+static const uint64_t url_host_lo = URL_BITS('0', '9') | URL_BIT('-') |
+    URL_BIT('.');
+static const uint64_t url_host_hi = URL_BITS('A', 'Z') |
+    URL_BITS('a', 'z') | URL_BIT('_') | URL_BIT('~');
+/* pchar of RFC 3986 but pct-encoded: unreserved, sub-delims, ':', '@'. */
+static const uint64_t url_pchar_lo = URL_BITS('0', '9') | URL_BIT('-') |
+    URL_BIT('.') | URL_BIT('!') | URL_BIT('$') | URL_BITS('&', ',') |
+    URL_BIT(';') | URL_BIT('=') | URL_BIT(':');
+static const uint64_t url_pchar_hi = URL_BITS('A', 'Z') |
+    URL_BITS('a', 'z') | URL_BIT('_') | URL_BIT('~') | URL_BIT('@');
+
+/* What url_clean() keeps as it is wherever it stands. */
+static const uint64_t url_plain_lo = URL_BITS('!', '?') & ~(URL_BIT('"') |
+    URL_BIT('#') | URL_BIT('%') | URL_BIT('<') | URL_BIT('>'));
+static const uint64_t url_plain_hi = URL_BITS('@', '~') & ~(URL_BIT('[') |
+    URL_BIT('\\') | URL_BIT(']') | URL_BIT('^') | URL_BIT('`') |
+    URL_BIT('{') | URL_BIT('|') | URL_BIT('}'));
+
+static bool
+url_in_class(unsigned char c, uint64_t lo, uint64_t hi)
+{
+	return c < 128 && (((c < 64 ? lo : hi) >> (c & 63)) & 1);
+}
+
+static bool
+url_is_host_char(unsigned char c)
+{
+	return url_in_class(c, url_host_lo, url_host_hi);
+}
+
+static bool
+url_is_pchar(unsigned char c)
+{
+	return url_in_class(c, url_pchar_lo, url_pchar_hi);
 }
 
 /*
@@ -275,30 +345,32 @@ url_split(const char *s, struct url_parts *up)
  * every ASCII character that no URI may hold percent-encoded; with
  * ascii, bytes above 0x7f too (libxml2 takes URIs, not IRIs). See url.h.
  */
-/* Characters url_clean() keeps as they are wherever they stand. */
 static bool
 url_plain(unsigned char c)
 {
-	return c > 0x20 && c < 0x7f && c != '#' && c != '%' && c != '[' &&
-	    c != ']' && c != '"' && c != '<' && c != '>' && c != '\\' &&
-	    c != '^' && c != '`' && c != '{' && c != '|' && c != '}';
+	return url_in_class(c, url_plain_lo, url_plain_hi);
 }
 
 static char *
 url_clean(const char *s, bool ascii)
 {
-	struct url_buf	 b = { NULL, 0, 0 };
-	char		*in;
-	size_t		 start, end, i, n, sl, auth_start = 0, auth_end = 0;
-	unsigned char	 c;
-	bool		 hash = false, keep;
+	const char		*in = s;
+	char			*cut = NULL, *out, *w;
+	size_t			 start, end, i, n, sl, auth_start = 0,
+				 auth_end = 0;
+	unsigned char		 c;
+	bool			 hash = false, keep;
 
 	/* Tabs and newlines go first, as in browsers, then the ends. */
-	in = xmalloc(strlen(s) + 1);
-	for (end = 0; *s != '\0'; s++)
-		if (*s != '\t' && *s != '\n' && *s != '\r')
-			in[end++] = *s;
-	in[end] = '\0';
+	end = strcspn(s, "\t\n\r");
+	if (s[end] != '\0') {
+		in = cut = xmalloc(end + strlen(s + end) + 1);
+		memcpy(cut, s, end);
+		for (s += end; *s != '\0'; s++)
+			if (*s != '\t' && *s != '\n' && *s != '\r')
+				cut[end++] = *s;
+		cut[end] = '\0';
+	}
 	for (start = 0; (n = url_blank_len(in + start, end - start)) > 0;
 	    start += n)
 		;
@@ -313,19 +385,15 @@ url_clean(const char *s, bool ascii)
 		    strchr("/?#", in[auth_end]) == NULL; auth_end++)
 			;
 	}
+	/* Each byte becomes at most three. */
+	if (end - start > SIZE_MAX / 4)
+		fatalx("url: length overflow");
+	w = out = xmalloc(3 * (end - start) + 1);
 	for (i = start; i < end; i++) {
 		c = in[i];
-		if (url_plain(c)) {
-			/* The usual case: a run of plain characters. */
-			size_t	run = i + 1;
-
-			while (run < end && url_plain((unsigned char)in[run]))
-				run++;
-			url_buf_add(&b, in + i, run - i);
-			i = run - 1;
-			continue;
-		}
-		if (c == '#' && !hash)
+		if (url_plain(c))
+			keep = true;
+		else if (c == '#' && !hash)
 			keep = hash = true;
 		else if (c == '%')
 			keep = i + 2 < end && url_hexval(in[i + 1]) != -1 &&
@@ -334,16 +402,16 @@ url_clean(const char *s, bool ascii)
 			keep = !ascii;
 		else if (c == '[' || c == ']')
 			keep = i >= auth_start && i < auth_end;
-		else
-			keep = c > 0x20 && c < 0x7f && c != '#' &&
-			    strchr("\"<>\\^`{|}", c) == NULL;
+		else	/* space, controls, a second '#', "\"<>\\^`{|}" */
+			keep = false;
 		if (keep)
-			url_buf_addc(&b, c);
+			*w++ = c;
 		else
-			url_buf_add_escape(&b, c);
+			w = url_put_escape(w, c);
 	}
-	free(in);
-	return url_buf_take(&b);
+	*w = '\0';
+	free(cut);
+	return out;
 }
 
 /* Whether libxml2's RFC 3986 parser takes the cleaned string s. */
@@ -633,7 +701,11 @@ url_add_normal(struct url_buf *b, const char *p, size_t len, bool lower)
 {
 	size_t		 i;
 	unsigned char	 c;
+	char		*w;
 
+	/* Nothing gets longer: an escape stays three bytes or becomes one. */
+	url_buf_reserve(b, len);
+	w = b->s + b->len;
 	for (i = 0; i < len; i++) {
 		c = p[i];
 		if (c == '%' && i + 2 < len && url_hexval(p[i + 1]) != -1 &&
@@ -641,12 +713,14 @@ url_add_normal(struct url_buf *b, const char *p, size_t len, bool lower)
 			c = url_hexval(p[i + 1]) << 4 | url_hexval(p[i + 2]);
 			i += 2;
 			if (!url_is_unreserved(c)) {
-				url_buf_add_escape(b, c);
+				w = url_put_escape(w, c);
 				continue;
 			}
 		}
-		url_buf_addc(b, lower ? url_lower(c) : c);
+		*w++ = lower ? url_lower(c) : c;
 	}
+	*w = '\0';
+	b->len = w - b->s;
 }
 
 /* The first of the n names of t that start with c (or sort after it). */
@@ -703,19 +777,56 @@ url_param_cmp(const void *a, const void *b)
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
+/* Whether parameter x sorts after y in the canonical query. */
+static bool
+url_param_after(const struct url_param *x, const struct url_param *y)
+{
+	int	 c;
+
+	c = memcmp(x->p, y->p, x->keylen < y->keylen ? x->keylen : y->keylen);
+	return c > 0 || (c == 0 && x->keylen > y->keylen);
+}
+
+/*
+ * Sort query parameters by key, equal keys in their order: by insertion
+ * when there are few, by qsort(3) (with the position as the last key)
+ * when a query is long enough for the quadratic sort to matter.
+ */
+static void
+url_params_sort(struct url_param *v, size_t n)
+{
+	struct url_param	 t;
+	size_t			 i, j;
+
+	if (n > URL_FEW_PARAMS) {
+		for (i = 0; i < n; i++)
+			v[i].pos = i;
+		qsort(v, n, sizeof(*v), url_param_cmp);
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		t = v[i];
+		for (j = i; j > 0 && url_param_after(&v[j - 1], &t); j--)
+			v[j] = v[j - 1];
+		v[j] = t;
+	}
+}
+
 /* Append the canonical query for raw query q: see url_canonical(). */
 static void
 url_add_query(struct url_buf *b, const char *q, size_t len)
 {
 	struct url_buf		 norm = { NULL, 0, 0 };
-	struct url_param	*v;
+	struct url_param	 few[URL_FEW_PARAMS], *v = few;
 	const char		*p, *end, *amp, *eq;
 	size_t			 i, n = 0;
 
 	url_add_normal(&norm, q, len, false);
 	if (norm.len == 0)
-		return;
-	v = xreallocarray(NULL, norm.len / 2 + 1, sizeof(*v));
+		goto done;
+	/* At most one parameter for every two bytes ("a&b&c"). */
+	if (norm.len / 2 + 1 > URL_FEW_PARAMS)
+		v = xreallocarray(NULL, norm.len / 2 + 1, sizeof(*v));
 	for (p = norm.s, end = norm.s + norm.len; p < end; p = amp + 1) {
 		if ((amp = memchr(p, '&', end - p)) == NULL)
 			amp = end;
@@ -725,16 +836,17 @@ url_add_query(struct url_buf *b, const char *q, size_t len)
 		v[n].p = p;
 		v[n].len = amp - p;
 		v[n].keylen = (eq != NULL ? eq : amp) - p;
-		v[n].pos = n;
 		if (!url_is_tracking_param(v[n].p, v[n].keylen))
 			n++;
 	}
-	qsort(v, n, sizeof(*v), url_param_cmp);
+	url_params_sort(v, n);
 	for (i = 0; i < n; i++) {
 		url_buf_addc(b, i == 0 ? '?' : '&');
 		url_buf_add(b, v[i].p, v[i].len);
 	}
-	free(v);
+	if (v != few)
+		free(v);
+done:
 	free(norm.s);
 }
 
@@ -756,6 +868,20 @@ url_add_host(struct url_buf *b, const char *h, size_t len)
 	bool			 wide = false;
 	int			 round;
 
+	for (i = 0; i < len && !wide; i++) {
+		c = h[i];
+		if (c == '%' && i + 2 < len && url_hexval(h[i + 1]) != -1 &&
+		    url_hexval(h[i + 2]) != -1) {
+			c = url_hexval(h[i + 1]) << 4 | url_hexval(h[i + 2]);
+			i += 2;
+		}
+		wide = c >= 0x80;
+	}
+	if (!wide) {
+		url_add_normal(b, h, len, true);
+		return;
+	}
+	url_buf_reserve(&raw, len);
 	for (i = 0; i < len; i++) {
 		c = h[i];
 		if (c == '%' && i + 2 < len && url_hexval(h[i + 1]) != -1 &&
@@ -763,12 +889,7 @@ url_add_host(struct url_buf *b, const char *h, size_t len)
 			c = url_hexval(h[i + 1]) << 4 | url_hexval(h[i + 2]);
 			i += 2;
 		}
-		wide |= c >= 0x80;
-		url_buf_addc(&raw, c);
-	}
-	if (!wide) {
-		url_add_normal(b, h, len, true);
-		goto done;
+		raw.s[raw.len++] = c;
 	}
 	n = utf8proc_map((const utf8proc_uint8_t *)raw.s, raw.len, &m,
 	    UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
@@ -883,8 +1004,14 @@ url_cut_session(struct url_buf *b)
 	static const char	 key[] = ";jsessionid=";
 	size_t			 i, j, klen = sizeof(key) - 1;
 
+	const char		*semi;
+
 	i = 0;
 	while (i + klen <= b->len) {
+		if ((semi = memchr(b->s + i, ';', b->len - klen + 1 - i)) ==
+		    NULL)
+			break;
+		i = semi - b->s;
 		if (strncasecmp(b->s + i, key, klen) != 0) {
 			i++;
 			continue;
@@ -895,46 +1022,6 @@ url_cut_session(struct url_buf *b)
 		memmove(b->s + i, b->s + j, b->len - j + 1);
 		b->len -= j - i;
 	}
-}
-
-/*
- * Character classes of the fast path below, as bit sets over ASCII: the
- * low word holds characters 0-63, the high word 64-127.
- */
-#define URL_BITS(lo, hi)	\
-	((~(uint64_t)0 >> (63 - ((hi) & 63))) & (~(uint64_t)0 << ((lo) & 63)))
-#define URL_BIT(c)		((uint64_t)1 << ((c) & 63))
-
-/* A host the fast path takes: unreserved characters (RFC 3986). */
-static const uint64_t url_host_lo = URL_BITS('0', '9') | URL_BIT('-') |
-    URL_BIT('.');
-static const uint64_t url_host_hi = URL_BITS('A', 'Z') |
-    URL_BITS('a', 'z') | URL_BIT('_') | URL_BIT('~');
-/* pchar of RFC 3986 but pct-encoded: unreserved, sub-delims, ':', '@'. */
-static const uint64_t url_pchar_lo = URL_BITS('0', '9') | URL_BIT('-') |
-    URL_BIT('.') | URL_BIT('!') | URL_BIT('$') | URL_BITS('&', ',') |
-    URL_BIT(';') | URL_BIT('=') | URL_BIT(':');
-static const uint64_t url_pchar_hi = URL_BITS('A', 'Z') |
-    URL_BITS('a', 'z') | URL_BIT('_') | URL_BIT('~') | URL_BIT('@');
-
-static bool
-url_in_class(unsigned char c, uint64_t lo, uint64_t hi)
-{
-	if (c < 64)
-		return (lo >> c) & 1;
-	return c < 128 && ((hi >> (c - 64)) & 1);
-}
-
-static bool
-url_is_host_char(unsigned char c)
-{
-	return url_in_class(c, url_host_lo, url_host_hi);
-}
-
-static bool
-url_is_pchar(unsigned char c)
-{
-	return url_in_class(c, url_pchar_lo, url_pchar_hi);
 }
 
 /* A character a query or fragment takes as it is: pchar, '/' and '?'. */
@@ -949,19 +1036,6 @@ url_is_ascii_blank(unsigned char c)
 {
 	return c == ' ' || (c >= '\t' && c <= '\r');
 }
-
-/* Whether parameter x sorts after y in the canonical query. */
-static bool
-url_param_after(const struct url_param *x, const struct url_param *y)
-{
-	int	 c;
-
-	c = memcmp(x->p, y->p, x->keylen < y->keylen ? x->keylen : y->keylen);
-	return c > 0 || (c == 0 && x->keylen > y->keylen);
-}
-
-/* At most this many query parameters on the fast path. */
-#define URL_FAST_PARAMS	16
 
 /*
  * The fast path of url_canonical() for the usual link, blanks around it
@@ -984,10 +1058,10 @@ url_param_after(const struct url_param *x, const struct url_param *y)
 static bool
 url_canonical_fast(const char *url, char **out)
 {
-	struct url_param	 v[URL_FAST_PARAMS], t;
+	struct url_param	 v[URL_FEW_PARAMS];
 	const unsigned char	*s = (const unsigned char *)url, *end, *p;
 	const unsigned char	*host, *port = NULL, *path, *q;
-	size_t			 hostlen, portlen = 0, pathlen, np = 0, i, j;
+	size_t			 hostlen, portlen = 0, pathlen, np = 0, i;
 	unsigned long		 num = 0;
 	char			*o, *w;
 
@@ -1041,7 +1115,7 @@ url_canonical_fast(const char *url, char **out)
 		for (q = ++p; ; p++) {
 			if (*p == '&' || !url_is_qchar(*p)) {
 				if (p > q) {
-					if (np == URL_FAST_PARAMS)
+					if (np == URL_FEW_PARAMS)
 						return false;
 					v[np].p = (const char *)q;
 					v[np].len = p - q;
@@ -1067,13 +1141,7 @@ url_canonical_fast(const char *url, char **out)
 	if (p != end)
 		return false;
 
-	/* Stable: equal keys keep their order. */
-	for (i = 1; i < np; i++) {
-		t = v[i];
-		for (j = i; j > 0 && url_param_after(&v[j - 1], &t); j--)
-			v[j] = v[j - 1];
-		v[j] = t;
-	}
+	url_params_sort(v, np);
 
 	/* At most one byte longer in the scheme and one for an empty path. */
 	w = o = xmalloc(end - s + 3);
@@ -1123,6 +1191,8 @@ url_canonical(const char *url)
 	if ((u = xmlParseURIRaw(s, 1)) == NULL)
 		goto done;
 	xmlFreeURI(u);
+	/* Enough but for a host that Unicode mapping makes longer. */
+	url_buf_reserve(&b, strlen(s) + 2);
 	url_buf_add(&b, "https://", 8);
 	if (url_add_authority(&b, up.auth.p, up.auth.len) == -1)
 		goto done;
