@@ -248,6 +248,76 @@ static const struct canon_case canon_cases[] = {
 	{ "http://u@[::FFFF:1.2.3.4]:80/",	"https://u@[::ffff:1.2.3.4]/" },
 	{ "",					NULL },
 	{ NULL,					NULL },
+	/*
+	 * Clean links take a fast path (no url_clean, no libxml2); each
+	 * case says what the full path gives. First the ones it takes:
+	 * case, blanks, ports, empty and duplicate parameters, pchars.
+	 */
+	{ "HTTPS://Src3.Example/news/1/item?utm_source=rss",
+	    "https://src3.example/news/1/item" },
+	{ "  http://a.eu:8080/x?b=2&a=1#top \n",	"https://a.eu:8080/x?a=1&b=2" },
+	{ "http://WWW.EXAMPLE9.COM/A",		"https://www.example9.com/A" },
+	{ "http://1.2.3.4:8080/",		"https://1.2.3.4:8080/" },
+	{ "https://a_b~c.eu/",			"https://a_b~c.eu/" },
+	{ "http://a.eu:00443/x",		"https://a.eu/x" },
+	{ "http://a.eu:0/x",			"https://a.eu:0/x" },
+	{ "http://a.eu:80",			"https://a.eu/" },
+	{ "https://a.eu:8080",			"https://a.eu:8080/" },
+	{ "https://a.eu?b=1",			"https://a.eu/?b=1" },
+	{ "https://a.eu#f",			"https://a.eu/" },
+	{ "https://a.eu/x\t",			"https://a.eu/x" },
+	{ "https://a.eu/x?y#a?b/c",		"https://a.eu/x?y" },
+	{ "http://a.eu/x?a=1#",			"https://a.eu/x?a=1" },
+	{ "https://a.eu/x?a=1&&b=&=v&a",	"https://a.eu/x?=v&a=1&a&b=" },
+	{ "https://a.eu/x?ab=1&a=2&a=1&b&a_=0",
+	    "https://a.eu/x?a=2&a=1&a_=0&ab=1&b" },
+	{ "https://a.eu/x?b=1&B=2&a=1",		"https://a.eu/x?B=2&a=1&b=1" },
+	{ "https://a.eu/x?utm_source=1&fbclid=2",	"https://a.eu/x" },
+	{ "https://a.eu/.well-known/x",		"https://a.eu/.well-known/x" },
+	{ "https://a.eu/a..b/..c/.../.d",	"https://a.eu/a..b/..c/.../.d" },
+	{ "https://a.eu/x;jsessionid",		"https://a.eu/x;jsessionid" },
+	{ "http://a.eu/x;j=1",			"https://a.eu/x;j=1" },
+	{ "https://a.eu/!$&'()*+,;=:@-._~?q=/?:@!$'()*+,;",
+	    "https://a.eu/!$&'()*+,;=:@-._~?q=/?:@!$'()*+,;" },
+	/* 16 parameters: still on the fast path's stack */
+	{ "https://a.eu/x?p=1&o=2&n=3&m=4&l=5&k=6&j=7&i=8&h=9&g=10&f=11"
+	    "&e=12&d=13&c=14&b=15&a=16",
+	    "https://a.eu/x?a=16&b=15&c=14&d=13&e=12&f=11&g=10&h=9&i=8&j=7"
+	    "&k=6&l=5&m=4&n=3&o=2&p=1" },
+	/* clean-looking, but the full path decides: 17 and 18 parameters
+	 * (sorted by qsort, equal keys in order), ... */
+	{ "https://a.eu/x?q=1&p=1&o=2&n=3&m=4&l=5&k=6&j=7&i=8&h=9&g=10"
+	    "&f=11&e=12&d=13&c=14&b=15&a=16",
+	    "https://a.eu/x?a=16&b=15&c=14&d=13&e=12&f=11&g=10&h=9&i=8&j=7"
+	    "&k=6&l=5&m=4&n=3&o=2&p=1&q=1" },
+	{ "https://a.eu/x?b=1&a=1&b=2&a=2&b=3&a=3&b=4&a=4&b=5&a=5&b=6&a=6"
+	    "&b=7&a=7&b=8&a=8&b=9&a=9",
+	    "https://a.eu/x?a=1&a=2&a=3&a=4&a=5&a=6&a=7&a=8&a=9&b=1&b=2&b=3"
+	    "&b=4&b=5&b=6&b=7&b=8&b=9" },
+	/* ... a session id, dot segments, a second '#', blanks inside,
+	 * escapes, user info, a host's trailing dot, odd ports ... */
+	{ "https://a.eu/x;v=1;JSESSIONID=2",	"https://a.eu/x;v=1" },
+	{ "https://a.eu/x/.",			"https://a.eu/x/" },
+	{ "https://a.eu/x/..?q",		"https://a.eu/?q" },
+	{ "https://a.eu/x#a#b",			"https://a.eu/x" },
+	{ "https://a.eu/x y",			"https://a.eu/x%20y" },
+	{ "https://a.eu/x\ty",			"https://a.eu/xy" },
+	{ "\xc2\xa0https://a.eu/",		"https://a.eu/" },
+	{ "http://a.eu/x?q=a%20b",		"https://a.eu/x?q=a%20b" },
+	{ "http://a.eu/x?%41=1",		"https://a.eu/x?A=1" },
+	{ "http://u@a.eu/",			"https://u@a.eu/" },
+	{ "https://a.eu./x",			"https://a.eu/x" },
+	{ "https://a.eu:/x",			NULL },
+	{ "https://a.eu:123456/",		NULL },
+	{ "http://a.eu:8a/",			NULL },
+	{ "http://:80/",			NULL },
+	{ "httpss://a.eu/",			NULL },
+	{ "https:/a.eu",			NULL },
+	{ "https://",				NULL },
+	/* ... and no scheme can start with a non-letter */
+	{ "/x",					NULL },
+	{ "  #x",				NULL },
+	{ "%68ttp://a.eu/",			NULL },
 };
 
 static const struct {
