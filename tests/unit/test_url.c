@@ -481,6 +481,105 @@ test_tracking(void **state)
 	printf("url: %zu tracking parameter names checked\n", NITEMS(cases));
 }
 
+/* A small deterministic generator (xorshift) for test_fast_full. */
+static uint64_t
+gen_next(uint64_t *st)
+{
+	*st ^= *st << 13;
+	*st ^= *st >> 7;
+	*st ^= *st << 17;
+	return *st;
+}
+
+static void
+gen_add(char *buf, size_t size, const char *s)
+{
+	size_t	 len = strlen(buf);
+
+	snprintf(buf + len, size - len, "%s", s);
+}
+
+static void
+gen_pick(char *buf, size_t size, uint64_t *st, const char *const *v,
+    size_t n)
+{
+	gen_add(buf, size, v[gen_next(st) % n]);
+}
+
+/*
+ * url_canonical's fast path against its full path on generated links
+ * that look clean: a no-break space after a link sends it down the full
+ * path (the fast one takes ASCII only), whose cleaning then trims it, so
+ * both calls must agree byte for byte.
+ */
+static void
+test_fast_full(void **state)
+{
+	static const char *const schemes[] = {
+		"https://", "http://", "HTTPS://", "Http://", "  https://",
+	};
+	static const char *const hosts[] = {
+		"a.eu", "Example.COM", "src3.example", "1.2.3.4", "a_b~c.eu",
+		"a.eu.", "x-y.z", "A",
+	};
+	static const char *const ports[] = {
+		"", "", "", ":80", ":443", ":8080", ":0", ":00080", ":65535",
+		":65536", ":",
+	};
+	static const char *const segs[] = {
+		"/", "/news", "/News/Index.html", "/.", "/..", "/.well-known",
+		"/..a", "/a..", "/x;jsessionid=1", "/x;JSessionId=2;v=3",
+		"/x;j=1", "/!$&'()*+,;=:@-._~", "/%41", "//",
+	};
+	static const char *const params[] = {
+		"a=1", "b=2", "a=0", "B=1", "ab", "a_=3", "", "=", "=v",
+		"utm_source=rss", "UTM_Medium=x", "fbclid=1", "id=7", "q=a+b",
+		"p=/?:@", "utm_=1", "gclid", "x=%20",
+	};
+	static const char *const frags[] = {
+		"", "", "#", "#top", "#a?b/c", "#a#b",
+	};
+	uint64_t st = 0x2545f4914f6cdd1dULL;
+	char	 in[512], slow[520], *a, *b;
+	size_t	 i, j, n, bad = 0, nonnull = 0, total = 4000;
+
+	(void)state;
+	for (i = 0; i < total; i++) {
+		in[0] = '\0';
+		gen_pick(in, sizeof(in), &st, schemes, NITEMS(schemes));
+		gen_pick(in, sizeof(in), &st, hosts, NITEMS(hosts));
+		gen_pick(in, sizeof(in), &st, ports, NITEMS(ports));
+		for (j = 0, n = gen_next(&st) % 4; j < n; j++)
+			gen_pick(in, sizeof(in), &st, segs, NITEMS(segs));
+		if (gen_next(&st) % 2 == 0) {
+			gen_add(in, sizeof(in), "?");
+			for (j = 0, n = gen_next(&st) % 6; j < n; j++) {
+				if (j > 0)
+					gen_add(in, sizeof(in), "&");
+				gen_pick(in, sizeof(in), &st, params,
+				    NITEMS(params));
+			}
+		}
+		gen_pick(in, sizeof(in), &st, frags, NITEMS(frags));
+		snprintf(slow, sizeof(slow), "%s\xc2\xa0", in);
+		a = url_canonical(in);
+		b = url_canonical(slow);
+		if ((a == NULL) != (b == NULL) ||
+		    (a != NULL && strcmp(a, b) != 0)) {
+			if (bad++ < 10)
+				printf("fast/full: [%s]: [%s] against [%s]\n",
+				    in, show(a), show(b));
+		}
+		nonnull += a != NULL;
+		free(a);
+		free(b);
+	}
+	printf("url: %zu generated links, fast path against full path "
+	    "(%zu canonical, the rest NULL), %zu differ\n", total, nonnull,
+	    bad);
+	assert_int_equal(bad, 0);
+}
+
 /* Links a feed and a copy of it write differently end up equal. */
 static void
 test_dedup(void **state)
@@ -518,6 +617,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_canonical),
+		cmocka_unit_test(test_fast_full),
 		cmocka_unit_test(test_is_http),
 		cmocka_unit_test(test_tracking),
 		cmocka_unit_test(test_dedup),
