@@ -541,7 +541,7 @@ test_fast_full(void **state)
 	};
 	uint64_t st = 0x2545f4914f6cdd1dULL;
 	char	 in[512], slow[520], *a, *b;
-	size_t	 i, j, n, bad = 0, nonnull = 0, total = 4000;
+	size_t	 i, j, n, bad = 0, nonnull = 0, total = 20000;
 
 	(void)state;
 	for (i = 0; i < total; i++) {
