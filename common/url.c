@@ -194,48 +194,51 @@ url_is_unreserved(unsigned char c)
 }
 
 /*
- * Character classes as bit sets over ASCII: the low word holds
- * characters 0-63, the high word 64-127.
+ * Character classes as bit sets, one bit per byte value: words 0 and 1
+ * hold ASCII, words 2 and 3 (bytes above 0x7f) are empty.
  */
 #define URL_BITS(lo, hi)	\
 	((~(uint64_t)0 >> (63 - ((hi) & 63))) & (~(uint64_t)0 << ((lo) & 63)))
 #define URL_BIT(c)		((uint64_t)1 << ((c) & 63))
 
 /* A host the fast path takes: unreserved characters (RFC 3986). */
-static const uint64_t url_host_lo = URL_BITS('0', '9') | URL_BIT('-') |
-    URL_BIT('.');
-static const uint64_t url_host_hi = URL_BITS('A', 'Z') |
-    URL_BITS('a', 'z') | URL_BIT('_') | URL_BIT('~');
+static const uint64_t url_host_class[4] = {
+	URL_BITS('0', '9') | URL_BIT('-') | URL_BIT('.'),
+	URL_BITS('A', 'Z') | URL_BITS('a', 'z') | URL_BIT('_') | URL_BIT('~'),
+};
 /* pchar of RFC 3986 but pct-encoded: unreserved, sub-delims, ':', '@'. */
-static const uint64_t url_pchar_lo = URL_BITS('0', '9') | URL_BIT('-') |
-    URL_BIT('.') | URL_BIT('!') | URL_BIT('$') | URL_BITS('&', ',') |
-    URL_BIT(';') | URL_BIT('=') | URL_BIT(':');
-static const uint64_t url_pchar_hi = URL_BITS('A', 'Z') |
-    URL_BITS('a', 'z') | URL_BIT('_') | URL_BIT('~') | URL_BIT('@');
-
+static const uint64_t url_pchar_class[4] = {
+	URL_BITS('0', '9') | URL_BIT('-') | URL_BIT('.') | URL_BIT('!') |
+	    URL_BIT('$') | URL_BITS('&', ',') | URL_BIT(';') | URL_BIT('=') |
+	    URL_BIT(':'),
+	URL_BITS('A', 'Z') | URL_BITS('a', 'z') | URL_BIT('_') | URL_BIT('~') |
+	    URL_BIT('@'),
+};
 /* What url_clean() keeps as it is wherever it stands. */
-static const uint64_t url_plain_lo = URL_BITS('!', '?') & ~(URL_BIT('"') |
-    URL_BIT('#') | URL_BIT('%') | URL_BIT('<') | URL_BIT('>'));
-static const uint64_t url_plain_hi = URL_BITS('@', '~') & ~(URL_BIT('[') |
-    URL_BIT('\\') | URL_BIT(']') | URL_BIT('^') | URL_BIT('`') |
-    URL_BIT('{') | URL_BIT('|') | URL_BIT('}'));
+static const uint64_t url_plain_class[4] = {
+	URL_BITS('!', '?') & ~(URL_BIT('"') | URL_BIT('#') | URL_BIT('%') |
+	    URL_BIT('<') | URL_BIT('>')),
+	URL_BITS('@', '~') & ~(URL_BIT('[') | URL_BIT('\\') | URL_BIT(']') |
+	    URL_BIT('^') | URL_BIT('`') | URL_BIT('{') | URL_BIT('|') |
+	    URL_BIT('}')),
+};
 
 static bool
-url_in_class(unsigned char c, uint64_t lo, uint64_t hi)
+url_in_class(unsigned char c, const uint64_t cls[4])
 {
-	return c < 128 && (((c < 64 ? lo : hi) >> (c & 63)) & 1);
+	return (cls[c >> 6] >> (c & 63)) & 1;
 }
 
 static bool
 url_is_host_char(unsigned char c)
 {
-	return url_in_class(c, url_host_lo, url_host_hi);
+	return url_in_class(c, url_host_class);
 }
 
 static bool
 url_is_pchar(unsigned char c)
 {
-	return url_in_class(c, url_pchar_lo, url_pchar_hi);
+	return url_in_class(c, url_pchar_class);
 }
 
 /*
@@ -348,7 +351,7 @@ url_split(const char *s, struct url_parts *up)
 static bool
 url_plain(unsigned char c)
 {
-	return url_in_class(c, url_plain_lo, url_plain_hi);
+	return url_in_class(c, url_plain_class);
 }
 
 static char *
