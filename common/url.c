@@ -343,17 +343,17 @@ url_split(const char *s, struct url_parts *up)
 	}
 }
 
-/*
- * The cleaned copy of s: tabs and newlines dropped, blanks trimmed, and
- * every ASCII character that no URI may hold percent-encoded; with
- * ascii, bytes above 0x7f too (libxml2 takes URIs, not IRIs). See url.h.
- */
 static bool
 url_plain(unsigned char c)
 {
 	return url_in_class(c, url_plain_class);
 }
 
+/*
+ * The cleaned copy of s: tabs and newlines dropped, blanks trimmed, and
+ * every ASCII character that no URI may hold percent-encoded; with
+ * ascii, bytes above 0x7f too (libxml2 takes URIs, not IRIs). See url.h.
+ */
 static char *
 url_clean(const char *s, bool ascii)
 {
@@ -1005,9 +1005,8 @@ static void
 url_cut_session(struct url_buf *b)
 {
 	static const char	 key[] = ";jsessionid=";
-	size_t			 i, j, klen = sizeof(key) - 1;
-
 	const char		*semi;
+	size_t			 i, j, klen = sizeof(key) - 1;
 
 	i = 0;
 	while (i + klen <= b->len) {
