@@ -1053,11 +1053,12 @@ url_is_ascii_blank(unsigned char c)
  * zeros, drop tracking and empty parameters, sort the rest and drop the
  * fragment: the same is done here in one buffer.
  *
- * Also answers NULL at once for a string that cannot start with a scheme
- * (its first non-blank byte is ASCII but no letter). Returns false, with
- * *out untouched, when the full path must decide.
+ * Returns 1 for such a link, with its canonical form in *out unless out
+ * is NULL (url_is_http() only asks); 0 at once for a string that cannot
+ * start with a scheme (its first non-blank byte is ASCII but no letter);
+ * -1 when the full path must decide.
  */
-static bool
+static int
 url_canonical_fast(const char *url, char **out)
 {
 	struct url_param	 v[URL_FEW_PARAMS];
@@ -1069,18 +1070,16 @@ url_canonical_fast(const char *url, char **out)
 
 	while (url_is_ascii_blank(*s))
 		s++;
-	if (*s < 0x80 && !url_is_alpha(*s)) {
-		*out = NULL;
-		return true;
-	}
+	if (*s < 0x80 && !url_is_alpha(*s))
+		return 0;
 	if ((s[0] | 0x20) != 'h' || (s[1] | 0x20) != 't' ||
 	    (s[2] | 0x20) != 't' || (s[3] | 0x20) != 'p')
-		return false;
+		return -1;
 	p = s + 4;
 	if ((*p | 0x20) == 's')
 		p++;
 	if (p[0] != ':' || p[1] != '/' || p[2] != '/')
-		return false;
+		return -1;
 	end = p + strlen((const char *)p);
 	while (url_is_ascii_blank(end[-1]))
 		end--;
@@ -1090,35 +1089,38 @@ url_canonical_fast(const char *url, char **out)
 		;
 	hostlen = p - host;
 	if (hostlen == 0 || p[-1] == '.')
-		return false;
+		return -1;
 	if (*p == ':') {
 		for (port = ++p; *p >= '0' && *p <= '9'; p++)
 			num = num * 10 + (*p - '0');
 		portlen = p - port;
 		if (portlen == 0 || portlen > 5 || num > 65535)
-			return false;
+			return -1;
 	}
 
 	/* The path: no dot segment, no session id. */
 	for (path = p; *p == '/' || url_is_pchar(*p); p++) {
 		if (*p == '/' && p[1] == '.' && (!url_is_pchar(p[2]) ||
 		    (p[2] == '.' && !url_is_pchar(p[3]))))
-			return false;
+			return -1;
 		if (*p == ';' && (p[1] | 0x20) == 'j' &&
 		    strncasecmp((const char *)p, ";jsessionid=", 12) == 0)
-			return false;
+			return -1;
 	}
 	pathlen = p - path;
 	if (pathlen > 0 && *path != '/')
-		return false;
+		return -1;
 
 	/* The query, split into the parameters we keep. */
-	if (*p == '?') {
+	if (*p == '?' && out == NULL)
+		for (p++; url_is_qchar(*p); p++)
+			;
+	else if (*p == '?') {
 		for (q = ++p; ; p++) {
 			if (*p == '&' || !url_is_qchar(*p)) {
 				if (p > q) {
 					if (np == URL_FEW_PARAMS)
-						return false;
+						return -1;
 					v[np].p = (const char *)q;
 					v[np].len = p - q;
 					v[np].keylen = v[np].len;
@@ -1141,7 +1143,9 @@ url_canonical_fast(const char *url, char **out)
 		for (p++; url_is_qchar(*p); p++)
 			;
 	if (p != end)
-		return false;
+		return -1;
+	if (out == NULL)
+		return 1;
 
 	url_params_sort(v, np);
 
@@ -1171,7 +1175,7 @@ url_canonical_fast(const char *url, char **out)
 	}
 	*w = '\0';
 	*out = o;
-	return true;
+	return 1;
 }
 
 char *
@@ -1184,8 +1188,12 @@ url_canonical(const char *url)
 
 	if (url == NULL)
 		return NULL;
-	if (url_canonical_fast(url, &ret))
+	switch (url_canonical_fast(url, &ret)) {
+	case 1:
 		return ret;
+	case 0:
+		return NULL;
+	}
 	s = url_clean(url, true);
 	url_split(s, &up);
 	if (!url_span_is_http(up.scheme) || up.auth.p == NULL)
@@ -1219,7 +1227,11 @@ bool
 url_is_http(const char *url)
 {
 	char	*c;
+	int	 fast;
 
+	/* The fast path need not write the canonical form to tell. */
+	if (url != NULL && (fast = url_canonical_fast(url, NULL)) != -1)
+		return fast == 1;
 	if ((c = url_canonical(url)) == NULL)
 		return false;
 	free(c);
