@@ -1033,10 +1033,37 @@ url_is_qchar(unsigned char c)
 	return url_is_pchar(c) || c == '/' || c == '?';
 }
 
+/*
+ * Whether p starts an escape that the canonical form keeps as written:
+ * upper-case hex digits, for a byte that is not unreserved.
+ */
+static bool
+url_is_kept_escape(const unsigned char *p)
+{
+	int	 hi, lo;
+
+	if (p[0] != '%' || (hi = url_hexval(p[1])) == -1 ||
+	    (lo = url_hexval(p[2])) == -1)
+		return false;
+	/* hex digits at or above 'a' are the lower-case letters */
+	return p[1] < 'a' && p[2] < 'a' && !url_is_unreserved(hi << 4 | lo);
+}
+
 static bool
 url_is_ascii_blank(unsigned char c)
 {
 	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* The end of the run of qchars and kept escapes at p. */
+static const unsigned char *
+url_skip_qchars(const unsigned char *p)
+{
+	for (;; p++)
+		if (*p == '%' && url_is_kept_escape(p))
+			p += 2;
+		else if (!url_is_qchar(*p))
+			return p;
 }
 
 /*
@@ -1044,8 +1071,9 @@ url_is_ascii_blank(unsigned char c)
  * allowed: "http" or "https" in any case, "://", a host of unreserved
  * characters ending in neither '.' nor ':', a port of 1 to 5 digits up to
  * 65535, a path of pchars (RFC 3986) without dot segments and without
- * ";jsessionid=", and a query and fragment of pchars, '/' and '?'; no
- * '%', no user info, no IPv6 literal, no non-ASCII byte. url_clean()
+ * ";jsessionid=", and a query and fragment of pchars, '/' and '?'; escapes
+ * only as the canonical form has them (upper case, not for an unreserved
+ * character), no user info, no IPv6 literal, no non-ASCII byte. url_clean()
  * leaves such a string as it is but for the blanks, libxml2's parser
  * takes it (a scheme, "//", a reg-name, a port, path-abempty segments of
  * pchars, the query and the fragment, then the end), and the full path
@@ -1099,7 +1127,15 @@ url_canonical_fast(const char *url, char **out)
 	}
 
 	/* The path: no dot segment, no session id. */
-	for (path = p; *p == '/' || url_is_pchar(*p); p++) {
+	for (path = p; ; p++) {
+		if (*p == '%') {
+			if (!url_is_kept_escape(p))
+				return -1;
+			p += 2;
+			continue;
+		}
+		if (*p != '/' && !url_is_pchar(*p))
+			break;
 		if (*p == '/' && p[1] == '.' && (!url_is_pchar(p[2]) ||
 		    (p[2] == '.' && !url_is_pchar(p[3]))))
 			return -1;
@@ -1113,10 +1149,15 @@ url_canonical_fast(const char *url, char **out)
 
 	/* The query, split into the parameters we keep. */
 	if (*p == '?' && out == NULL)
-		for (p++; url_is_qchar(*p); p++)
-			;
+		p = url_skip_qchars(p + 1);
 	else if (*p == '?') {
 		for (q = ++p; ; p++) {
+			if (*p == '%') {
+				if (!url_is_kept_escape(p))
+					return -1;
+				p += 2;
+				continue;
+			}
 			if (*p == '&' || !url_is_qchar(*p)) {
 				if (p > q) {
 					if (np == URL_FEW_PARAMS)
@@ -1140,8 +1181,7 @@ url_canonical_fast(const char *url, char **out)
 		}
 	}
 	if (*p == '#')
-		for (p++; url_is_qchar(*p); p++)
-			;
+		p = url_skip_qchars(p + 1);
 	if (p != end)
 		return -1;
 	if (out == NULL)

@@ -279,6 +279,13 @@ static const struct canon_case canon_cases[] = {
 	{ "http://a.eu/x;j=1",			"https://a.eu/x;j=1" },
 	{ "https://a.eu/!$&'()*+,;=:@-._~?q=/?:@!$'()*+,;",
 	    "https://a.eu/!$&'()*+,;=:@-._~?q=/?:@!$'()*+,;" },
+	/* escapes as the canonical form writes them stay on it */
+	{ "https://a.eu/fl%C3%BCchtlinge?q=%C3%A9#%C3",
+	    "https://a.eu/fl%C3%BCchtlinge?q=%C3%A9" },
+	{ "https://a.eu/a%2Fb?b%3D=1&a=2",	"https://a.eu/a%2Fb?a=2&b%3D=1" },
+	{ "https://a.eu/x?%C3%A9=1&%C3%A8=2",
+	    "https://a.eu/x?%C3%A8=2&%C3%A9=1" },
+	{ "https://a.eu/x%3Bjsessionid=1",	"https://a.eu/x%3Bjsessionid=1" },
 	/* 16 parameters: still on the fast path's stack */
 	{ "https://a.eu/x?p=1&o=2&n=3&m=4&l=5&k=6&j=7&i=8&h=9&g=10&f=11"
 	    "&e=12&d=13&c=14&b=15&a=16",
@@ -305,6 +312,13 @@ static const struct canon_case canon_cases[] = {
 	{ "\xc2\xa0https://a.eu/",		"https://a.eu/" },
 	{ "http://a.eu/x?q=a%20b",		"https://a.eu/x?q=a%20b" },
 	{ "http://a.eu/x?%41=1",		"https://a.eu/x?A=1" },
+	{ "https://a.eu/x?q=%c3%a9",		"https://a.eu/x?q=%C3%A9" },
+	{ "https://a.eu/x?%c3=1&%C3=2&%D0=3",
+	    "https://a.eu/x?%C3=1&%C3=2&%D0=3" },
+	{ "https://a.eu/%2E%2E/x",		"https://a.eu/x" },
+	{ "https://a.eu/x%2",			"https://a.eu/x%252" },
+	{ "https://a.eu/x?q=%2",		"https://a.eu/x?q=%252" },
+	{ "https://a.eu/x#%zz",			"https://a.eu/x" },
 	{ "http://u@a.eu/",			"https://u@a.eu/" },
 	{ "https://a.eu./x",			"https://a.eu/x" },
 	{ "https://a.eu:/x",			NULL },
@@ -530,15 +544,19 @@ test_fast_full(void **state)
 	static const char *const segs[] = {
 		"/", "/news", "/News/Index.html", "/.", "/..", "/.well-known",
 		"/..a", "/a..", "/x;jsessionid=1", "/x;JSessionId=2;v=3",
-		"/x;j=1", "/!$&'()*+,;=:@-._~", "/%41", "//",
+		"/x;j=1", "/!$&'()*+,;=:@-._~", "/%41", "//", "/fl%C3%BC",
+		"/fl%c3%bc", "/a%2Fb", "/%7e", "/%7E", "/%2E", "/%zz", "/%2",
+		"/%3Bjsessionid=1",
 	};
 	static const char *const params[] = {
 		"a=1", "b=2", "a=0", "B=1", "ab", "a_=3", "", "=", "=v",
 		"utm_source=rss", "UTM_Medium=x", "fbclid=1", "id=7", "q=a+b",
-		"p=/?:@", "utm_=1", "gclid", "x=%20",
+		"p=/?:@", "utm_=1", "gclid", "x=%20", "q=%C3%A9", "q=%c3%a9",
+		"%C3%A9=1", "%C3%A8=2", "%c3%a9=3", "%41=1", "k%3D=v", "q=%",
+		"utm%5Fsource=1",
 	};
 	static const char *const frags[] = {
-		"", "", "#", "#top", "#a?b/c", "#a#b",
+		"", "", "#", "#top", "#a?b/c", "#a#b", "#%C3", "#%c3", "#%zz",
 	};
 	uint64_t st = 0x2545f4914f6cdd1dULL;
 	char	 in[512], slow[520], *a, *b;
