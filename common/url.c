@@ -207,12 +207,23 @@ static const uint64_t url_host_class[4] = {
 	URL_BITS('A', 'Z') | URL_BITS('a', 'z') | URL_BIT('_') | URL_BIT('~'),
 };
 /* pchar of RFC 3986 but pct-encoded: unreserved, sub-delims, ':', '@'. */
-static const uint64_t url_pchar_class[4] = {
-	URL_BITS('0', '9') | URL_BIT('-') | URL_BIT('.') | URL_BIT('!') |
-	    URL_BIT('$') | URL_BITS('&', ',') | URL_BIT(';') | URL_BIT('=') |
-	    URL_BIT(':'),
-	URL_BITS('A', 'Z') | URL_BITS('a', 'z') | URL_BIT('_') | URL_BIT('~') |
-	    URL_BIT('@'),
+#define URL_PCHAR_LO	(URL_BITS('0', '9') | URL_BIT('-') | URL_BIT('.') | \
+	URL_BIT('!') | URL_BIT('$') | URL_BITS('&', ',') | URL_BIT(';') | \
+	URL_BIT('=') | URL_BIT(':'))
+#define URL_PCHAR_HI	(URL_BITS('A', 'Z') | URL_BITS('a', 'z') | \
+	URL_BIT('_') | URL_BIT('~') | URL_BIT('@'))
+/* What a query or fragment takes: pchar, '/' and '?'. */
+#define URL_QCHAR_LO	(URL_PCHAR_LO | URL_BIT('/') | URL_BIT('?'))
+
+static const uint64_t url_pchar_class[4] = { URL_PCHAR_LO, URL_PCHAR_HI };
+static const uint64_t url_qchar_class[4] = { URL_QCHAR_LO, URL_PCHAR_HI };
+/* What the fast path copies without a second look: pchar but ';' in a
+ * path, qchar but '&' and '=' in a query. */
+static const uint64_t url_seg_class[4] = {
+	URL_PCHAR_LO & ~URL_BIT(';'), URL_PCHAR_HI,
+};
+static const uint64_t url_qpart_class[4] = {
+	URL_QCHAR_LO & ~(URL_BIT('&') | URL_BIT('=')), URL_PCHAR_HI,
 };
 /* What url_clean() keeps as it is wherever it stands. */
 static const uint64_t url_plain_class[4] = {
@@ -1026,11 +1037,10 @@ url_cut_session(struct url_buf *b)
 	}
 }
 
-/* A character a query or fragment takes as it is: pchar, '/' and '?'. */
 static bool
 url_is_qchar(unsigned char c)
 {
-	return url_is_pchar(c) || c == '/' || c == '?';
+	return url_in_class(c, url_qchar_class);
 }
 
 /*
@@ -1091,7 +1101,7 @@ url_canonical_fast(const char *url, char **out)
 {
 	struct url_param	 v[URL_FEW_PARAMS];
 	const unsigned char	*s = (const unsigned char *)url, *end, *p;
-	const unsigned char	*host, *port = NULL, *path, *q;
+	const unsigned char	*host, *port = NULL, *path, *q, *eq;
 	size_t			 hostlen, portlen = 0, pathlen, np = 0, i;
 	unsigned long		 num = 0;
 	char			*o, *w;
@@ -1128,20 +1138,22 @@ url_canonical_fast(const char *url, char **out)
 
 	/* The path: no dot segment, no session id. */
 	for (path = p; ; p++) {
-		if (*p == '%') {
+		if (url_in_class(*p, url_seg_class))
+			continue;
+		if (*p == '/') {
+			if (p[1] == '.' && (!url_is_pchar(p[2]) ||
+			    (p[2] == '.' && !url_is_pchar(p[3]))))
+				return -1;
+		} else if (*p == ';') {
+			if ((p[1] | 0x20) == 'j' && strncasecmp((const char *)p,
+			    ";jsessionid=", 12) == 0)
+				return -1;
+		} else if (*p == '%') {
 			if (!url_is_kept_escape(p))
 				return -1;
 			p += 2;
-			continue;
-		}
-		if (*p != '/' && !url_is_pchar(*p))
+		} else
 			break;
-		if (*p == '/' && p[1] == '.' && (!url_is_pchar(p[2]) ||
-		    (p[2] == '.' && !url_is_pchar(p[3]))))
-			return -1;
-		if (*p == ';' && (p[1] | 0x20) == 'j' &&
-		    strncasecmp((const char *)p, ";jsessionid=", 12) == 0)
-			return -1;
 	}
 	pathlen = p - path;
 	if (pathlen > 0 && *path != '/')
@@ -1151,33 +1163,35 @@ url_canonical_fast(const char *url, char **out)
 	if (*p == '?' && out == NULL)
 		p = url_skip_qchars(p + 1);
 	else if (*p == '?') {
-		for (q = ++p; ; p++) {
+		for (q = ++p, eq = NULL; ; p++) {
+			if (url_in_class(*p, url_qpart_class))
+				continue;
+			if (*p == '=') {
+				if (eq == NULL)
+					eq = p;
+				continue;
+			}
 			if (*p == '%') {
 				if (!url_is_kept_escape(p))
 					return -1;
 				p += 2;
 				continue;
 			}
-			if (*p == '&' || !url_is_qchar(*p)) {
-				if (p > q) {
-					if (np == URL_FEW_PARAMS)
-						return -1;
-					v[np].p = (const char *)q;
-					v[np].len = p - q;
-					v[np].keylen = v[np].len;
-					for (i = 0; i < v[np].len; i++)
-						if (q[i] == '=') {
-							v[np].keylen = i;
-							break;
-						}
-					if (!url_is_tracking_param(v[np].p,
-					    v[np].keylen))
-						np++;
-				}
-				if (*p != '&')
-					break;
-				q = p + 1;
+			/* '&' or the end of the query */
+			if (p > q) {
+				if (np == URL_FEW_PARAMS)
+					return -1;
+				v[np].p = (const char *)q;
+				v[np].len = p - q;
+				v[np].keylen = (eq != NULL ? eq : p) - q;
+				if (!url_is_tracking_param(v[np].p,
+				    v[np].keylen))
+					np++;
 			}
+			if (*p != '&')
+				break;
+			q = p + 1;
+			eq = NULL;
 		}
 	}
 	if (*p == '#')
