@@ -1077,19 +1077,20 @@ url_skip_qchars(const unsigned char *p)
 }
 
 /*
- * The fast path of url_canonical() for the usual link, blanks around it
- * allowed: "http" or "https" in any case, "://", a host of unreserved
- * characters ending in neither '.' nor ':', a port of 1 to 5 digits up to
- * 65535, a path of pchars (RFC 3986) without dot segments and without
- * ";jsessionid=", and a query and fragment of pchars, '/' and '?'; escapes
- * only as the canonical form has them (upper case, not for an unreserved
- * character), no user info, no IPv6 literal, no non-ASCII byte. url_clean()
- * leaves such a string as it is but for the blanks, libxml2's parser
- * takes it (a scheme, "//", a reg-name, a port, path-abempty segments of
- * pchars, the query and the fragment, then the end), and the full path
- * would only lower-case the host, drop a port 80 or 443 and leading
- * zeros, drop tracking and empty parameters, sort the rest and drop the
- * fragment: the same is done here in one buffer.
+ * The fast path of url_canonical() for the usual link, ASCII blanks
+ * around it allowed: "http" or "https" in any case, "://", a host of
+ * unreserved characters not ending in '.', maybe a port of 1 to 5 digits
+ * up to 65535, a path of pchars (RFC 3986) without dot segments and
+ * without ";jsessionid=", and a query and fragment of pchars, '/' and
+ * '?'; escapes only as the canonical form writes them (upper-case hex,
+ * not for an unreserved character); no user info, no IPv6 literal, no
+ * non-ASCII byte. url_clean() leaves such a string as it is but for the
+ * blanks, libxml2's parser takes it (a scheme, "//", a reg-name, a port,
+ * path-abempty segments of pchars, the query and the fragment, then the
+ * end), and the full path would only lower-case the host, drop a port 80
+ * or 443 and leading zeros, drop tracking and empty parameters, sort the
+ * rest and drop the fragment: the same is done here in one buffer.
+ * test_url compares the two paths on generated links.
  *
  * Returns 1 for such a link, with its canonical form in *out unless out
  * is NULL (url_is_http() only asks); 0 at once for a string that cannot
