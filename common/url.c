@@ -56,25 +56,45 @@ struct url_param {
 	size_t		 pos;
 };
 
+/* Queries with up to this many parameters are sorted on the stack. */
+#define URL_FEW_PARAMS	16
+
+/* A parameter name and its length. */
+struct url_name {
+	const char	*s;		/* lower case */
+	size_t		 len;
+};
+
+#define URL_NAME(s)	{ s, sizeof(s) - 1 }
+
 /*
  * Parameter names that only identify a click, a campaign, a mail or a
- * session.
+ * session. Both lists stay sorted by their first character:
+ * url_is_tracking_param() looks names up by it.
  */
-static const char *const url_tracking_exact[] = {
-	"_ga", "_gl", "_hsenc", "_hsmi", "_openstat", "at_campaign",
-	"at_medium", "dclid", "ef_id", "fb_action_ids", "fb_action_types",
-	"fb_ref", "fb_source", "fbclid", "gbraid", "gclid", "gclsrc",
-	"hsctatracking", "igsh", "igshid", "jsessionid", "li_fat_id",
-	"mc_cid", "mc_eid", "mkt_tok", "msclkid", "ncid", "oly_anon_id",
-	"oly_enc_id", "phpsessid",
-	"rb_clickid", "ref_src", "ref_url", "s_kwcid", "srsltid", "ttclid",
-	"twclid", "vero_conv", "vero_id", "wbraid", "wickedid", "xtor",
-	"yclid",
+static const struct url_name url_tracking_exact[] = {
+	URL_NAME("_ga"), URL_NAME("_gl"), URL_NAME("_hsenc"),
+	URL_NAME("_hsmi"), URL_NAME("_openstat"), URL_NAME("at_campaign"),
+	URL_NAME("at_medium"), URL_NAME("dclid"), URL_NAME("ef_id"),
+	URL_NAME("fb_action_ids"), URL_NAME("fb_action_types"),
+	URL_NAME("fb_ref"), URL_NAME("fb_source"), URL_NAME("fbclid"),
+	URL_NAME("gbraid"), URL_NAME("gclid"), URL_NAME("gclsrc"),
+	URL_NAME("hsctatracking"), URL_NAME("igsh"), URL_NAME("igshid"),
+	URL_NAME("jsessionid"), URL_NAME("li_fat_id"), URL_NAME("mc_cid"),
+	URL_NAME("mc_eid"), URL_NAME("mkt_tok"), URL_NAME("msclkid"),
+	URL_NAME("ncid"), URL_NAME("oly_anon_id"), URL_NAME("oly_enc_id"),
+	URL_NAME("phpsessid"), URL_NAME("rb_clickid"), URL_NAME("ref_src"),
+	URL_NAME("ref_url"), URL_NAME("s_kwcid"), URL_NAME("srsltid"),
+	URL_NAME("ttclid"), URL_NAME("twclid"), URL_NAME("vero_conv"),
+	URL_NAME("vero_id"), URL_NAME("wbraid"), URL_NAME("wickedid"),
+	URL_NAME("xtor"), URL_NAME("yclid"),
 };
 
 /* Families: Google Analytics, Matomo/Piwik, HubSpot. */
-static const char *const url_tracking_prefix[] = {
-	"__hs", "hsa_", "matomo_", "mtm_", "piwik_", "pk_", "utm_",
+static const struct url_name url_tracking_prefix[] = {
+	URL_NAME("__hs"), URL_NAME("hsa_"), URL_NAME("matomo_"),
+	URL_NAME("mtm_"), URL_NAME("piwik_"), URL_NAME("pk_"),
+	URL_NAME("utm_"),
 };
 
 static void
@@ -91,6 +111,19 @@ url_buf_add(struct url_buf *b, const char *p, size_t len)
 	memcpy(b->s + b->len, p, len);
 	b->len += len;
 	b->s[b->len] = '\0';
+}
+
+/* Room for n more bytes and the NUL, so that the caller may write them. */
+static void
+url_buf_reserve(struct url_buf *b, size_t n)
+{
+	if (n > SIZE_MAX / 4 || b->len > SIZE_MAX / 4)
+		fatalx("url: length overflow");
+	if (b->len + n + 1 > b->cap) {
+		b->cap = b->len + n + 1;
+		b->s = xrealloc(b->s, b->cap);
+		b->s[b->len] = '\0';
+	}
 }
 
 static void
@@ -114,15 +147,24 @@ url_buf_take(struct url_buf *b)
 	return b->s;
 }
 
+/* Write c as %XX at w; returns the end. */
+static char *
+url_put_escape(char *w, unsigned char c)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+
+	w[0] = '%';
+	w[1] = hex[c >> 4];
+	w[2] = hex[c & 15];
+	return w + 3;
+}
+
 static void
 url_buf_add_escape(struct url_buf *b, unsigned char c)
 {
-	static const char	 hex[] = "0123456789ABCDEF";
-	char			 e[3];
+	char	 e[3];
 
-	e[0] = '%';
-	e[1] = hex[c >> 4];
-	e[2] = hex[c & 15];
+	url_put_escape(e, c);
 	url_buf_add(b, e, 3);
 }
 
@@ -149,6 +191,65 @@ url_is_unreserved(unsigned char c)
 {
 	return url_is_alpha(c) || (c >= '0' && c <= '9') || c == '-' ||
 	    c == '.' || c == '_' || c == '~';
+}
+
+/*
+ * Character classes as bit sets, one bit per byte value: words 0 and 1
+ * hold ASCII, words 2 and 3 (bytes above 0x7f) are empty.
+ */
+#define URL_BITS(lo, hi)	\
+	((~(uint64_t)0 >> (63 - ((hi) & 63))) & (~(uint64_t)0 << ((lo) & 63)))
+#define URL_BIT(c)		((uint64_t)1 << ((c) & 63))
+
+/* A host the fast path takes: unreserved characters (RFC 3986). */
+static const uint64_t url_host_class[4] = {
+	URL_BITS('0', '9') | URL_BIT('-') | URL_BIT('.'),
+	URL_BITS('A', 'Z') | URL_BITS('a', 'z') | URL_BIT('_') | URL_BIT('~'),
+};
+/* pchar of RFC 3986 but pct-encoded: unreserved, sub-delims, ':', '@'. */
+#define URL_PCHAR_LO	(URL_BITS('0', '9') | URL_BIT('-') | URL_BIT('.') | \
+	URL_BIT('!') | URL_BIT('$') | URL_BITS('&', ',') | URL_BIT(';') | \
+	URL_BIT('=') | URL_BIT(':'))
+#define URL_PCHAR_HI	(URL_BITS('A', 'Z') | URL_BITS('a', 'z') | \
+	URL_BIT('_') | URL_BIT('~') | URL_BIT('@'))
+/* What a query or fragment takes: pchar, '/' and '?'. */
+#define URL_QCHAR_LO	(URL_PCHAR_LO | URL_BIT('/') | URL_BIT('?'))
+
+static const uint64_t url_pchar_class[4] = { URL_PCHAR_LO, URL_PCHAR_HI };
+static const uint64_t url_qchar_class[4] = { URL_QCHAR_LO, URL_PCHAR_HI };
+/* What the fast path copies without a second look: pchar but ';' in a
+ * path, qchar but '&' and '=' in a query. */
+static const uint64_t url_seg_class[4] = {
+	URL_PCHAR_LO & ~URL_BIT(';'), URL_PCHAR_HI,
+};
+static const uint64_t url_qpart_class[4] = {
+	URL_QCHAR_LO & ~(URL_BIT('&') | URL_BIT('=')), URL_PCHAR_HI,
+};
+/* What url_clean() keeps as it is wherever it stands. */
+static const uint64_t url_plain_class[4] = {
+	URL_BITS('!', '?') & ~(URL_BIT('"') | URL_BIT('#') | URL_BIT('%') |
+	    URL_BIT('<') | URL_BIT('>')),
+	URL_BITS('@', '~') & ~(URL_BIT('[') | URL_BIT('\\') | URL_BIT(']') |
+	    URL_BIT('^') | URL_BIT('`') | URL_BIT('{') | URL_BIT('|') |
+	    URL_BIT('}')),
+};
+
+static bool
+url_in_class(unsigned char c, const uint64_t cls[4])
+{
+	return (cls[c >> 6] >> (c & 63)) & 1;
+}
+
+static bool
+url_is_host_char(unsigned char c)
+{
+	return url_in_class(c, url_host_class);
+}
+
+static bool
+url_is_pchar(unsigned char c)
+{
+	return url_in_class(c, url_pchar_class);
 }
 
 /*
@@ -253,35 +354,37 @@ url_split(const char *s, struct url_parts *up)
 	}
 }
 
+static bool
+url_plain(unsigned char c)
+{
+	return url_in_class(c, url_plain_class);
+}
+
 /*
  * The cleaned copy of s: tabs and newlines dropped, blanks trimmed, and
  * every ASCII character that no URI may hold percent-encoded; with
  * ascii, bytes above 0x7f too (libxml2 takes URIs, not IRIs). See url.h.
  */
-/* Characters url_clean() keeps as they are wherever they stand. */
-static bool
-url_plain(unsigned char c)
-{
-	return c > 0x20 && c < 0x7f && c != '#' && c != '%' && c != '[' &&
-	    c != ']' && c != '"' && c != '<' && c != '>' && c != '\\' &&
-	    c != '^' && c != '`' && c != '{' && c != '|' && c != '}';
-}
-
 static char *
 url_clean(const char *s, bool ascii)
 {
-	struct url_buf	 b = { NULL, 0, 0 };
-	char		*in;
-	size_t		 start, end, i, n, sl, auth_start = 0, auth_end = 0;
-	unsigned char	 c;
-	bool		 hash = false, keep;
+	const char		*in = s;
+	char			*cut = NULL, *out, *w;
+	size_t			 start, end, i, n, sl, auth_start = 0,
+				 auth_end = 0;
+	unsigned char		 c;
+	bool			 hash = false, keep;
 
 	/* Tabs and newlines go first, as in browsers, then the ends. */
-	in = xmalloc(strlen(s) + 1);
-	for (end = 0; *s != '\0'; s++)
-		if (*s != '\t' && *s != '\n' && *s != '\r')
-			in[end++] = *s;
-	in[end] = '\0';
+	end = strcspn(s, "\t\n\r");
+	if (s[end] != '\0') {
+		in = cut = xmalloc(end + strlen(s + end) + 1);
+		memcpy(cut, s, end);
+		for (s += end; *s != '\0'; s++)
+			if (*s != '\t' && *s != '\n' && *s != '\r')
+				cut[end++] = *s;
+		cut[end] = '\0';
+	}
 	for (start = 0; (n = url_blank_len(in + start, end - start)) > 0;
 	    start += n)
 		;
@@ -296,19 +399,15 @@ url_clean(const char *s, bool ascii)
 		    strchr("/?#", in[auth_end]) == NULL; auth_end++)
 			;
 	}
+	/* Each byte becomes at most three. */
+	if (end - start > SIZE_MAX / 4)
+		fatalx("url: length overflow");
+	w = out = xmalloc(3 * (end - start) + 1);
 	for (i = start; i < end; i++) {
 		c = in[i];
-		if (url_plain(c)) {
-			/* The usual case: a run of plain characters. */
-			size_t	run = i + 1;
-
-			while (run < end && url_plain((unsigned char)in[run]))
-				run++;
-			url_buf_add(&b, in + i, run - i);
-			i = run - 1;
-			continue;
-		}
-		if (c == '#' && !hash)
+		if (url_plain(c))
+			keep = true;
+		else if (c == '#' && !hash)
 			keep = hash = true;
 		else if (c == '%')
 			keep = i + 2 < end && url_hexval(in[i + 1]) != -1 &&
@@ -317,16 +416,16 @@ url_clean(const char *s, bool ascii)
 			keep = !ascii;
 		else if (c == '[' || c == ']')
 			keep = i >= auth_start && i < auth_end;
-		else
-			keep = c > 0x20 && c < 0x7f && c != '#' &&
-			    strchr("\"<>\\^`{|}", c) == NULL;
+		else	/* space, controls, a second '#', "\"<>\\^`{|}" */
+			keep = false;
 		if (keep)
-			url_buf_addc(&b, c);
+			*w++ = c;
 		else
-			url_buf_add_escape(&b, c);
+			w = url_put_escape(w, c);
 	}
-	free(in);
-	return url_buf_take(&b);
+	*w = '\0';
+	free(cut);
+	return out;
 }
 
 /* Whether libxml2's RFC 3986 parser takes the cleaned string s. */
@@ -616,7 +715,11 @@ url_add_normal(struct url_buf *b, const char *p, size_t len, bool lower)
 {
 	size_t		 i;
 	unsigned char	 c;
+	char		*w;
 
+	/* Nothing gets longer: an escape stays three bytes or becomes one. */
+	url_buf_reserve(b, len);
+	w = b->s + b->len;
 	for (i = 0; i < len; i++) {
 		c = p[i];
 		if (c == '%' && i + 2 < len && url_hexval(p[i + 1]) != -1 &&
@@ -624,31 +727,53 @@ url_add_normal(struct url_buf *b, const char *p, size_t len, bool lower)
 			c = url_hexval(p[i + 1]) << 4 | url_hexval(p[i + 2]);
 			i += 2;
 			if (!url_is_unreserved(c)) {
-				url_buf_add_escape(b, c);
+				w = url_put_escape(w, c);
 				continue;
 			}
 		}
-		url_buf_addc(b, lower ? url_lower(c) : c);
+		*w++ = lower ? url_lower(c) : c;
 	}
+	*w = '\0';
+	b->len = w - b->s;
+}
+
+/* The first of the n names of t that start with c (or sort after it). */
+static size_t
+url_name_first(const struct url_name *t, size_t n, char c)
+{
+	size_t	 lo = 0, mid;
+
+	while (lo < n) {
+		mid = lo + (n - lo) / 2;
+		if (t[mid].s[0] < c)
+			lo = mid + 1;
+		else
+			n = mid;
+	}
+	return lo;
 }
 
 bool
 url_is_tracking_param(const char *key, size_t len)
 {
-	size_t	 i, n;
+	const size_t		 ne = sizeof(url_tracking_exact) /
+	    sizeof(url_tracking_exact[0]), np = sizeof(url_tracking_prefix) /
+	    sizeof(url_tracking_prefix[0]);
+	const struct url_name	*t;
+	size_t			 i;
+	char			 c;
 
-	for (i = 0; i < sizeof(url_tracking_exact) /
-	    sizeof(url_tracking_exact[0]); i++) {
-		n = strlen(url_tracking_exact[i]);
-		if (len == n && strncasecmp(key, url_tracking_exact[i], n) == 0)
+	if (len == 0)
+		return false;
+	c = url_lower(key[0]);
+	for (i = url_name_first(url_tracking_exact, ne, c); i < ne &&
+	    (t = &url_tracking_exact[i])->s[0] == c; i++)
+		if (len == t->len && strncasecmp(key, t->s, len) == 0)
 			return true;
-	}
-	for (i = 0; i < sizeof(url_tracking_prefix) /
-	    sizeof(url_tracking_prefix[0]); i++) {
-		n = strlen(url_tracking_prefix[i]);
-		if (len > n && strncasecmp(key, url_tracking_prefix[i], n) == 0)
+	for (i = url_name_first(url_tracking_prefix, np, c); i < np &&
+	    (t = &url_tracking_prefix[i])->s[0] == c; i++)
+		if (len > t->len && strncasecmp(key, t->s, t->len) == 0)
 			return true;
-	}
 	return false;
 }
 
@@ -666,19 +791,56 @@ url_param_cmp(const void *a, const void *b)
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
+/* Whether parameter x sorts after y in the canonical query. */
+static bool
+url_param_after(const struct url_param *x, const struct url_param *y)
+{
+	int	 c;
+
+	c = memcmp(x->p, y->p, x->keylen < y->keylen ? x->keylen : y->keylen);
+	return c > 0 || (c == 0 && x->keylen > y->keylen);
+}
+
+/*
+ * Sort query parameters by key, equal keys in their order: by insertion
+ * when there are few, by qsort(3) (with the position as the last key)
+ * when a query is long enough for the quadratic sort to matter.
+ */
+static void
+url_params_sort(struct url_param *v, size_t n)
+{
+	struct url_param	 t;
+	size_t			 i, j;
+
+	if (n > URL_FEW_PARAMS) {
+		for (i = 0; i < n; i++)
+			v[i].pos = i;
+		qsort(v, n, sizeof(*v), url_param_cmp);
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		t = v[i];
+		for (j = i; j > 0 && url_param_after(&v[j - 1], &t); j--)
+			v[j] = v[j - 1];
+		v[j] = t;
+	}
+}
+
 /* Append the canonical query for raw query q: see url_canonical(). */
 static void
 url_add_query(struct url_buf *b, const char *q, size_t len)
 {
 	struct url_buf		 norm = { NULL, 0, 0 };
-	struct url_param	*v;
+	struct url_param	 few[URL_FEW_PARAMS], *v = few;
 	const char		*p, *end, *amp, *eq;
 	size_t			 i, n = 0;
 
 	url_add_normal(&norm, q, len, false);
 	if (norm.len == 0)
-		return;
-	v = xreallocarray(NULL, norm.len / 2 + 1, sizeof(*v));
+		goto done;
+	/* At most one parameter for every two bytes ("a&b&c"). */
+	if (norm.len / 2 + 1 > URL_FEW_PARAMS)
+		v = xreallocarray(NULL, norm.len / 2 + 1, sizeof(*v));
 	for (p = norm.s, end = norm.s + norm.len; p < end; p = amp + 1) {
 		if ((amp = memchr(p, '&', end - p)) == NULL)
 			amp = end;
@@ -688,16 +850,17 @@ url_add_query(struct url_buf *b, const char *q, size_t len)
 		v[n].p = p;
 		v[n].len = amp - p;
 		v[n].keylen = (eq != NULL ? eq : amp) - p;
-		v[n].pos = n;
 		if (!url_is_tracking_param(v[n].p, v[n].keylen))
 			n++;
 	}
-	qsort(v, n, sizeof(*v), url_param_cmp);
+	url_params_sort(v, n);
 	for (i = 0; i < n; i++) {
 		url_buf_addc(b, i == 0 ? '?' : '&');
 		url_buf_add(b, v[i].p, v[i].len);
 	}
-	free(v);
+	if (v != few)
+		free(v);
+done:
 	free(norm.s);
 }
 
@@ -719,6 +882,20 @@ url_add_host(struct url_buf *b, const char *h, size_t len)
 	bool			 wide = false;
 	int			 round;
 
+	for (i = 0; i < len && !wide; i++) {
+		c = h[i];
+		if (c == '%' && i + 2 < len && url_hexval(h[i + 1]) != -1 &&
+		    url_hexval(h[i + 2]) != -1) {
+			c = url_hexval(h[i + 1]) << 4 | url_hexval(h[i + 2]);
+			i += 2;
+		}
+		wide = c >= 0x80;
+	}
+	if (!wide) {
+		url_add_normal(b, h, len, true);
+		return;
+	}
+	url_buf_reserve(&raw, len);
 	for (i = 0; i < len; i++) {
 		c = h[i];
 		if (c == '%' && i + 2 < len && url_hexval(h[i + 1]) != -1 &&
@@ -726,12 +903,7 @@ url_add_host(struct url_buf *b, const char *h, size_t len)
 			c = url_hexval(h[i + 1]) << 4 | url_hexval(h[i + 2]);
 			i += 2;
 		}
-		wide |= c >= 0x80;
-		url_buf_addc(&raw, c);
-	}
-	if (!wide) {
-		url_add_normal(b, h, len, true);
-		goto done;
+		raw.s[raw.len++] = c;
 	}
 	n = utf8proc_map((const utf8proc_uint8_t *)raw.s, raw.len, &m,
 	    UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
@@ -844,10 +1016,15 @@ static void
 url_cut_session(struct url_buf *b)
 {
 	static const char	 key[] = ";jsessionid=";
+	const char		*semi;
 	size_t			 i, j, klen = sizeof(key) - 1;
 
 	i = 0;
 	while (i + klen <= b->len) {
+		if ((semi = memchr(b->s + i, ';', b->len - klen + 1 - i)) ==
+		    NULL)
+			break;
+		i = semi - b->s;
 		if (strncasecmp(b->s + i, key, klen) != 0) {
 			i++;
 			continue;
@@ -860,6 +1037,202 @@ url_cut_session(struct url_buf *b)
 	}
 }
 
+static bool
+url_is_qchar(unsigned char c)
+{
+	return url_in_class(c, url_qchar_class);
+}
+
+/*
+ * Whether p starts an escape that the canonical form keeps as written:
+ * upper-case hex digits, for a byte that is not unreserved.
+ */
+static bool
+url_is_kept_escape(const unsigned char *p)
+{
+	int	 hi, lo;
+
+	if (p[0] != '%' || (hi = url_hexval(p[1])) == -1 ||
+	    (lo = url_hexval(p[2])) == -1)
+		return false;
+	/* hex digits at or above 'a' are the lower-case letters */
+	return p[1] < 'a' && p[2] < 'a' && !url_is_unreserved(hi << 4 | lo);
+}
+
+static bool
+url_is_ascii_blank(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* The end of the run of qchars and kept escapes at p. */
+static const unsigned char *
+url_skip_qchars(const unsigned char *p)
+{
+	for (;; p++)
+		if (*p == '%' && url_is_kept_escape(p))
+			p += 2;
+		else if (!url_is_qchar(*p))
+			return p;
+}
+
+/*
+ * The fast path of url_canonical() for the usual link, ASCII blanks
+ * around it allowed: "http" or "https" in any case, "://", a host of
+ * unreserved characters not ending in '.', maybe a port of 1 to 5 digits
+ * up to 65535, a path of pchars (RFC 3986) without dot segments and
+ * without ";jsessionid=", and a query and fragment of pchars, '/' and
+ * '?'; escapes only as the canonical form writes them (upper-case hex,
+ * not for an unreserved character); no user info, no IPv6 literal, no
+ * non-ASCII byte. url_clean() leaves such a string as it is but for the
+ * blanks, libxml2's parser takes it (a scheme, "//", a reg-name, a port,
+ * path-abempty segments of pchars, the query and the fragment, then the
+ * end), and the full path would only lower-case the host, drop a port 80
+ * or 443 and leading zeros, drop tracking and empty parameters, sort the
+ * rest and drop the fragment: the same is done here in one buffer.
+ * test_url compares the two paths on generated links.
+ *
+ * Returns 1 for such a link, with its canonical form in *out unless out
+ * is NULL (url_is_http() only asks); 0 at once for a string that cannot
+ * start with a scheme (its first non-blank byte is ASCII but no letter);
+ * -1 when the full path must decide.
+ */
+static int
+url_canonical_fast(const char *url, char **out)
+{
+	struct url_param	 v[URL_FEW_PARAMS];
+	const unsigned char	*s = (const unsigned char *)url, *end, *p;
+	const unsigned char	*host, *port = NULL, *path, *q, *eq;
+	size_t			 hostlen, portlen = 0, pathlen, np = 0, i;
+	unsigned long		 num = 0;
+	char			*o, *w;
+
+	while (url_is_ascii_blank(*s))
+		s++;
+	if (*s < 0x80 && !url_is_alpha(*s))
+		return 0;
+	if ((s[0] | 0x20) != 'h' || (s[1] | 0x20) != 't' ||
+	    (s[2] | 0x20) != 't' || (s[3] | 0x20) != 'p')
+		return -1;
+	p = s + 4;
+	if ((*p | 0x20) == 's')
+		p++;
+	if (p[0] != ':' || p[1] != '/' || p[2] != '/')
+		return -1;
+	end = p + strlen((const char *)p);
+	while (url_is_ascii_blank(end[-1]))
+		end--;
+
+	/* The host, and a port. */
+	for (host = p += 3; url_is_host_char(*p); p++)
+		;
+	hostlen = p - host;
+	if (hostlen == 0 || p[-1] == '.')
+		return -1;
+	if (*p == ':') {
+		for (port = ++p; *p >= '0' && *p <= '9'; p++)
+			num = num * 10 + (*p - '0');
+		portlen = p - port;
+		if (portlen == 0 || portlen > 5 || num > 65535)
+			return -1;
+	}
+
+	/* The path: no dot segment, no session id. */
+	for (path = p; ; p++) {
+		if (url_in_class(*p, url_seg_class))
+			continue;
+		if (*p == '/') {
+			if (p[1] == '.' && (!url_is_pchar(p[2]) ||
+			    (p[2] == '.' && !url_is_pchar(p[3]))))
+				return -1;
+		} else if (*p == ';') {
+			if ((p[1] | 0x20) == 'j' && strncasecmp((const char *)p,
+			    ";jsessionid=", 12) == 0)
+				return -1;
+		} else if (*p == '%') {
+			if (!url_is_kept_escape(p))
+				return -1;
+			p += 2;
+		} else
+			break;
+	}
+	pathlen = p - path;
+	if (pathlen > 0 && *path != '/')
+		return -1;
+
+	/* The query, split into the parameters we keep. */
+	if (*p == '?' && out == NULL)
+		p = url_skip_qchars(p + 1);
+	else if (*p == '?') {
+		for (q = ++p, eq = NULL; ; p++) {
+			if (url_in_class(*p, url_qpart_class))
+				continue;
+			if (*p == '=') {
+				if (eq == NULL)
+					eq = p;
+				continue;
+			}
+			if (*p == '%') {
+				if (!url_is_kept_escape(p))
+					return -1;
+				p += 2;
+				continue;
+			}
+			/* '&' or the end of the query */
+			if (p > q) {
+				if (np == URL_FEW_PARAMS)
+					return -1;
+				v[np].p = (const char *)q;
+				v[np].len = p - q;
+				v[np].keylen = (eq != NULL ? eq : p) - q;
+				if (!url_is_tracking_param(v[np].p,
+				    v[np].keylen))
+					np++;
+			}
+			if (*p != '&')
+				break;
+			q = p + 1;
+			eq = NULL;
+		}
+	}
+	if (*p == '#')
+		p = url_skip_qchars(p + 1);
+	if (p != end)
+		return -1;
+	if (out == NULL)
+		return 1;
+
+	url_params_sort(v, np);
+
+	/* At most one byte longer in the scheme and one for an empty path. */
+	w = o = xmalloc(end - s + 3);
+	memcpy(w, "https://", 8);
+	w += 8;
+	for (i = 0; i < hostlen; i++)
+		*w++ = url_lower(host[i]);
+	if (portlen > 0 && num != 80 && num != 443) {
+		*w++ = ':';
+		while (portlen > 1 && *port == '0') {
+			port++;
+			portlen--;
+		}
+		memcpy(w, port, portlen);
+		w += portlen;
+	}
+	if (pathlen == 0)
+		*w++ = '/';
+	memcpy(w, path, pathlen);
+	w += pathlen;
+	for (i = 0; i < np; i++) {
+		*w++ = i == 0 ? '?' : '&';
+		memcpy(w, v[i].p, v[i].len);
+		w += v[i].len;
+	}
+	*w = '\0';
+	*out = o;
+	return 1;
+}
+
 char *
 url_canonical(const char *url)
 {
@@ -870,6 +1243,12 @@ url_canonical(const char *url)
 
 	if (url == NULL)
 		return NULL;
+	switch (url_canonical_fast(url, &ret)) {
+	case 1:
+		return ret;
+	case 0:
+		return NULL;
+	}
 	s = url_clean(url, true);
 	url_split(s, &up);
 	if (!url_span_is_http(up.scheme) || up.auth.p == NULL)
@@ -877,6 +1256,8 @@ url_canonical(const char *url)
 	if ((u = xmlParseURIRaw(s, 1)) == NULL)
 		goto done;
 	xmlFreeURI(u);
+	/* Enough but for a host that Unicode mapping makes longer. */
+	url_buf_reserve(&b, strlen(s) + 2);
 	url_buf_add(&b, "https://", 8);
 	if (url_add_authority(&b, up.auth.p, up.auth.len) == -1)
 		goto done;
@@ -901,7 +1282,11 @@ bool
 url_is_http(const char *url)
 {
 	char	*c;
+	int	 fast;
 
+	/* The fast path need not write the canonical form to tell. */
+	if (url != NULL && (fast = url_canonical_fast(url, NULL)) != -1)
+		return fast == 1;
 	if ((c = url_canonical(url)) == NULL)
 		return false;
 	free(c);

@@ -248,6 +248,90 @@ static const struct canon_case canon_cases[] = {
 	{ "http://u@[::FFFF:1.2.3.4]:80/",	"https://u@[::ffff:1.2.3.4]/" },
 	{ "",					NULL },
 	{ NULL,					NULL },
+	/*
+	 * Clean links take a fast path (no url_clean, no libxml2); each
+	 * case says what the full path gives. First the ones it takes:
+	 * case, blanks, ports, empty and duplicate parameters, pchars.
+	 */
+	{ "HTTPS://Src3.Example/news/1/item?utm_source=rss",
+	    "https://src3.example/news/1/item" },
+	{ "  http://a.eu:8080/x?b=2&a=1#top \n",	"https://a.eu:8080/x?a=1&b=2" },
+	{ "http://WWW.EXAMPLE9.COM/A",		"https://www.example9.com/A" },
+	{ "http://1.2.3.4:8080/",		"https://1.2.3.4:8080/" },
+	{ "https://a_b~c.eu/",			"https://a_b~c.eu/" },
+	{ "http://a.eu:00443/x",		"https://a.eu/x" },
+	{ "http://a.eu:0/x",			"https://a.eu:0/x" },
+	{ "http://a.eu:80",			"https://a.eu/" },
+	{ "https://a.eu:8080",			"https://a.eu:8080/" },
+	{ "https://a.eu?b=1",			"https://a.eu/?b=1" },
+	{ "https://a.eu#f",			"https://a.eu/" },
+	{ "https://a.eu/x\t",			"https://a.eu/x" },
+	{ "https://a.eu/x?y#a?b/c",		"https://a.eu/x?y" },
+	{ "http://a.eu/x?a=1#",			"https://a.eu/x?a=1" },
+	{ "https://a.eu/x?a=1&&b=&=v&a",	"https://a.eu/x?=v&a=1&a&b=" },
+	{ "https://a.eu/x?ab=1&a=2&a=1&b&a_=0",
+	    "https://a.eu/x?a=2&a=1&a_=0&ab=1&b" },
+	{ "https://a.eu/x?b=1&B=2&a=1",		"https://a.eu/x?B=2&a=1&b=1" },
+	{ "https://a.eu/x?utm_source=1&fbclid=2",	"https://a.eu/x" },
+	{ "https://a.eu/.well-known/x",		"https://a.eu/.well-known/x" },
+	{ "https://a.eu/a..b/..c/.../.d",	"https://a.eu/a..b/..c/.../.d" },
+	{ "https://a.eu/x;jsessionid",		"https://a.eu/x;jsessionid" },
+	{ "http://a.eu/x;j=1",			"https://a.eu/x;j=1" },
+	{ "https://a.eu/!$&'()*+,;=:@-._~?q=/?:@!$'()*+,;",
+	    "https://a.eu/!$&'()*+,;=:@-._~?q=/?:@!$'()*+,;" },
+	/* escapes as the canonical form writes them stay on it */
+	{ "https://a.eu/fl%C3%BCchtlinge?q=%C3%A9#%C3",
+	    "https://a.eu/fl%C3%BCchtlinge?q=%C3%A9" },
+	{ "https://a.eu/a%2Fb?b%3D=1&a=2",	"https://a.eu/a%2Fb?a=2&b%3D=1" },
+	{ "https://a.eu/x?%C3%A9=1&%C3%A8=2",
+	    "https://a.eu/x?%C3%A8=2&%C3%A9=1" },
+	{ "https://a.eu/x%3Bjsessionid=1",	"https://a.eu/x%3Bjsessionid=1" },
+	/* 16 parameters: still on the fast path's stack */
+	{ "https://a.eu/x?p=1&o=2&n=3&m=4&l=5&k=6&j=7&i=8&h=9&g=10&f=11"
+	    "&e=12&d=13&c=14&b=15&a=16",
+	    "https://a.eu/x?a=16&b=15&c=14&d=13&e=12&f=11&g=10&h=9&i=8&j=7"
+	    "&k=6&l=5&m=4&n=3&o=2&p=1" },
+	/* clean-looking, but the full path decides: 17 and 18 parameters
+	 * (sorted by qsort, equal keys in order), ... */
+	{ "https://a.eu/x?q=1&p=1&o=2&n=3&m=4&l=5&k=6&j=7&i=8&h=9&g=10"
+	    "&f=11&e=12&d=13&c=14&b=15&a=16",
+	    "https://a.eu/x?a=16&b=15&c=14&d=13&e=12&f=11&g=10&h=9&i=8&j=7"
+	    "&k=6&l=5&m=4&n=3&o=2&p=1&q=1" },
+	{ "https://a.eu/x?b=1&a=1&b=2&a=2&b=3&a=3&b=4&a=4&b=5&a=5&b=6&a=6"
+	    "&b=7&a=7&b=8&a=8&b=9&a=9",
+	    "https://a.eu/x?a=1&a=2&a=3&a=4&a=5&a=6&a=7&a=8&a=9&b=1&b=2&b=3"
+	    "&b=4&b=5&b=6&b=7&b=8&b=9" },
+	/* ... a session id, dot segments, a second '#', blanks inside,
+	 * escapes, user info, a host's trailing dot, odd ports ... */
+	{ "https://a.eu/x;v=1;JSESSIONID=2",	"https://a.eu/x;v=1" },
+	{ "https://a.eu/x/.",			"https://a.eu/x/" },
+	{ "https://a.eu/x/..?q",		"https://a.eu/?q" },
+	{ "https://a.eu/x#a#b",			"https://a.eu/x" },
+	{ "https://a.eu/x y",			"https://a.eu/x%20y" },
+	{ "https://a.eu/x\ty",			"https://a.eu/xy" },
+	{ "\xc2\xa0https://a.eu/",		"https://a.eu/" },
+	{ "http://a.eu/x?q=a%20b",		"https://a.eu/x?q=a%20b" },
+	{ "http://a.eu/x?%41=1",		"https://a.eu/x?A=1" },
+	{ "https://a.eu/x?q=%c3%a9",		"https://a.eu/x?q=%C3%A9" },
+	{ "https://a.eu/x?%c3=1&%C3=2&%D0=3",
+	    "https://a.eu/x?%C3=1&%C3=2&%D0=3" },
+	{ "https://a.eu/%2E%2E/x",		"https://a.eu/x" },
+	{ "https://a.eu/x%2",			"https://a.eu/x%252" },
+	{ "https://a.eu/x?q=%2",		"https://a.eu/x?q=%252" },
+	{ "https://a.eu/x#%zz",			"https://a.eu/x" },
+	{ "http://u@a.eu/",			"https://u@a.eu/" },
+	{ "https://a.eu./x",			"https://a.eu/x" },
+	{ "https://a.eu:/x",			NULL },
+	{ "https://a.eu:123456/",		NULL },
+	{ "http://a.eu:8a/",			NULL },
+	{ "http://:80/",			NULL },
+	{ "httpss://a.eu/",			NULL },
+	{ "https:/a.eu",			NULL },
+	{ "https://",				NULL },
+	/* ... and no scheme can start with a non-letter */
+	{ "/x",					NULL },
+	{ "  #x",				NULL },
+	{ "%68ttp://a.eu/",			NULL },
 };
 
 static const struct {
@@ -373,6 +457,34 @@ test_tracking(void **state)
 		{ "utm", false }, { "utm_", false }, { "id", false },
 		{ "page", false }, { "q", false }, { "ref", false },
 		{ "lang", false }, { "fbclid2", false }, { "p", false },
+		/* every name of both lists, which are looked up by their
+		 * first letter: one out of order would go missing here */
+		{ "_ga", true }, { "_gl", true }, { "_hsenc", true },
+		{ "_hsmi", true }, { "_openstat", true },
+		{ "at_campaign", true }, { "at_medium", true },
+		{ "dclid", true }, { "ef_id", true },
+		{ "fb_action_ids", true }, { "fb_action_types", true },
+		{ "fb_ref", true }, { "fb_source", true }, { "fbclid", true },
+		{ "gbraid", true }, { "gclid", true }, { "gclsrc", true },
+		{ "hsctatracking", true }, { "igsh", true },
+		{ "igshid", true }, { "jsessionid", true },
+		{ "li_fat_id", true }, { "mc_cid", true }, { "mc_eid", true },
+		{ "mkt_tok", true }, { "msclkid", true }, { "ncid", true },
+		{ "oly_anon_id", true }, { "oly_enc_id", true },
+		{ "phpsessid", true }, { "rb_clickid", true },
+		{ "ref_src", true }, { "ref_url", true }, { "s_kwcid", true },
+		{ "srsltid", true }, { "ttclid", true }, { "twclid", true },
+		{ "vero_conv", true }, { "vero_id", true }, { "wbraid", true },
+		{ "wickedid", true }, { "xtor", true }, { "yclid", true },
+		{ "__hsfp", true }, { "hsa_acc", true }, { "matomo_kwd", true },
+		{ "mtm_cid", true }, { "piwik_kwd", true }, { "pk_source", true },
+		{ "utm_id", true },
+		/* case, length and first letter near misses */
+		{ "YCLID", true }, { "Vero_Conv", true }, { "_OpenStat", true },
+		{ "PIWIK_x", true }, { "Hsa_x", true }, { "__hs", false },
+		{ "hsa_", false }, { "pk_", false }, { "yclid_", false },
+		{ "xclid", false }, { "zclid", false }, { "", false },
+		{ "_", false }, { "ga", false }, { "at_campaig", false },
 	};
 	size_t	 i;
 
@@ -381,6 +493,111 @@ test_tracking(void **state)
 		assert_true(url_is_tracking_param(cases[i].key,
 		    strlen(cases[i].key)) == cases[i].want);
 	printf("url: %zu tracking parameter names checked\n", NITEMS(cases));
+}
+
+/* A small deterministic generator (xorshift) for test_fast_full. */
+static uint64_t
+gen_next(uint64_t *st)
+{
+	*st ^= *st << 13;
+	*st ^= *st >> 7;
+	*st ^= *st << 17;
+	return *st;
+}
+
+static void
+gen_add(char *buf, size_t size, const char *s)
+{
+	size_t	 len = strlen(buf);
+
+	snprintf(buf + len, size - len, "%s", s);
+}
+
+static void
+gen_pick(char *buf, size_t size, uint64_t *st, const char *const *v,
+    size_t n)
+{
+	gen_add(buf, size, v[gen_next(st) % n]);
+}
+
+/*
+ * url_canonical's fast path against its full path on generated links
+ * that look clean: a no-break space after a link sends it down the full
+ * path (the fast one takes ASCII only), whose cleaning then trims it, so
+ * both calls must agree byte for byte; url_is_http, which asks the fast
+ * path without a canonical form written, must agree too.
+ */
+static void
+test_fast_full(void **state)
+{
+	static const char *const schemes[] = {
+		"https://", "http://", "HTTPS://", "Http://", "  https://",
+	};
+	static const char *const hosts[] = {
+		"a.eu", "Example.COM", "src3.example", "1.2.3.4", "a_b~c.eu",
+		"a.eu.", "x-y.z", "A",
+	};
+	static const char *const ports[] = {
+		"", "", "", ":80", ":443", ":8080", ":0", ":00080", ":65535",
+		":65536", ":",
+	};
+	static const char *const segs[] = {
+		"/", "/news", "/News/Index.html", "/.", "/..", "/.well-known",
+		"/..a", "/a..", "/x;jsessionid=1", "/x;JSessionId=2;v=3",
+		"/x;j=1", "/!$&'()*+,;=:@-._~", "/%41", "//", "/fl%C3%BC",
+		"/fl%c3%bc", "/a%2Fb", "/%7e", "/%7E", "/%2E", "/%zz", "/%2",
+		"/%3Bjsessionid=1",
+	};
+	static const char *const params[] = {
+		"a=1", "b=2", "a=0", "B=1", "ab", "a_=3", "", "=", "=v",
+		"utm_source=rss", "UTM_Medium=x", "fbclid=1", "id=7", "q=a+b",
+		"p=/?:@", "utm_=1", "gclid", "x=%20", "q=%C3%A9", "q=%c3%a9",
+		"%C3%A9=1", "%C3%A8=2", "%c3%a9=3", "%41=1", "k%3D=v", "q=%",
+		"utm%5Fsource=1",
+	};
+	static const char *const frags[] = {
+		"", "", "#", "#top", "#a?b/c", "#a#b", "#%C3", "#%c3", "#%zz",
+	};
+	uint64_t st = 0x2545f4914f6cdd1dULL;
+	char	 in[512], slow[520], *a, *b;
+	size_t	 i, j, n, bad = 0, nonnull = 0, total = 20000;
+
+	(void)state;
+	for (i = 0; i < total; i++) {
+		in[0] = '\0';
+		gen_pick(in, sizeof(in), &st, schemes, NITEMS(schemes));
+		gen_pick(in, sizeof(in), &st, hosts, NITEMS(hosts));
+		gen_pick(in, sizeof(in), &st, ports, NITEMS(ports));
+		for (j = 0, n = gen_next(&st) % 4; j < n; j++)
+			gen_pick(in, sizeof(in), &st, segs, NITEMS(segs));
+		if (gen_next(&st) % 2 == 0) {
+			gen_add(in, sizeof(in), "?");
+			for (j = 0, n = gen_next(&st) % 6; j < n; j++) {
+				if (j > 0)
+					gen_add(in, sizeof(in), "&");
+				gen_pick(in, sizeof(in), &st, params,
+				    NITEMS(params));
+			}
+		}
+		gen_pick(in, sizeof(in), &st, frags, NITEMS(frags));
+		snprintf(slow, sizeof(slow), "%s\xc2\xa0", in);
+		a = url_canonical(in);
+		b = url_canonical(slow);
+		if ((a == NULL) != (b == NULL) ||
+		    (a != NULL && strcmp(a, b) != 0) ||
+		    url_is_http(in) != (a != NULL)) {
+			if (bad++ < 10)
+				printf("fast/full: [%s]: [%s] against [%s]\n",
+				    in, show(a), show(b));
+		}
+		nonnull += a != NULL;
+		free(a);
+		free(b);
+	}
+	printf("url: %zu generated links, fast path against full path "
+	    "(%zu canonical, the rest NULL), %zu differ\n", total, nonnull,
+	    bad);
+	assert_int_equal(bad, 0);
 }
 
 /* Links a feed and a copy of it write differently end up equal. */
@@ -420,6 +637,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_canonical),
+		cmocka_unit_test(test_fast_full),
 		cmocka_unit_test(test_is_http),
 		cmocka_unit_test(test_tracking),
 		cmocka_unit_test(test_dedup),
