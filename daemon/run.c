@@ -37,7 +37,7 @@
  * 1000 is under half a second). More is an archive, not a feed. */
 #define RUN_MAX_ENTRIES		1000
 /* Bodies waiting for or in the worker, at most so many and, but for
- * the first, so many bytes; the others are parsed on the loop. The
+ * the first, so many bytes; past that the loop waits for the worker. The
  * worker keeps up with the store, so this need not be more. */
 #define RUN_PARSE_QUEUE		8
 #define RUN_PARSE_BYTES		(16 * 1024 * 1024)
@@ -675,8 +675,7 @@ run_parse_done(void *job, void *arg)
 
 /*
  * A fetch ended: count it, have what came parsed or scraped and tagged
- * (on the worker, or here when it has enough queued), and queue it for
- * the next store batch. The source stays in flight until then, so it is
+ * on the worker, and queue it for the next store batch. The source stays in flight until then, so it is
  * not started again meanwhile.
  */
 static void
@@ -766,10 +765,18 @@ run_fetch_done(struct fetch_result *r, void *arg)
 		run_queue_done(d, rd);
 		return;
 	}
+	/* When the worker has enough, wait for it rather than parse here:
+	 * the tagger is the worker's, and not for two threads at once. */
+	if (worker_pending(d->worker) >= RUN_PARSE_QUEUE ||
+	    (d->parse_bytes + pj->len > RUN_PARSE_BYTES &&
+	    worker_pending(d->worker) > 0)) {
+		log_debug("parse: worker has %zu feeds, waiting",
+		    worker_pending(d->worker));
+		worker_drain(d->worker);
+	}
 	d->parse_bytes += pj->len;
-	if ((d->parse_bytes > RUN_PARSE_BYTES &&
-	    worker_pending(d->worker) > 0) ||
-	    !worker_submit(d->worker, run_parse_work, pj)) {
+	if (!worker_submit(d->worker, run_parse_work, pj)) {
+		/* No worker (yet): nothing else tags. */
 		run_parse_work(pj);
 		run_parse_done(pj, d);
 	}

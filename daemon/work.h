@@ -22,8 +22,7 @@ typedef void	(*work_done_fn)(void *job, void *arg);	/* on the loop */
 /* maxq bounds the jobs waiting or running: each holds a body. */
 struct worker	*worker_new(struct event_base *, size_t maxq, work_done_fn,
 		    void *arg);
-/* Queues job; false when maxq are already queued (then the caller does
- * the work itself, which also slows the producer down). */
+/* Queues job; false when maxq are already queued, or w is NULL. */
 bool		 worker_submit(struct worker *, work_fn, void *job);
 /* Jobs submitted and not yet handed to their done callback. */
 size_t		 worker_pending(const struct worker *);
