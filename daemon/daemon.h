@@ -24,6 +24,7 @@ struct source;
 struct store;
 struct tagger;
 struct worker;
+struct run_parse;
 
 /* One configured source at run time. */
 struct source_run {
@@ -89,6 +90,10 @@ struct daemon {
 	struct event		*flush;		/* stores the ended fetches */
 	struct worker		*worker;	/* parses and tags them */
 	size_t			 parse_bytes;	/* bodies handed to it */
+	struct run_parse	*backlog;	/* bodies waiting for it */
+	struct run_parse	**backlog_tail;
+	size_t			 nbacklog;
+	size_t			 backlog_bytes;
 	struct event		*index;		/* full-text index, when idle */
 	time_t			 index_wait;	/* since when it is put off */
 	struct run_done		**done;		/* fetches ended, to store in
@@ -118,6 +123,7 @@ void	 run_start_due(struct daemon *);
 void	 run_mark_all_due(struct daemon *);
 void	 run_init(struct daemon *);
 void	 run_close(struct daemon *);
+void	 run_parse_drain(struct daemon *);
 void	 run_retag_start(struct daemon *);
 size_t	 run_failing(const struct daemon *);
 

@@ -36,11 +36,14 @@
  * loop, every transfer and the HTTP side waiting 2 s, 3.5 s under ASan;
  * 1000 is under half a second). More is an archive, not a feed. */
 #define RUN_MAX_ENTRIES		1000
-/* Bodies waiting for or in the worker, at most so many and, but for
- * the first, so many bytes; past that the loop waits for the worker. The
- * worker keeps up with the store, so this need not be more. */
+/* Bodies queued on the worker: at most so many and, but for the first,
+ * so many bytes. The others wait in the daemon's backlog, and while it
+ * holds RUN_BACKLOG_MAX bodies or RUN_BACKLOG_BYTES no transfer starts:
+ * fetching waits for parsing, never the other way round. */
 #define RUN_PARSE_QUEUE		8
 #define RUN_PARSE_BYTES		(16 * 1024 * 1024)
+#define RUN_BACKLOG_MAX		32
+#define RUN_BACKLOG_BYTES	(32 * 1024 * 1024)
 #define RUN_RETAG_BATCH		500	/* entries per loop turn */
 #define RUN_SPREAD_WINDOW	120	/* s over which a restart starts */
 
@@ -85,6 +88,7 @@ struct run_done {
 };
 
 static void	run_flush(struct daemon *);
+static size_t	run_parsing(const struct daemon *);
 static void	run_index_soon(struct daemon *);
 
 static double
@@ -352,7 +356,7 @@ static void
 run_after(struct daemon *d)
 {
 	if (d->stopping && d->in_flight == 0 && d->ndone == 0 &&
-	    worker_pending(d->worker) == 0)
+	    run_parsing(d) == 0)
 		event_base_loopexit(d->base, NULL);
 	else {
 		/* A slot just freed: fill it now, not at the next tick. */
@@ -626,6 +630,7 @@ run_queue_done(struct daemon *d, struct run_done *rd)
  * retag) drains the worker first.
  */
 struct run_parse {
+	struct run_parse	*next;		/* in the backlog */
 	struct daemon		*d;
 	struct run_done		*rd;
 	const struct source	*src;
@@ -650,6 +655,50 @@ run_parse_work(void *job)
 	pj->body = NULL;
 }
 
+/* Hands bodies of the backlog to the worker while it has room. */
+static void
+run_parse_pump(struct daemon *d)
+{
+	struct run_parse	*pj;
+
+	while ((pj = d->backlog) != NULL) {
+		if (worker_pending(d->worker) > 0 &&
+		    d->parse_bytes + pj->len > RUN_PARSE_BYTES)
+			break;
+		if (!worker_submit(d->worker, run_parse_work, pj))
+			break;
+		if ((d->backlog = pj->next) == NULL)
+			d->backlog_tail = &d->backlog;
+		d->nbacklog--;
+		d->backlog_bytes -= pj->len;
+		d->parse_bytes += pj->len;
+	}
+}
+
+/* Bodies fetched and not parsed yet. */
+static size_t
+run_parsing(const struct daemon *d)
+{
+	return worker_pending(d->worker) + d->nbacklog;
+}
+
+static void	run_parse_done(void *, void *);
+
+/* Waits until every fetched body is parsed and queued for the store:
+ * before what the worker uses (tagger, sources) changes or goes. */
+void
+run_parse_drain(struct daemon *d)
+{
+	while (run_parsing(d) > 0) {
+		if (d->worker == NULL) {
+			/* Cannot happen: no backlog without a worker. */
+			break;
+		}
+		worker_drain(d->worker);	/* its done callbacks pump */
+		run_parse_pump(d);
+	}
+}
+
 /* Back on the loop: the feed goes to the next store batch. */
 static void
 run_parse_done(void *job, void *arg)
@@ -671,6 +720,7 @@ run_parse_done(void *job, void *arg)
 	free(pj->content_type);
 	free(pj);
 	run_queue_done(d, rd);
+	run_parse_pump(d);
 }
 
 /*
@@ -765,21 +815,22 @@ run_fetch_done(struct fetch_result *r, void *arg)
 		run_queue_done(d, rd);
 		return;
 	}
-	/* When the worker has enough, wait for it rather than parse here:
-	 * the tagger is the worker's, and not for two threads at once. */
-	if (worker_pending(d->worker) >= RUN_PARSE_QUEUE ||
-	    (d->parse_bytes + pj->len > RUN_PARSE_BYTES &&
-	    worker_pending(d->worker) > 0)) {
-		log_debug("parse: worker has %zu feeds, waiting",
-		    worker_pending(d->worker));
-		worker_drain(d->worker);
-	}
-	d->parse_bytes += pj->len;
-	if (!worker_submit(d->worker, run_parse_work, pj)) {
+	if (d->worker == NULL) {
 		/* No worker (yet): nothing else tags. */
 		run_parse_work(pj);
 		run_parse_done(pj, d);
+		return;
 	}
+	/* Never parsed here beside the worker: the tagger is for one
+	 * thread at a time. */
+	*d->backlog_tail = pj;
+	d->backlog_tail = &pj->next;
+	d->nbacklog++;
+	d->backlog_bytes += pj->len;
+	run_parse_pump(d);
+	if (d->nbacklog > 0)
+		log_debug("parse: worker busy, %zu feeds wait for it",
+		    d->nbacklog);
 }
 
 /* Before the sources, the tagger or the store go: the worker's last jobs
@@ -787,7 +838,7 @@ run_fetch_done(struct fetch_result *r, void *arg)
 void
 run_close(struct daemon *d)
 {
-	worker_drain(d->worker);
+	run_parse_drain(d);
 	if (d->store != NULL && d->ndone > 0)
 		run_flush(d);
 	worker_free(d->worker);
@@ -868,6 +919,10 @@ run_start_due(struct daemon *d)
 
 	if (d->stopping)
 		return;
+	/* Fetching waits for parsing; the store's flush starts it again. */
+	if (d->nbacklog >= RUN_BACKLOG_MAX ||
+	    d->backlog_bytes + d->parse_bytes > RUN_BACKLOG_BYTES)
+		return;
 	for (size_t i = 0; i < d->nsources; i++) {
 		if (d->in_flight >= (size_t)max)
 			break;
@@ -891,7 +946,7 @@ run_once_finished(const struct daemon *d)
 {
 	time_t	now = time(NULL);
 
-	if (d->in_flight > 0 || d->ndone > 0 || worker_pending(d->worker) > 0)
+	if (d->in_flight > 0 || d->ndone > 0 || run_parsing(d) > 0)
 		return false;
 	for (size_t i = 0; i < d->nsources; i++) {
 		const struct source_run	*sr = &d->sources[i];
@@ -997,7 +1052,7 @@ run_retag_cb(int fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	worker_drain(d->worker);	/* the tagger is the worker's */
+	run_parse_drain(d);	/* the tagger is the worker's */
 	if (store_retag(d->store, d->retag_after, RUN_RETAG_BATCH,
 	    run_retag_entry, d, &last, err, sizeof(err)) == -1) {
 		log_warnx("retag: %s", err);
@@ -1056,7 +1111,7 @@ run_index_cb(int fd, short what, void *arg)
 	if (d->stopping)
 		return;
 	if ((d->in_flight > 0 || d->ndone > 0 ||
-	    worker_pending(d->worker) > 0) && (d->index_wait == 0 ||
+	    run_parsing(d) > 0) && (d->index_wait == 0 ||
 	    now - d->index_wait < RUN_INDEX_PUTOFF)) {
 		if (d->index_wait == 0)
 			d->index_wait = now;
@@ -1134,6 +1189,7 @@ run_init(struct daemon *d)
 	if ((d->tick = evtimer_new(d->base, run_tick_cb, d)) == NULL ||
 	    (d->flush = evtimer_new(d->base, run_flush_cb, d)) == NULL)
 		fatalx("evtimer_new");
+	d->backlog_tail = &d->backlog;
 	d->worker = worker_new(d->base, RUN_PARSE_QUEUE, run_parse_done, d);
 	if ((d->prune = event_new(d->base, -1, EV_PERSIST, run_prune_cb,
 	    d)) == NULL)

@@ -85,7 +85,7 @@ serve_apply_config(struct daemon *d, struct config *cfg)
 	 * serve_topics_check compares with the print kept in the store). */
 	topics_changed = d->cfg != NULL && !config_same_topics(d->cfg, cfg);
 	/* The worker's jobs use the tagger and the sources. */
-	worker_drain(d->worker);
+	run_parse_drain(d);
 	tag_free(d->tagger);
 	d->tagger = tg;
 	/* Sources point into the configuration: rebuild them before the
