@@ -17,6 +17,9 @@
 
 #include <sys/mman.h>
 
+#include <pthread.h>
+#include <stdbool.h>
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -50,9 +53,9 @@ _Static_assert(offsetof(struct feed_chunk, data) % ARENA_ALIGN == 0,
  * page fault and a zeroed page per 4 KB again (the daemon parses feed
  * after feed; bench_parse FILE 5 on the 50 MB feed showed it: the later
  * rounds took a third more CPU than the first, and peak RSS went from
- * 110 MB to 258 MB). A few freed ones are kept for the next feed of the
- * thread, which then finds its memory faulted in already; at most 16 MB
- * stay mapped between feeds.
+ * 110 MB to 258 MB). A few freed ones are kept for the next feed, which
+ * then finds its memory faulted in already; at most 16 MB stay mapped
+ * between feeds.
  */
 #define ARENA_SPARE	8	/* huge chunks kept: 16 MB */
 
@@ -68,8 +71,13 @@ _Static_assert(offsetof(struct feed_chunk, data) % ARENA_ALIGN == 0,
 #define FEED_ARENA_MALLOC	0
 #endif
 
-static _Thread_local struct feed_chunk	*feed_spare;
-static _Thread_local size_t		 feed_nspare;
+/* One list for the process: the daemon builds feeds on its worker thread
+ * and frees them on its loop, and a list per thread would keep the spares
+ * where no feed is built. Taken once per 2 MB. */
+static pthread_mutex_t			 feed_spare_mu =
+    PTHREAD_MUTEX_INITIALIZER;
+static struct feed_chunk		*feed_spare;
+static size_t				 feed_nspare;
 
 static void	feed_free_chunk(struct feed_chunk *);
 
@@ -125,11 +133,14 @@ feed_huge_chunk(void)
 	struct feed_chunk	*c;
 	char			*start;
 
+	pthread_mutex_lock(&feed_spare_mu);
 	if ((c = feed_spare) != NULL) {
 		feed_spare = c->next;
 		feed_nspare--;
-		return c;
 	}
+	pthread_mutex_unlock(&feed_spare_mu);
+	if (c != NULL)
+		return c;
 #if FEED_ARENA_MALLOC
 	if ((start = aligned_alloc(ARENA_HUGE, ARENA_HUGE)) == NULL)
 		return NULL;
@@ -161,13 +172,21 @@ feed_huge_chunk(void)
 static void
 feed_free_chunk(struct feed_chunk *c)
 {
-	if (!c->huge)
+	bool	kept = false;
+
+	if (!c->huge) {
 		free(c);
-	else if (feed_nspare < ARENA_SPARE) {
+		return;
+	}
+	pthread_mutex_lock(&feed_spare_mu);
+	if (feed_nspare < ARENA_SPARE) {
 		c->next = feed_spare;
 		feed_spare = c;
 		feed_nspare++;
-	} else {
+		kept = true;
+	}
+	pthread_mutex_unlock(&feed_spare_mu);
+	if (!kept) {
 #if FEED_ARENA_MALLOC
 		free(c);
 #else

@@ -80,7 +80,7 @@ struct parser {
 };
 
 /* Once per process, whichever thread parses first (the daemon parses on
- * a worker and, when that is busy, on its loop). */
+ * its worker thread; the tests and commands on their main one). */
 static once_flag	parse_once = ONCE_FLAG_INIT;
 
 /* Never load anything: DTDs, external entities, XIncludes. */

@@ -81,6 +81,7 @@ struct daemon {
 	struct event		*tick;		/* starts due fetches */
 	struct event		*retag;		/* re-tags the archive */
 	int64_t			 retag_after;
+	time_t			 retag_wait;	/* put off since, 0 none */
 	struct event		*sig_hup;
 	struct event		*sig_term;
 	struct event		*sig_int;

@@ -45,6 +45,7 @@
 #define RUN_BACKLOG_MAX		32
 #define RUN_BACKLOG_BYTES	(32 * 1024 * 1024)
 #define RUN_RETAG_BATCH		500	/* entries per loop turn */
+#define RUN_RETAG_PUTOFF	30	/* s a busy worker defers it */
 #define RUN_SPREAD_WINDOW	120	/* s over which a restart starts */
 
 /* Outcomes, for logging once per change. */
@@ -817,6 +818,7 @@ run_fetch_done(struct fetch_result *r, void *arg)
 	}
 	if (d->worker == NULL) {
 		/* No worker (yet): nothing else tags. */
+		d->parse_bytes += pj->len;	/* run_parse_done takes it */
 		run_parse_work(pj);
 		run_parse_done(pj, d);
 		return;
@@ -1052,7 +1054,22 @@ run_retag_cb(int fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	run_parse_drain(d);	/* the tagger is the worker's */
+	/* The tagger is the worker's: retag between its jobs. Waiting for
+	 * a whole backlog would stall the loop, so a busy worker puts the
+	 * chunk off, up to RUN_RETAG_PUTOFF s, then it is waited for. */
+	if (run_parsing(d) > 0) {
+		time_t	now = time(NULL);
+
+		if (d->retag_wait == 0)
+			d->retag_wait = now;
+		if (now - d->retag_wait < RUN_RETAG_PUTOFF) {
+			tv.tv_usec = 100000;
+			evtimer_add(d->retag, &tv);
+			return;
+		}
+	}
+	d->retag_wait = 0;
+	run_parse_drain(d);
 	if (store_retag(d->store, d->retag_after, RUN_RETAG_BATCH,
 	    run_retag_entry, d, &last, err, sizeof(err)) == -1) {
 		log_warnx("retag: %s", err);

@@ -182,7 +182,9 @@ worker_free(struct worker *w)
 {
 	if (w == NULL)
 		return;
-	worker_drain(w);
+	/* Done callbacks may submit more: until none is left. */
+	while (w->pending > 0)
+		worker_drain(w);
 	pthread_mutex_lock(&w->mu);
 	w->stop = true;
 	pthread_cond_signal(&w->more);
