@@ -2070,10 +2070,11 @@ store_topics_score(struct buf *b, double score)
 	if (!(score > -1e12 && score < 1e12))	/* NaN too */
 		score = 0;
 	u = (uint64_t)((neg ? -score : score) * 1e6 + 0.5);
+	neg = neg && u != 0;	/* no "-0" */
 	do
 		*--p = (char)('0' + u % 10);
 	while ((u /= 10) != 0);
-	if (neg && (p[0] != '0' || p[1] != '\0'))
+	if (neg)
 		*--p = '-';
 	buf_add(b, p, (size_t)(digits + sizeof(digits) - p));
 }
