@@ -212,10 +212,13 @@ def main():
         if not wait_for(lambda: fds(daemon.pid, sport)[0] <= base, 20):
             fail("fd leak: %d fds before the storm (%s), %d after (%s)"
                  % (base, base_kinds, fds(daemon.pid, sport)[0], fd_kinds(daemon.pid)))
-        after, conns = fds(daemon.pid, sport)
-        if conns > len(feeds.ids):
+        # Sampled until steady, as the fds above: a fetch in flight has a
+        # connection of its own beside the cached ones for a moment (CI
+        # saw 8 for 6 sources once); kept ones stay.
+        if not wait_for(lambda: fds(daemon.pid, sport)[1] <= len(feeds.ids), 20):
             fail("%d connections to the fixture server kept for %d sources"
-                 % (conns, len(feeds.ids)))
+                 % (fds(daemon.pid, sport)[1], len(feeds.ids)))
+        after, conns = fds(daemon.pid, sport)
         got = read_atom("http://127.0.0.1:%d/feed.atom" % http_port)
         if got is None or got[0] != 200:
             fail("no answer after the storm")
