@@ -360,6 +360,22 @@ url_plain(unsigned char c)
 	return url_in_class(c, url_plain_class);
 }
 
+/* Trims the blanks at both ends of s, in place. */
+static void
+url_trim(char *s)
+{
+	size_t	start, end = strlen(s), n;
+
+	for (start = 0; (n = url_blank_len(s + start, end - start)) > 0;
+	    start += n)
+		;
+	while ((n = url_blank_len_back(s + start, end - start)) > 0)
+		end -= n;
+	if (start > 0)
+		memmove(s, s + start, end - start);
+	s[end - start] = '\0';
+}
+
 /*
  * The cleaned copy of s: tabs and newlines dropped, blanks trimmed, and
  * every ASCII character that no URI may hold percent-encoded; with
@@ -700,6 +716,10 @@ url_resolve(const char *base, const char *ref)
 	}
 	url_transform(&b, hasbase ? &bp : NULL, &rp);
 	ret = url_buf_take(&b);
+	/* Dot segments removed can bring a blank from inside a path to an
+	 * end ("x/../\u205fhttp://h" against a scheme-less base): trimmed,
+	 * as the inputs are, so that the result resolves to itself. */
+	url_trim(ret);
 done:
 	free(bs);
 	free(rs);

@@ -631,6 +631,49 @@ test_dedup(void **state)
 	printf("url: %zu pairs of equal links checked\n", NITEMS(same));
 }
 
+/*
+ * Inputs the fuzzer (tests/fuzz/fuzz_url.c) once failed on, as it reads
+ * them: a base, a newline, a reference. The resolution of the two, when
+ * an http(s) URL, must resolve to itself and canonicalise.
+ */
+static void
+test_regress_fuzz(void **state)
+{
+	static const char *const files[] = {
+		/* a blank brought to the front by "/../" in a base without
+		 * a scheme */
+		"fixtures/url/regress-fuzz-16422d0b",
+	};
+	size_t	n = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		FILE	*f = fopen(files[i], "rb");
+		char	 buf[4096], *nl, *r, *r2, *c;
+		size_t	 len;
+
+		assert_non_null(f);
+		len = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[len] = '\0';
+		assert_non_null(nl = strchr(buf, '\n'));
+		*nl = '\0';
+		r = url_resolve(buf, nl + 1);
+		assert_non_null(r);
+		assert_true(url_is_http(r));
+		r2 = url_resolve(NULL, r);
+		assert_non_null(r2);
+		assert_string_equal(r2, r);
+		assert_non_null(c = url_canonical(r));
+		free(c);
+		free(r2);
+		free(r);
+		n++;
+	}
+	printf("url: %zu fuzzer regression inputs resolve to themselves: ok\n",
+	    n);
+}
+
 int
 main(void)
 {
@@ -641,6 +684,7 @@ main(void)
 		cmocka_unit_test(test_is_http),
 		cmocka_unit_test(test_tracking),
 		cmocka_unit_test(test_dedup),
+		cmocka_unit_test(test_regress_fuzz),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
