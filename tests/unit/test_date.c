@@ -618,12 +618,78 @@ test_date_calendar(void **state)
 	printf("date calendar: %zu days agree with timegm\n", n);
 }
 
+/*
+ * date_parse() reads the exact shapes feeds mostly write on a fast path
+ * and everything else on the full grammars. A leading blank keeps a
+ * string off the fast path (date.c), so date_parse(" " s) is the full
+ * parse of s: the two must agree on every string. The seeds take the
+ * fast path; each is also tried with every byte replaced by each of a
+ * set of characters, and cut short at every length, so that every near
+ * miss of the shapes is compared too.
+ */
+static void
+test_date_fast_path(void **state)
+{
+	static const char *const seeds[] = {
+		"Sun, 02 Nov 2026 10:01:00 +0100",
+		"Mon, 31 Dec 2029 23:59:60 -1800",
+		"Tue, 29 Feb 2028 24:00:00 +0000",
+		"Wed, 29 Feb 2027 12:00:00 +1801",
+		"Thu, 01 Jan 1900 00:00:00 +0001",
+		"Fri, 31 Dec 9999 23:59:59 -0001",
+		"Sat, 07 Sep 2002 00:00:01 GMT",
+		"Sat, 00 Sep 2002 00:00:01 GMT",
+		"Sun, 06 Nov 1994 08:49:37 GMT",
+		"2026-11-02T10:01:00+01:00",
+		"2026-11-02T10:01:00Z",
+		"2003-12-31T10:14:55-18:00",
+		"2003-12-31T10:14:55+18:01",
+		"1899-12-31T23:59:59Z",
+		"9999-12-31T23:59:59-00:01",
+		"2028-02-29T24:00:00Z",
+		"2026-13-01T00:00:00Z",
+		"2026-04-31T00:00:60Z",
+	};
+	static const char subst[] = "0159+-:, TtZzGgMmNnOoVvSsUuAa\x01\xc3";
+	char	 s[64], full[65];
+	size_t	 i, j, k, len, n = 0, fast = 0;
+	time_t	 got, want;
+
+	(void)state;
+	for (i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
+		len = strlen(seeds[i]);
+		for (j = 0; j <= len; j++) {
+			for (k = 0; k <= sizeof(subst) - 1; k++) {
+				strcpy(s, seeds[i]);
+				if (k == sizeof(subst) - 1)
+					s[j] = '\0';	/* cut short */
+				else if (j < len)
+					s[j] = subst[k];
+				else
+					continue;
+				snprintf(full, sizeof(full), " %s", s);
+				got = date_parse(s);
+				want = date_parse(full);
+				if (got != want)
+					fail_msg("date: \"%s\": fast %lld, full "
+					    "%lld", s, (long long)got,
+					    (long long)want);
+				fast += got != DATE_NONE;
+				n++;
+			}
+		}
+	}
+	printf("date fast path: %zu strings agree with the full parse "
+	    "(%zu dates)\n", n, fast);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_date_parse_table),
 		cmocka_unit_test(test_date_calendar),
+		cmocka_unit_test(test_date_fast_path),
 		cmocka_unit_test(test_date_parse_format_table),
 		cmocka_unit_test(test_date_writers),
 		cmocka_unit_test(test_date_roundtrip),
