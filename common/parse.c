@@ -779,6 +779,8 @@ parse_base(struct parser *p, const char *parent)
 
 	if ((xb = parse_attr_ns(p, "base", NS_XML)) == NULL)
 		return parent;
+	if (url_is_plain_absolute(xb))
+		return xb;		/* what url_resolve() would copy */
 	if ((abs = url_resolve(parent, xb)) == NULL)
 		return parent;
 	s = feed_strdup(p->feed, abs);
@@ -800,7 +802,8 @@ parse_resolve(struct parser *p, const char *base, const char *ref)
 	if (n == 0)
 		return NULL;
 	ref = feed_strndup(p->feed, ref, n);
-	if ((abs = url_resolve(base, ref)) == NULL)
+	if (url_is_plain_absolute(ref) ||
+	    (abs = url_resolve(base, ref)) == NULL)
 		return ref;
 	s = feed_strdup(p->feed, abs);
 	free(abs);
@@ -1181,7 +1184,8 @@ parse_link(struct parser *p, const char *base, const char *s, size_t n)
 	if (n == 0)
 		return NULL;
 	((char *)s)[n] = '\0';
-	if ((abs = url_resolve(base, s)) == NULL)
+	/* Most links: what url_resolve() would return, without its copy. */
+	if (url_is_plain_absolute(s) || (abs = url_resolve(base, s)) == NULL)
 		return feed_strndup(p->feed, s, n);
 	s = feed_strdup(p->feed, abs);
 	free(abs);

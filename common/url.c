@@ -620,7 +620,7 @@ url_transform(struct url_buf *b, const struct url_parts *base,
  * Anything unusual (other schemes, escapes, dot segments, user info,
  * IPv6 literals, non-ASCII) takes the full path.
  */
-static bool
+bool
 url_is_plain_absolute(const char *s)
 {
 	const char	*p;
@@ -653,9 +653,8 @@ url_is_plain_absolute(const char *s)
 	for (; *p != '\0'; p++) {
 		unsigned char	c = *p;
 
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("-._~/?=&+,;:@!$*()'",
-		    c) != NULL))
+		/* Letters, digits and "-._~/?=&+,;:@!$*()'". */
+		if (!url_in_class(c, url_qchar_class))
 			return false;
 		/* "/." begins a dot segment ("/./", "/../", "/.hidden"
 		 * alike: rare enough to send down the full path). */

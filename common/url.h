@@ -43,6 +43,14 @@
 char	*url_resolve(const char *base, const char *ref);
 
 /*
+ * Whether ref is an absolute http(s) URL so plain (lower-case host,
+ * ASCII, no escapes, no dot segments) that url_resolve() returns it
+ * unchanged whatever the base: a strict test that lets a caller skip the
+ * call and its copy. false says nothing about ref.
+ */
+bool	 url_is_plain_absolute(const char *ref);
+
+/*
  * The identity form for dedup, a plain-ASCII URI; NULL for anything but
  * an absolute http(s) URL with a host. It
  * - writes the scheme as https (http and https are equal);

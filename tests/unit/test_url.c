@@ -600,6 +600,67 @@ test_fast_full(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/*
+ * url_is_plain_absolute() promises that url_resolve() returns such a link
+ * unchanged whatever the base, so the parser skips the call: held against
+ * the full resolution (a no-break space after the link keeps it off the
+ * fast path; cleaning trims it) on the generated links of test_fast_full,
+ * against several bases.
+ */
+static void
+test_plain_absolute(void **state)
+{
+	static const char *const bases[] = {
+		NULL, "https://b.eu/x/y?q#f", "/rel/", "mailto:x",
+		"http://a.eu/../", "",
+	};
+	static const char *const heads[] = {
+		"https://", "http://", "HTTPS://", "https:/", "  https://",
+	};
+	static const char *const hosts[] = {
+		"a.eu", "Example.COM", "src3.example", "1.2.3.4", "a_b~c.eu",
+		"a.eu.", "x-y.z", "-a.eu", "a", "a.eu:8080", "a.eu:0",
+		"a.eu:65536", "a.eu:", "u@a.eu", "[::1]", "fl\xc3\xbc.de",
+	};
+	static const char *const parts[] = {
+		"/", "/news", "/News/Index.html", "/.", "/..", "/.well-known",
+		"/..a", "/a..", "/x;j=1", "/!$&'()*+,;=:@-._~", "/%41", "//",
+		"?a=1&b=2", "?q=a+b", "#top", "#a#b", "/a b", "/a\tb", "/\xc3\xa9",
+		"/a|b", "/a\"b", "?p=/?:@",
+	};
+	uint64_t st = 0x9e3779b97f4a7c15ULL;
+	char	 in[512], slow[520], *r;
+	size_t	 i, j, n, k, plain = 0, bad = 0, total = 20000;
+
+	(void)state;
+	for (i = 0; i < total; i++) {
+		in[0] = '\0';
+		gen_pick(in, sizeof(in), &st, heads, NITEMS(heads));
+		gen_pick(in, sizeof(in), &st, hosts, NITEMS(hosts));
+		for (j = 0, n = gen_next(&st) % 4; j < n; j++)
+			gen_pick(in, sizeof(in), &st, parts, NITEMS(parts));
+		if (!url_is_plain_absolute(in))
+			continue;
+		plain++;
+		snprintf(slow, sizeof(slow), "%s\xc2\xa0", in);
+		for (k = 0; k < NITEMS(bases); k++) {
+			r = url_resolve(bases[k], slow);
+			if (r == NULL || strcmp(r, in) != 0) {
+				if (bad++ < 10)
+					printf("plain: [%s] against [%s]: "
+					    "[%s]\n", in, show(bases[k]),
+					    show(r));
+			}
+			free(r);
+		}
+	}
+	printf("url: %zu generated links, %zu plain absolute ones resolve "
+	    "to themselves against %zu bases, %zu differ\n", total, plain,
+	    NITEMS(bases), bad);
+	assert_true(plain > 0 && plain < total);
+	assert_int_equal(bad, 0);
+}
+
 /* Links a feed and a copy of it write differently end up equal. */
 static void
 test_dedup(void **state)
@@ -681,6 +742,7 @@ main(void)
 		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_canonical),
 		cmocka_unit_test(test_fast_full),
+		cmocka_unit_test(test_plain_absolute),
 		cmocka_unit_test(test_is_http),
 		cmocka_unit_test(test_tracking),
 		cmocka_unit_test(test_dedup),
