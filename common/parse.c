@@ -768,6 +768,36 @@ parse_attr_ns(struct parser *p, const char *name, const char *ns)
 	return s;
 }
 
+/*
+ * The xml:lang in scope on the current element, its own or an
+ * ancestor's, as xmlTextReaderConstXmlLang() finds it. That call looks
+ * for the attribute on every element up to the root, a few hundred
+ * instructions an entry; most documents have none, which a look at the
+ * attributes tells. Anything else (an xml:lang on the way, a DTD that
+ * could default one) is left to libxml2.
+ */
+static const char *
+parse_lang(struct parser *p)
+{
+	xmlNodePtr	 n = xmlTextReaderCurrentNode(p->r);
+	xmlAttrPtr	 a;
+
+	if (n == NULL || n->doc == NULL || n->doc->intSubset != NULL ||
+	    n->doc->extSubset != NULL)
+		goto full;
+	for (; n != NULL; n = n->parent) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		for (a = n->properties; a != NULL; a = a->next)
+			if (a->ns != NULL &&
+			    strcmp((const char *)a->name, "lang") == 0)
+				goto full;
+	}
+	return NULL;
+full:
+	return (const char *)xmlTextReaderConstXmlLang(p->r);
+}
+
 /* The base in effect inside the current element: its xml:base resolved
  * against the parent's. */
 static const char *
@@ -1129,7 +1159,13 @@ parse_collapse(char *v, size_t n)
 	char	*w, *o;
 	bool	 space = false;
 
-	if (strpbrk(v, "\t\n\r") == NULL && strstr(v, "  ") == NULL)
+	/* Most values have nothing to collapse: one look at each byte
+	 * for a tab, a line end or two spaces in a row. */
+	for (w = v; *w != '\0'; w++)
+		if (*w == '\t' || *w == '\n' || *w == '\r' ||
+		    (*w == ' ' && w[1] == ' '))
+			break;
+	if (*w == '\0')
 		return n;
 	w = o = v;
 	for (; *w != '\0'; w++) {
@@ -1661,7 +1697,7 @@ parse_atom_feed(struct parser *p, enum ns feedns)
 
 	f->format = feedns == NS_ATOM_03 ? FEED_ATOM03 : FEED_ATOM10;
 	base = parse_base(p, p->opts->url);
-	if ((lang = (const char *)xmlTextReaderConstXmlLang(p->r)) != NULL)
+	if ((lang = parse_lang(p)) != NULL)
 		f->lang = feed_strdup(f, lang);
 	if (parse_is_empty(p))
 		return;
@@ -1690,7 +1726,7 @@ parse_new_entry(struct parser *p, const char *base)
 	}
 	e = feed_add_entry(p->feed);
 	e->base = base;
-	if ((lang = (const char *)xmlTextReaderConstXmlLang(p->r)) != NULL)
+	if ((lang = parse_lang(p)) != NULL)
 		e->lang = feed_strdup(p->feed, lang);
 	return e;
 }
@@ -1860,7 +1896,7 @@ parse_rss_channel(struct parser *p, const char *base)
 
 	base = parse_base(p, base);
 	if (f->lang == NULL &&
-	    (lang = (const char *)xmlTextReaderConstXmlLang(p->r)) != NULL)
+	    (lang = parse_lang(p)) != NULL)
 		f->lang = feed_strdup(f, lang);
 	if (parse_is_empty(p))
 		return;
@@ -1951,7 +1987,7 @@ parse_rss_root(struct parser *p, bool rdf)
 			f->format = FEED_RSS090;
 	}
 	base = parse_base(p, p->opts->url);
-	if ((v = (const char *)xmlTextReaderConstXmlLang(p->r)) != NULL)
+	if ((v = parse_lang(p)) != NULL)
 		f->lang = feed_strdup(f, v);
 	if (parse_is_empty(p))
 		return;
