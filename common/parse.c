@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <iconv.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1151,6 +1152,35 @@ parse_value(struct parser *p, enum text_mode mode)
 	return parse_text(p, mode, &n, true);
 }
 
+/*
+ * Whether v (n bytes, NUL after) holds a tab, a line end or two spaces in
+ * a row: most values hold none. Eight bytes at a time while none of them
+ * is a space or a control character, then byte by byte.
+ */
+static bool
+parse_has_runs(const char *v, size_t n)
+{
+	uint64_t	w;
+	size_t		i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, v + i, 8);
+		/* A byte below 0x21 sets its high bit (one at or above 0x80
+		 * cannot, for the ~w). */
+		if (((w - UINT64_C(0x2121212121212121)) & ~w &
+		    UINT64_C(0x8080808080808080)) != 0)
+			break;
+	}
+	for (; i < n; i++) {
+		if ((unsigned char)v[i] > ' ')
+			continue;
+		if (v[i] == ' ' ? v[i + 1] == ' ' :
+		    v[i] == '\t' || v[i] == '\n' || v[i] == '\r')
+			return true;
+	}
+	return false;
+}
+
 /* Collapse the inner whitespace runs of v (writable, NUL-terminated, n
  * bytes, trimmed) in place; returns the new length. */
 static size_t
@@ -1159,13 +1189,7 @@ parse_collapse(char *v, size_t n)
 	char	*w, *o;
 	bool	 space = false;
 
-	/* Most values have nothing to collapse: one look at each byte
-	 * for a tab, a line end or two spaces in a row. */
-	for (w = v; *w != '\0'; w++)
-		if (*w == '\t' || *w == '\n' || *w == '\r' ||
-		    (*w == ' ' && w[1] == ' '))
-			break;
-	if (*w == '\0')
+	if (!parse_has_runs(v, n))
 		return n;
 	w = o = v;
 	for (; *w != '\0'; w++) {
