@@ -216,6 +216,12 @@ static const uint64_t url_host_class[4] = {
 #define URL_QCHAR_LO	(URL_PCHAR_LO | URL_BIT('/') | URL_BIT('?'))
 
 static const uint64_t url_pchar_class[4] = { URL_PCHAR_LO, URL_PCHAR_HI };
+/* A host as url_is_plain_absolute() takes it: lower case, digits, '.'
+ * and '-'. */
+static const uint64_t url_lhost_class[4] = {
+	URL_BITS('0', '9') | URL_BIT('-') | URL_BIT('.'),
+	URL_BITS('a', 'z'),
+};
 static const uint64_t url_qchar_class[4] = { URL_QCHAR_LO, URL_PCHAR_HI };
 /* What the fast path copies without a second look: pchar but ';' in a
  * path, qchar but '&' and '=' in a query. */
@@ -625,19 +631,20 @@ url_is_plain_absolute(const char *s)
 {
 	const char	*p;
 
-	if (strncmp(s, "https://", 8) == 0)
-		p = s + 8;
-	else if (strncmp(s, "http://", 7) == 0)
-		p = s + 7;
-	else
+	/* "http://" or "https://", compared a byte at a time so that a
+	 * shorter string ends the test at its NUL. */
+	if (s[0] != 'h' || s[1] != 't' || s[2] != 't' || s[3] != 'p')
 		return false;
+	p = s[4] == 's' ? s + 5 : s + 4;
+	if (p[0] != ':' || p[1] != '/' || p[2] != '/')
+		return false;
+	p += 3;
 	if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
 		return false;
-	for (; *p != '\0' && *p != '/' && *p != '?' && *p != '#' &&
-	    *p != ':'; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-		    *p == '.' || *p == '-'))
-			return false;
+	while (url_in_class((unsigned char)*p, url_lhost_class))
+		p++;
+	if (*p != '\0' && *p != '/' && *p != '?' && *p != '#' && *p != ':')
+		return false;
 	if (p[-1] == '.' || p[-1] == '-')
 		return false;
 	if (*p == ':') {
@@ -651,14 +658,12 @@ url_is_plain_absolute(const char *s)
 			return false;
 	}
 	for (; *p != '\0'; p++) {
-		unsigned char	c = *p;
-
 		/* Letters, digits and "-._~/?=&+,;:@!$*()'". */
-		if (!url_in_class(c, url_qchar_class))
+		if (!url_in_class((unsigned char)*p, url_qchar_class))
 			return false;
 		/* "/." begins a dot segment ("/./", "/../", "/.hidden"
 		 * alike: rare enough to send down the full path). */
-		if (c == '/' && p[1] == '.')
+		if (*p == '/' && p[1] == '.')
 			return false;
 	}
 	return true;
