@@ -725,7 +725,7 @@ parse_attr_value(struct parser *p, const char *name, xmlChar **copy)
 	if (node == NULL || node->type != XML_ELEMENT_NODE)
 		return NULL;
 	for (a = node->properties; a != NULL; a = a->next) {
-		if (a->ns != NULL || strcmp((const char *)a->name, name) != 0)
+		if (a->ns != NULL || !parse_name_is((const char *)a->name, name))
 			continue;
 		if ((c = a->children) == NULL)
 			return "";
@@ -753,13 +753,35 @@ parse_attr(struct parser *p, const char *name)
 	return s;
 }
 
+/*
+ * Whether libxml2 might find the attribute name in a namespace on the
+ * current element: it has one of that name in some namespace, or the
+ * document a DTD that could default one. Most elements have no
+ * namespaced attribute at all, and this look costs less than asking.
+ */
+static bool
+parse_may_have_attr_ns(struct parser *p, const char *name)
+{
+	xmlNodePtr	 n = xmlTextReaderCurrentNode(p->r);
+	xmlAttrPtr	 a;
+
+	if (n == NULL || n->type != XML_ELEMENT_NODE || n->doc == NULL ||
+	    n->doc->intSubset != NULL || n->doc->extSubset != NULL)
+		return true;
+	for (a = n->properties; a != NULL; a = a->next)
+		if (a->ns != NULL && parse_name_is((const char *)a->name, name))
+			return true;
+	return false;
+}
+
 static const char *
 parse_attr_ns(struct parser *p, const char *name, const char *ns)
 {
 	xmlChar		*v;
 	const char	*s;
 
-	if (xmlTextReaderHasAttributes(p->r) != 1)
+	if (xmlTextReaderHasAttributes(p->r) != 1 ||
+	    !parse_may_have_attr_ns(p, name))
 		return NULL;
 	if ((v = xmlTextReaderGetAttributeNs(p->r, BAD_CAST name,
 	    BAD_CAST ns)) == NULL)
