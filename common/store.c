@@ -117,12 +117,15 @@ enum store_stmt {
 	ST_META_GET,
 	ST_META_SET,
 	ST_ANY_ENTRY,
+	ST_SRC_ANY,
 	ST_ETOPIC_SET,
 	ST_STORY_INS,
 	ST_STORY_UPD_GET,
 	ST_STORY_UPD_SET,
-	ST_STOPIC_UPD_SET,
-	ST_SSRC_UPD_SET,
+	ST_STOPIC_OF,
+	ST_STOPIC_MOVE,
+	ST_SSRC_OF,
+	ST_SSRC_MOVE,
 	ST_SK_LOAD,
 	ST_DATA_VERSION,
 	ST_GEN_GET,
@@ -271,15 +274,23 @@ static const char *store_sql[ST__MAX] = {
 	[ST_META_SET] = "INSERT INTO meta (name, value) VALUES (?1, ?2)"
 	    " ON CONFLICT (name) DO UPDATE SET value = ?2",
 	[ST_ANY_ENTRY] = "SELECT 1 FROM entry LIMIT 1",
+	[ST_SRC_ANY] = "SELECT EXISTS (SELECT 1 FROM entry WHERE sid = ?1)"
+	    " OR EXISTS (SELECT 1 FROM tomb WHERE sid = ?1)",
 	[ST_ETOPIC_SET] = "UPDATE entry SET topics = ?2 WHERE eid = ?1",
 	[ST_STORY_INS] = "INSERT INTO story (uid, upd, first, lang)"
 	    " VALUES (?, ?, ?, ?)",
 	[ST_STORY_UPD_GET] = "SELECT upd FROM story WHERE story = ?",
 	[ST_STORY_UPD_SET] = "UPDATE story SET upd = ?2 WHERE story = ?1",
-	[ST_STOPIC_UPD_SET] = "UPDATE story_topic SET upd = ?2"
-	    " WHERE story = ?1",
-	[ST_SSRC_UPD_SET] = "UPDATE story_source SET upd = ?2"
-	    " WHERE story = ?1",
+	/* A story's topic and source rows are moved one by one, by their
+	 * whole key (store_story_move). "UPDATE ... WHERE story = ?" changes
+	 * the key it scans by, so SQLite first copied the rows into a
+	 * temporary B-tree; UPDATE OR REPLACE takes a statement journal. */
+	[ST_STOPIC_OF] = "SELECT topic, upd FROM story_topic WHERE story = ?",
+	[ST_STOPIC_MOVE] = "DELETE FROM story_topic"
+	    " WHERE topic = ?1 AND upd = ?2 AND story = ?3",
+	[ST_SSRC_OF] = "SELECT sid, upd FROM story_source WHERE story = ?",
+	[ST_SSRC_MOVE] = "DELETE FROM story_source"
+	    " WHERE sid = ?1 AND upd = ?2 AND story = ?3",
 	[ST_SK_LOAD] = "SELECT s.story, s.first, e.title, e.title_type,"
 	    " e.summary, e.summary_type, e.content, e.content_type"
 	    " FROM story s JOIN entry e ON e.story = s.story"
@@ -489,6 +500,16 @@ struct store {
 	bool		 batch;		/* between store_batch_begin/end */
 	bool		 batch_changed;	/* a feed of it wrote something */
 	bool		 batch_lost;	/* SQLite rolled it all back */
+	struct store_move *moves;	/* scratch: store_story_touch() */
+	size_t		 capmoves;
+	struct buf	 movetext;	/* their topic ids, NUL-separated */
+};
+
+/* A story_topic or story_source row that a story's new upd moves. */
+struct store_move {
+	int64_t		 sid;		/* story_source */
+	size_t		 topic;		/* story_topic: offset in movetext */
+	time_t		 upd;
 };
 
 /* A story's title sketch, in the fortnight of the story's first date:
@@ -1370,9 +1391,12 @@ store_open_mode(const char *path, int readonly, char *err, size_t errlen)
 	    "PRAGMA journal_size_limit = 67108864;", NULL, NULL,
 	    &msg) != SQLITE_OK ||
 	    /* An 8 MiB page cache: the kernel's page cache holds the rest
-	     * as well, and 5,000 sources must fit in 64 MiB in all. */
+	     * as well, and 5,000 sources must fit in 64 MiB in all. Debian
+	     * builds SQLite with secure_delete on, which zeroes what a move
+	     * or an update frees: nothing here is secret. */
 	    sqlite3_exec(st->db, "PRAGMA foreign_keys = ON;"
 	    "PRAGMA temp_store = MEMORY;"
+	    "PRAGMA secure_delete = OFF;"
 	    "PRAGMA cache_size = -8192;", NULL, NULL, &msg) != SQLITE_OK) {
 		store_errmsg(st->db, emsg, sizeof(emsg));
 		snprintf(err, errlen, "%s: %s", path, emsg);
@@ -1457,6 +1481,8 @@ store_close(struct store *st)
 		buf_free(&st->tbuf[i]);
 	buf_free(&st->ftstext);
 	buf_free(&st->topicbuf);
+	buf_free(&st->movetext);
+	free(st->moves);
 	free(st->ftsq);
 	store_buckets_reset(st);
 	free(st);
@@ -1873,20 +1899,42 @@ store_ids_changing(const struct store_item *it, size_t n)
 	return changed >= 2 || (changed == 1 && nlinked == 1);
 }
 
-/* Keys every item and finds what is stored for it. */
+/* Keys every item and finds what is stored for it; nothing is, for a
+ * source without entries or tombstones (a cold start). */
 static int
 store_items_find(struct store *st, int64_t sid, struct store_item *it,
-    size_t n, int mode, char **keys, char *err, size_t errlen)
+    size_t n, int mode, bool empty, char **keys, char *err, size_t errlen)
 {
 	store_items_key(it, n, mode);
 	for (size_t i = 0; i < n; i++)
 		keys[i] = it[i].key;
 	qsort(keys, n, sizeof(*keys), store_cmp_str);
-	for (size_t i = 0; i < n; i++)
-		if (!it[i].skip && store_item_find(st, sid, &it[i], mode, keys,
-		    n, err, errlen) == -1)
+	for (size_t i = 0; i < n; i++) {
+		if (it[i].skip)
+			continue;
+		if (empty) {
+			it[i].eid = 0;
+			it[i].tomb = it[i].via_canon = false;
+		} else if (store_item_find(st, sid, &it[i], mode, keys, n,
+		    err, errlen) == -1)
 			return -1;
+	}
 	return 0;
+}
+
+/* Whether the source has no entry and no tombstone. */
+static int
+store_source_empty(struct store *st, int64_t sid, bool *empty, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt	*s = st->stmt[ST_SRC_ANY];
+	int		 r;
+
+	sqlite3_bind_int64(s, 1, sid);
+	if ((r = store_step_row(st, ST_SRC_ANY, err, errlen)) == 1)
+		*empty = sqlite3_column_int(s, 0) == 0;
+	store_reset(st, ST_SRC_ANY);
+	return r == 1 ? 0 : -1;
 }
 
 /* Finds the stored entry an item is, or its tombstone. */
@@ -2294,14 +2342,75 @@ store_topics_put(struct store *st, int64_t eid, const struct entry *e,
 	return store_step_done(st, ST_ETOPIC_SET, err, errlen);
 }
 
+/*
+ * Moves a story's rows of story_topic (topics) or story_source to upd:
+ * all are read first, since a move puts a row back where the scan would
+ * meet it again.
+ */
+static int
+store_story_move(struct store *st, int64_t story, time_t upd, bool topics,
+    char *err, size_t errlen)
+{
+	enum store_stmt	 of = topics ? ST_STOPIC_OF : ST_SSRC_OF;
+	enum store_stmt	 mv = topics ? ST_STOPIC_MOVE : ST_SSRC_MOVE;
+	enum store_stmt	 in = topics ? ST_STOPIC_INS : ST_SSRC_INS;
+	sqlite3_stmt	*s = st->stmt[of], *m = st->stmt[mv];
+	sqlite3_stmt	*ins = st->stmt[in];
+	size_t		 n = 0;
+	int		 r;
+
+	st->movetext.len = 0;
+	sqlite3_bind_int64(s, 1, story);
+	while ((r = store_step_row(st, of, err, errlen)) == 1) {
+		struct store_move *v;
+
+		if (n == st->capmoves) {
+			st->capmoves = st->capmoves ? st->capmoves * 2 : 16;
+			st->moves = xreallocarray(st->moves, st->capmoves,
+			    sizeof(*st->moves));
+		}
+		v = &st->moves[n++];
+		v->upd = sqlite3_column_int64(s, 1);
+		if (topics) {
+			v->topic = st->movetext.len;
+			buf_add(&st->movetext, store_col_text(s, 0),
+			    (size_t)sqlite3_column_bytes(s, 0) + 1);
+		} else
+			v->sid = sqlite3_column_int64(s, 0);
+	}
+	store_reset(st, of);
+	if (r == -1)
+		return -1;
+	/* Each row is deleted and inserted again at upd; OR IGNORE keeps
+	 * a row already there (an archive whose story rows disagree). */
+	for (size_t i = 0; i < n; i++) {
+		const struct store_move *v = &st->moves[i];
+
+		if (v->upd >= upd)
+			continue;
+		for (int k = 0; k < 2; k++) {
+			sqlite3_stmt *q = k == 0 ? m : ins;
+
+			if (topics)
+				sqlite3_bind_text(q, 1, st->movetext.s +
+				    v->topic, -1, SQLITE_STATIC);
+			else
+				sqlite3_bind_int64(q, 1, v->sid);
+			sqlite3_bind_int64(q, 2, k == 0 ? v->upd : upd);
+			sqlite3_bind_int64(q, 3, story);
+			if (store_step_done(st, k == 0 ? mv : in, err,
+			    errlen) == -1)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 /* Moves a story (and its topic and source rows) to a new upd. */
 static int
 store_story_touch(struct store *st, int64_t story, time_t upd, char *err,
     size_t errlen)
 {
-	static const enum store_stmt sets[] = {
-		ST_STORY_UPD_SET, ST_STOPIC_UPD_SET, ST_SSRC_UPD_SET
-	};
 	sqlite3_stmt	*s = st->stmt[ST_STORY_UPD_GET];
 	time_t		 old = 0;
 	int		 r;
@@ -2312,12 +2421,12 @@ store_story_touch(struct store *st, int64_t story, time_t upd, char *err,
 	store_reset(st, ST_STORY_UPD_GET);
 	if (r != 1 || old >= upd)
 		return r == -1 ? -1 : 0;
-	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
-		sqlite3_bind_int64(st->stmt[sets[i]], 1, story);
-		sqlite3_bind_int64(st->stmt[sets[i]], 2, upd);
-		if (store_step_done(st, sets[i], err, errlen) == -1)
-			return -1;
-	}
+	sqlite3_bind_int64(st->stmt[ST_STORY_UPD_SET], 1, story);
+	sqlite3_bind_int64(st->stmt[ST_STORY_UPD_SET], 2, upd);
+	if (store_step_done(st, ST_STORY_UPD_SET, err, errlen) == -1 ||
+	    store_story_move(st, story, upd, true, err, errlen) == -1 ||
+	    store_story_move(st, story, upd, false, err, errlen) == -1)
+		return -1;
 	return 0;
 }
 
@@ -2816,7 +2925,7 @@ store_put_feed(struct store *st, const char *source, const struct feed *f,
 	int64_t			 sid;
 	int			 mode, omode, rc = -1, r;
 	size_t			 n = f->nentries;
-	bool			 changed = false;
+	bool			 changed = false, empty = false;
 
 	if (res == NULL)
 		res = &dummy;
@@ -2827,17 +2936,19 @@ store_put_feed(struct store *st, const char *source, const struct feed *f,
 	keys = xcalloc(n + 1, sizeof(*keys));
 	for (size_t i = 0; i < n; i++)
 		it[i].e = &f->entries[i];
-	if (store_source_id(st, source, true, &sid, &mode, err, errlen) == -1)
+	if (store_source_id(st, source, true, &sid, &mode, err, errlen) == -1 ||
+	    (n > 0 && store_source_empty(st, sid, &empty, err, errlen) == -1))
 		goto done;
 	omode = mode;
 	store_items_canon(it, n);
 	if (mode == STORE_KEY_ID && store_ids_shared(it, n))
 		mode = STORE_KEY_LINK;
-	if (store_items_find(st, sid, it, n, mode, keys, err, errlen) == -1)
+	if (store_items_find(st, sid, it, n, mode, empty, keys, err,
+	    errlen) == -1)
 		goto done;
 	if (mode == STORE_KEY_ID && store_ids_changing(it, n)) {
 		mode = STORE_KEY_LINK;
-		if (store_items_find(st, sid, it, n, mode, keys, err,
+		if (store_items_find(st, sid, it, n, mode, empty, keys, err,
 		    errlen) == -1)
 			goto done;
 	}
@@ -3607,8 +3718,7 @@ done:
 int
 store_index(struct store *st, size_t max, bool *more, char *err,
     size_t errlen)
-{
-	sqlite3_stmt	*s;
+{	sqlite3_stmt	*s;
 	int64_t		*v;
 	size_t		 done = 0;
 	int		 r = 0;

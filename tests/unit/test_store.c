@@ -65,6 +65,16 @@ count_sql(const char *path, const char *sql)
 	return n;
 }
 
+static void
+exec_sql(const char *path, const char *sql)
+{
+	sqlite3		*db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
 static size_t
 nstories(struct store *st)
 {
@@ -1077,6 +1087,97 @@ test_story_topics(void **state)
 	    "counts: ok\n");
 }
 
+/* Rows of story_topic or story_source whose upd is not their story's. */
+#define MOVED_BEHIND(table) \
+	"SELECT count(*) FROM " table " r JOIN story s ON s.story = r.story" \
+	" WHERE r.upd != s.upd"
+
+/*
+ * A merge with a later date moves the story's topic and source rows to
+ * the new upd (one by one, by their whole key); an earlier one moves
+ * nothing; a row already at the new upd (an archive whose rows
+ * disagree) neither fails the feed nor doubles the row. And a source
+ * with only tombstones is not taken for a new one.
+ */
+static void
+test_story_move(void **state)
+{
+	const char *title = "Council agrees position on screening regulation";
+	struct tentry t[6] = {
+		{ "urn:a:1", title, "https://a.example/1", BODY_SCREENING, T0,
+		  "en", "eurodac,screening" },
+		{ "urn:b:1", title, "https://b.example/1", BODY_SCREENING,
+		  T0 + 7200, "en", "returns" },
+		{ "urn:c:1", title, "https://c.example/1", BODY_SCREENING,
+		  T0 + 10000, "en", "screening" },
+		{ "urn:d:1", title, "https://d.example/1", BODY_SCREENING,
+		  T0 + 5000, "en", "solidarity" },
+		{ "urn:e:1", title, "https://e.example/1", BODY_SCREENING,
+		  T0 + 20000, "en", NULL },
+	};
+	static const char *src[] = { "a", "b", "c", "d", "e" };
+	struct store_put_result	 r;
+	struct store		*st;
+	char			*path, *sql, err[256];
+	size_t			 n;
+
+	(void)state;
+	st = tstore_open(&path);
+	for (int i = 0; i < 4; i++) {
+		r = put(st, src[i], &t[i], 1);
+		assert_int_equal(r.nnew, 1);
+		assert_int_equal(r.nmerged, i > 0);
+		assert_int_equal(count_sql(path, MOVED_BEHIND("story_topic")),
+		    0);
+		assert_int_equal(count_sql(path, MOVED_BEHIND("story_source")),
+		    0);
+	}
+	assert_int_equal(count_sql(path, "SELECT upd FROM story"), T0 + 10000);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM story_topic"),
+	    4);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM story_source"),
+	    4);
+
+	/* A stray row where the next merge moves the story's rows. */
+	sql = xasprintf("INSERT INTO story_topic (topic, upd, story)"
+	    " SELECT 'eurodac', %lld, story FROM story",
+	    (long long)(T0 + 20000));
+	exec_sql(path, sql);
+	free(sql);
+	r = put(st, "e", &t[4], 1);
+	assert_int_equal(r.nmerged, 1);
+	assert_int_equal(count_sql(path, MOVED_BEHIND("story_topic")), 0);
+	assert_int_equal(count_sql(path, MOVED_BEHIND("story_source")), 0);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM story_topic"),
+	    4);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM story_source"),
+	    5);
+
+	/* Source f: its only entry pruned, listed again. */
+	t[5] = (struct tentry){ "urn:f:1", "Weekly bulletin on Dublin "
+	    "transfers", "https://f.example/1", NULL, T0 - 400 * DAY, "en",
+	    NULL };
+	r = put(st, "f", &t[5], 1);
+	assert_int_equal(r.nnew, 1);
+	assert_int_equal(store_prune(st, T0 - 100 * DAY, &n, err,
+	    sizeof(err)), 0);
+	assert_int_equal(n, 1);
+	r = put(st, "f", &t[5], 1);
+	assert_int_equal(r.npruned, 1);
+	assert_int_equal(r.nnew, 0);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM entry"
+	    " WHERE key = 'urn:f:1'"), 0);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM"
+	    " pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+	store_close(st);
+	tstore_remove(path);
+	free(path);
+	printf("story move: 4 merges keep every topic and source row at its "
+	    "story's upd, an earlier merge moves nothing, a stray row at the "
+	    "new upd is kept once, a source of tombstones only stays pruned: "
+	    "ok\n");
+}
+
 static int
 retag_cb(struct feed *f, struct entry *e, const char *source, void *arg)
 {
@@ -1916,6 +2017,7 @@ main(void)
 		cmocka_unit_test(test_merge_window),
 		cmocka_unit_test(test_two_writers),
 		cmocka_unit_test(test_story_topics),
+		cmocka_unit_test(test_story_move),
 		cmocka_unit_test(test_retag),
 		cmocka_unit_test(test_retention),
 		cmocka_unit_test(test_search_paging),
