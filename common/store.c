@@ -582,6 +582,20 @@ struct store_item {
 	int64_t		 story;
 	time_t		 old_upd;
 	bool		 tomb;
+	/* Made by store_prepare() off the store's thread, or when stored: */
+	bool		 prepared;
+	uint64_t	 new_chash;
+	struct store_fp	 fp;		/* of the title; moved out when used */
+	bool		 has_fp;
+	char		*json[4];	/* see store_bind_entry() */
+	char		*topics;	/* store_topics_text() */
+};
+
+/* What storing a feed needs that depends on the feed alone. */
+struct store_prep {
+	const struct feed *f;
+	size_t		 n;
+	struct store_item *it;
 };
 
 /* Function words dropped before comparing titles and text. */
@@ -912,13 +926,10 @@ store_words_split(struct words *w, const struct buf *b)
  * is only remembered: most entries match no story by title, and then
  * their text is never compared (store_fp_body() makes it when it is). */
 static void
-store_fp_make(struct store *st, struct store_fp *fp, const char *title,
-    int ttype, const char *summary, int stype, const char *content,
-    int ctype)
+store_fp_title(struct words *w, struct buf *b, struct store_fp *fp,
+    const char *title, int ttype, const char *summary, int stype,
+    const char *content, int ctype)
 {
-	struct buf	*b = &st->tbuf[0];
-	struct words	*w = &st->words;
-
 	memset(fp, 0, sizeof(*fp));
 	if (summary != NULL && !text_is_blank(summary)) {
 		fp->text = summary;
@@ -951,6 +962,15 @@ store_fp_make(struct store *st, struct store_fp *fp, const char *title,
 				m[1] = h;
 		}
 	}
+}
+
+static void
+store_fp_make(struct store *st, struct store_fp *fp, const char *title,
+    int ttype, const char *summary, int stype, const char *content,
+    int ctype)
+{
+	store_fp_title(&st->words, &st->tbuf[0], fp, title, ttype, summary,
+	    stype, content, ctype);
 }
 
 /* The text part of a fingerprint, from the text store_fp_make() kept
@@ -2017,7 +2037,7 @@ store_json_authors(const struct entry *e)
 		return NULL;
 	a = json_array();
 	for (size_t i = 0; i < e->nauthors; i++)
-		json_array_append_new(a, json_pack("[sss]",
+		json_array_append_new(a, json_pack("[s?s?s?]",
 		    e->authors[i].name, e->authors[i].email,
 		    e->authors[i].uri));
 	s = json_dumps(a, JSON_COMPACT);
@@ -2197,6 +2217,16 @@ store_topics_next(const char **p, struct store_topic_ref *t)
 }
 
 /* Binds the entry columns shared by ST_ENT_INS and ST_ENT_UPD. */
+/* The JSON columns of an entry, to be freed. */
+static void
+store_json_columns(const struct entry *e, char *json[4])
+{
+	json[0] = store_json_authors(e);
+	json[1] = store_json_categories(e);
+	json[2] = store_json_enclosures(e);
+	json[3] = store_json_links(e);
+}
+
 static void
 store_bind_entry(struct store *st, sqlite3_stmt *s,
     const struct store_item *it, time_t upd, char *json[4])
@@ -2216,14 +2246,14 @@ store_bind_entry(struct store *st, sqlite3_stmt *s,
 	sqlite3_bind_int(s, 14, e->content_type);
 	store_bind_text(s, 15, e->base);
 	store_bind_text(s, 16, e->lang);
-	json[0] = store_json_authors(e);
-	json[1] = store_json_categories(e);
-	json[2] = store_json_enclosures(e);
-	json[3] = store_json_links(e);
+	if (!it->prepared)
+		store_json_columns(e, json);
 	for (int i = 0; i < 4; i++)
-		store_bind_text(s, 17 + i, json[i]);
+		store_bind_text(s, 17 + i, it->prepared ? it->json[i] :
+		    json[i]);
 	sqlite3_bind_int64(s, 22, (int64_t)it->chash);
-	store_bind_text(s, 23, store_topics_text(&st->topicbuf, e));
+	store_bind_text(s, 23, it->prepared ? it->topics :
+	    store_topics_text(&st->topicbuf, e));
 }
 
 /* Queues the deletion of a story's FTS row by the text in st->tbuf
@@ -2807,8 +2837,12 @@ store_item_insert(struct store *st, int64_t sid, struct store_item *it,
 	int		 rc = -1;
 	bool		 merged = false;
 
-	store_fp_make(st, &fp, e->title, e->title_type, e->summary,
-	    e->summary_type, e->content, e->content_type);
+	if (it->has_fp) {
+		fp = it->fp;		/* freed here, not with the item */
+		it->has_fp = false;
+	} else
+		store_fp_make(st, &fp, e->title, e->title_type, e->summary,
+		    e->summary_type, e->content, e->content_type);
 	if (it->canon != NULL && it->link_story)
 		fp.canon = it->canon;
 	if (store_story_find(st, &fp, date, &story, &first, err,
@@ -2916,6 +2950,72 @@ int
 store_put_feed(struct store *st, const char *source, const struct feed *f,
     struct store_put_result *res, char *err, size_t errlen)
 {
+	return store_put_prepared(st, source, f, NULL, res, err, errlen);
+}
+
+static void
+store_items_free(struct store_item *it, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(it[i].canon);
+		free(it[i].key);
+		if (it[i].has_fp)
+			store_fp_free(&it[i].fp);
+		for (int k = 0; k < 4; k++)
+			free(it[i].json[k]);
+		free(it[i].topics);
+	}
+	free(it);
+}
+
+struct store_prep *
+store_prepare(const struct feed *f)
+{
+	struct store_prep	*p = xcalloc(1, sizeof(*p));
+	struct words		 w = { 0 };
+	struct buf		 b = { 0 };
+	size_t			 n = f->nentries;
+
+	p->f = f;
+	p->n = n;
+	p->it = xcalloc(n + 1, sizeof(*p->it));
+	for (size_t i = 0; i < n; i++)
+		p->it[i].e = &f->entries[i];
+	store_items_canon(p->it, n);
+	for (size_t i = 0; i < n; i++) {
+		struct store_item	*it = &p->it[i];
+		const struct entry	*e = it->e;
+		const char		*topics;
+
+		it->prepared = true;
+		it->new_chash = store_entry_chash(e, it->canon);
+		store_fp_title(&w, &b, &it->fp, e->title, e->title_type,
+		    e->summary, e->summary_type, e->content,
+		    e->content_type);
+		it->has_fp = true;
+		store_json_columns(e, it->json);
+		if ((topics = store_topics_text(&b, e)) != NULL)
+			it->topics = xstrdup(topics);
+	}
+	words_free(&w);
+	buf_free(&b);
+	return p;
+}
+
+void
+store_prep_free(struct store_prep *p)
+{
+	if (p == NULL)
+		return;
+	store_items_free(p->it, p->n);
+	free(p);
+}
+
+int
+store_put_prepared(struct store *st, const char *source,
+    const struct feed *f, struct store_prep *prep,
+    struct store_put_result *res, char *err, size_t errlen)
+{
 	struct store_put_result	 dummy;
 	struct store_item	*it;
 	sqlite3_stmt		*s;
@@ -2930,17 +3030,29 @@ store_put_feed(struct store *st, const char *source, const struct feed *f,
 	if (res == NULL)
 		res = &dummy;
 	memset(res, 0, sizeof(*res));
-	if (store_feed_begin(st, mark, err, errlen) == -1)
+	if (prep != NULL && (prep->f != f || prep->n != n)) {
+		snprintf(err, errlen, "store: prepared for another feed");
+		store_prep_free(prep);
 		return -1;
-	it = xcalloc(n + 1, sizeof(*it));
+	}
+	if (store_feed_begin(st, mark, err, errlen) == -1) {
+		store_prep_free(prep);
+		return -1;
+	}
 	keys = xcalloc(n + 1, sizeof(*keys));
-	for (size_t i = 0; i < n; i++)
-		it[i].e = &f->entries[i];
+	if (prep != NULL) {
+		it = prep->it;
+		free(prep);
+	} else {
+		it = xcalloc(n + 1, sizeof(*it));
+		for (size_t i = 0; i < n; i++)
+			it[i].e = &f->entries[i];
+		store_items_canon(it, n);
+	}
 	if (store_source_id(st, source, true, &sid, &mode, err, errlen) == -1 ||
 	    (n > 0 && store_source_empty(st, sid, &empty, err, errlen) == -1))
 		goto done;
 	omode = mode;
-	store_items_canon(it, n);
 	if (mode == STORE_KEY_ID && store_ids_shared(it, n))
 		mode = STORE_KEY_LINK;
 	if (store_items_find(st, sid, it, n, mode, empty, keys, err,
@@ -2974,7 +3086,8 @@ store_put_feed(struct store *st, const char *source, const struct feed *f,
 			continue;
 		}
 		old = it[i].chash;
-		it[i].chash = store_entry_chash(it[i].e, it[i].canon);
+		it[i].chash = it[i].prepared ? it[i].new_chash :
+		    store_entry_chash(it[i].e, it[i].canon);
 		if (it[i].eid == 0)
 			r = store_item_insert(st, sid, &it[i], res, err,
 			    errlen);
@@ -3017,12 +3130,8 @@ store_put_feed(struct store *st, const char *source, const struct feed *f,
 done:
 	if (rc == -1)
 		store_feed_abort(st, mark);
-	for (size_t i = 0; i < n; i++) {
-		free(it[i].canon);
-		free(it[i].key);
-	}
+	store_items_free(it, n);
 	free(keys);
-	free(it);
 	return rc;
 }
 

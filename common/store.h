@@ -134,6 +134,21 @@ int		 store_put_feed(struct store *, const char *source,
 		    const struct feed *, struct store_put_result *,
 		    char *err, size_t errlen);
 
+/*
+ * What storing a feed needs that depends on the feed alone (canonical
+ * links, change hashes, title fingerprints, the JSON and topic columns),
+ * made without the store: on another thread than the store's, so that
+ * the one that writes does only SQLite. store_put_prepared is
+ * store_put_feed with it, and frees it; a prep never stored is freed by
+ * store_prep_free. The feed must outlive the prep unchanged.
+ */
+struct store_prep;
+struct store_prep *store_prepare(const struct feed *);
+void		 store_prep_free(struct store_prep *);
+int		 store_put_prepared(struct store *, const char *source,
+		    const struct feed *, struct store_prep *,
+		    struct store_put_result *, char *err, size_t errlen);
+
 /* Source state: get fills *state (zeroed when the source is unknown,
  * then returns 0 too); set writes every field. */
 int		 store_source_get(struct store *, const char *source,

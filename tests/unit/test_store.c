@@ -5,6 +5,7 @@
  */
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +20,7 @@
 #include "entry.h"
 #include "store.h"
 #include "store_util.h"
+#include "text.h"
 
 /* The tables below leave trailing fields out on purpose. */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -1178,6 +1180,181 @@ test_story_move(void **state)
 	    "ok\n");
 }
 
+/* Every row of the archive's tables, in order, as text. */
+static char *
+dump_archive(const char *path)
+{
+	static const char *sql[] = {
+		"SELECT * FROM entry ORDER BY eid",
+		"SELECT * FROM story ORDER BY story",
+		"SELECT * FROM story_topic ORDER BY topic, upd, story",
+		"SELECT * FROM story_source ORDER BY sid, upd, story",
+		"SELECT * FROM source ORDER BY sid",
+		"SELECT * FROM tomb ORDER BY sid, key",
+	};
+	struct buf	 b = { 0 };
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		assert_int_equal(sqlite3_prepare_v2(db, sql[i], -1, &s, NULL),
+		    SQLITE_OK);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			for (int c = 0; c < sqlite3_column_count(s); c++) {
+				const char *v = (const char *)
+				    sqlite3_column_text(s, c);
+
+				buf_adds(&b, v != NULL ? v : "(null)");
+				buf_addc(&b, '|');
+			}
+			buf_addc(&b, '\n');
+		}
+		sqlite3_finalize(s);
+	}
+	sqlite3_close(db);
+	return b.s;
+}
+
+struct prep_job {
+	const struct feed	*f;
+	struct store_prep	*prep;
+};
+
+static void *
+prep_thread(void *arg)
+{
+	struct prep_job	*j = arg;
+
+	j->prep = store_prepare(j->f);
+	return NULL;
+}
+
+/*
+ * A feed prepared on another thread (store_prepare) and stored with
+ * store_put_prepared leaves the archive byte for byte as store_put_feed
+ * does: new entries with topics, authors and categories, HTML text,
+ * merges across sources, an update, a re-fetch, a source whose guids are
+ * shared (keyed by link), a retention prune. A prep for another feed is
+ * refused, and one never stored is freed.
+ */
+static void
+test_prepared(void **state)
+{
+	struct tentry a[3] = {
+		{ "urn:a:1", "Council agrees position on screening regulation",
+		  "https://a.example/1?utm_source=rss", BODY_SCREENING, T0,
+		  "en", "eurodac,screening" },
+		{ "urn:a:2", "Frontex: irregular border crossings down",
+		  "https://a.example/2", "<p>Down &amp; out</p>", T0 + 3600,
+		  "fr", "borders", TEXT_HTML },
+		{ "urn:a:3", "Old item on Dublin transfers",
+		  "https://a.example/3", NULL, T0 - 400 * DAY, "en", NULL },
+	};
+	struct tentry b[2] = {
+		{ "urn:same", "Council agrees position on screening regulation",
+		  "https://b.example/1", BODY_SCREENING, T0 + 7200, "en-GB",
+		  "returns" },
+		{ "urn:same", "Solidarity pool set up", "https://b.example/2",
+		  NULL, T0 + 9000, "de", NULL },
+	};
+	struct {
+		const char		*src;
+		struct tentry		*t;
+		size_t			 n;
+	} steps[] = {
+		{ "a", a, 3 }, { "b", b, 2 }, { "a", a, 3 }, { "b", b, 2 },
+		{ "a", a, 3 },
+	};
+	char		*path[2], *dump[2], err[256];
+	struct store	*st[2];
+	size_t		 npruned;
+
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		st[k] = tstore_open(&path[k]);
+		store_set_now(st[k], T0 + DAY);
+	}
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		struct store_put_result	 r[2];
+
+		if (i == 2)		/* an update */
+			a[1].title = "Frontex: irregular border crossings "
+			    "down 36%";
+		for (int k = 0; k < 2; k++) {
+			struct feed	*f = tfeed(steps[i].t, steps[i].n);
+			struct entry	*e = &f->entries[0];
+
+			/* Something for each JSON column. */
+			feed_add_author(f, e)->name = feed_strdup(f,
+			    "Press office");
+			feed_add_category(f, e)->term = feed_strdup(f,
+			    "Migration");
+			feed_add_link(f, e)->href = feed_strdup(f,
+			    "https://a.example/related");
+			feed_add_enclosure(e)->href = feed_strdup(f,
+			    "https://a.example/a.mp3");
+			if (k == 1) {
+				struct prep_job	 j = { f, NULL };
+				pthread_t	 th;
+
+				assert_int_equal(pthread_create(&th, NULL,
+				    prep_thread, &j), 0);
+				assert_int_equal(pthread_join(th, NULL), 0);
+				assert_non_null(j.prep);
+				assert_int_equal(store_put_prepared(st[k],
+				    steps[i].src, f, j.prep, &r[k], err,
+				    sizeof(err)), 0);
+			} else
+				assert_int_equal(store_put_feed(st[k],
+				    steps[i].src, f, &r[k], err, sizeof(err)),
+				    0);
+			feed_free(f);
+		}
+		assert_memory_equal(&r[0], &r[1], sizeof(r[0]));
+		if (i == 3)
+			for (int k = 0; k < 2; k++)
+				assert_int_equal(store_prune(st[k],
+				    T0 - 100 * DAY, &npruned, err,
+				    sizeof(err)), 0);
+	}
+	for (int k = 0; k < 2; k++) {
+		store_close(st[k]);
+		dump[k] = dump_archive(path[k]);
+	}
+	assert_true(strstr(dump[0], "eurodac") != NULL);
+	/* An author without email or uri is kept (it was dropped). */
+	assert_true(strstr(dump[0], "[[\"Press office\",null,null]]") !=
+	    NULL);
+	assert_string_equal(dump[0], dump[1]);
+
+	/* A prep for another feed is refused; one never stored is freed. */
+	st[1] = store_open(path[1], err, sizeof(err));
+	assert_non_null(st[1]);
+	{
+		struct feed		*f = tfeed(a, 3), *g = tfeed(b, 2);
+		struct store_put_result	 r;
+
+		assert_int_equal(store_put_prepared(st[1], "a", f,
+		    store_prepare(g), &r, err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "another feed"));
+		store_prep_free(store_prepare(f));
+		store_prep_free(NULL);
+		feed_free(f);
+		feed_free(g);
+	}
+	store_close(st[1]);
+	for (int k = 0; k < 2; k++) {
+		tstore_remove(path[k]);
+		free(path[k]);
+		free(dump[k]);
+	}
+	printf("prepared: 5 puts prepared on another thread leave the archive "
+	    "as store_put_feed does (merges, update, shared guids, prune, "
+	    "the JSON columns, a name-only author); a prep for another feed "
+	    "refused: ok\n");
+}
+
 static int
 retag_cb(struct feed *f, struct entry *e, const char *source, void *arg)
 {
@@ -2018,6 +2195,7 @@ main(void)
 		cmocka_unit_test(test_two_writers),
 		cmocka_unit_test(test_story_topics),
 		cmocka_unit_test(test_story_move),
+		cmocka_unit_test(test_prepared),
 		cmocka_unit_test(test_retag),
 		cmocka_unit_test(test_retention),
 		cmocka_unit_test(test_search_paging),
