@@ -131,6 +131,7 @@ serve_reload(struct daemon *d)
 	log_info("configuration reloaded: %zu sources, %zu topics",
 	    d->nsources, d->cfg->ntopics);
 	serve_notify_status(d);
+	run_start_due(d);
 	run_schedule(d);
 }
 
@@ -390,6 +391,8 @@ cmd_serve(int argc, char *argv[])
 		    serve_watchdog_cb, &d);
 		evtimer_add(d.watchdog, &tv);
 	}
+	/* What is due starts now, not at the first tick (100 ms). */
+	run_start_due(&d);
 	run_schedule(&d);
 	log_info("serving %zu sources on %s", d.nsources, d.cfg->listen);
 	sd_notify(0, "READY=1");
@@ -416,6 +419,7 @@ cmd_fetch(int argc, char *argv[])
 	serve_open(&d, path, true);
 	if (all)
 		run_mark_all_due(&d);
+	run_start_due(&d);
 	run_schedule(&d);
 	event_base_dispatch(d.base);
 	failing = run_failing(&d);

@@ -3,10 +3,12 @@
 bodies than the parse worker queues (daemon/run.c RUN_PARSE_QUEUE), so
 they wait in the backlog, never parsed and tagged on the loop beside the
 worker (the tagger is one thread's: heap corruption under nginx once).
-Checks the backlog was used, every entry was stored once with its
-topics, the exit status, and that a second run stores nothing."""
+Checks the backlog was used, fetches shared store batches of at most 64,
+every entry was stored once with its topics, the exit status, and that a
+second run stores nothing."""
 import os
 import random
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -74,6 +76,12 @@ def main():
         check(p.returncode == 0, "fetch --once exit %d: %s" % (p.returncode, p.stderr[-600:]))
         waits = p.stderr.count("parse: worker busy")
         check(waits > 0, "no body ever waited for the worker (queue never full)")
+        # Fetches ending close together share a store batch, of at most
+        # RUN_FLUSH_MAX (64); each fetch is in exactly one.
+        batches = [int(m.group(1)) for m in
+                   re.finditer(r"store: (\d+) fetches in one batch", p.stderr)]
+        check(sum(batches) == NFEEDS, "%d fetches in batches, not %d" % (sum(batches), NFEEDS))
+        check(batches and max(batches) <= 64, "a batch of more than 64: %s" % batches)
         con = sqlite3.connect(os.path.join(work, "pf.db"))
         n, keys = con.execute("SELECT count(*), count(DISTINCT sid || ' ' || key)"
                               " FROM entry").fetchone()
@@ -90,8 +98,10 @@ def main():
         check(p.returncode == 0 and "0 new entries, 0 updated" in p.stderr,
               "second run: %s" % p.stderr[-300:])
         print("worker-load: %d feeds x %d entries at once, bodies waited for the worker %d times, "
-              "all stored once and tagged, integrity ok, a second run stores nothing: %s"
-              % (NFEEDS, NITEMS, waits, "ok" if failures == 0 else "FAILED"))
+              "stored in %d batches of at most 64 (largest %d), all stored once and tagged, "
+              "integrity ok, a second run stores nothing: %s"
+              % (NFEEDS, NITEMS, waits, len(batches), max(batches or [0]),
+                 "ok" if failures == 0 else "FAILED"))
     finally:
         stop(server)
         shutil.rmtree(work, ignore_errors=True)
