@@ -5,16 +5,20 @@
  * bench_store.sh.
  *
  *	bench_store [-b feeds per batch] [-f entries per feed] [-n entries]
- *	    [-q queries] [-s seed] dbfile
+ *	    [-p] [-q queries] [-s seed] dbfile
  *
  * -b 0 (the default) stores each feed in its own transaction; -b N
- * stores N feeds per store_batch_begin/end. Both time only the store
- * calls.
+ * stores N feeds per store_batch_begin/end. -p prepares each feed on
+ * another thread (store_prepare), as the daemon's worker does, and
+ * stores it with store_put_prepared. All time only the store calls on
+ * the storing thread; -p also reports the preparing thread's CPU.
  */
 
 #include <sys/stat.h>
 
 #include <inttypes.h>
+#include <stdbool.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +66,15 @@ bench_cpu(void)
 	struct timespec	ts;
 
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double
+bench_thread_cpu(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
@@ -166,6 +179,67 @@ bench_feed(size_t k, size_t *seq)
 	return f;
 }
 
+/* -p: feeds made and prepared on another thread, handed over in order
+ * through a ring of PREP_RING. */
+#define PREP_RING	64
+
+static struct {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	struct feed	*f[PREP_RING];
+	struct store_prep *p[PREP_RING];
+	size_t		 head, tail;	/* made, taken */
+	size_t		 nfeeds;
+	size_t		 seq;
+	double		 cpu;		/* of the preparing thread */
+} prep = {
+	.mu = PTHREAD_MUTEX_INITIALIZER,
+	.cv = PTHREAD_COND_INITIALIZER,
+};
+
+static void *
+bench_prep_main(void *arg)
+{
+	struct timespec	ts;
+
+	(void)arg;
+	for (size_t k = 0; k < prep.nfeeds; k++) {
+		struct feed		*f = bench_feed(k, &prep.seq);
+		struct store_prep	*p;
+
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+		prep.cpu -= ts.tv_sec + ts.tv_nsec / 1e9;
+		p = store_prepare(f);
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+		prep.cpu += ts.tv_sec + ts.tv_nsec / 1e9;
+		pthread_mutex_lock(&prep.mu);
+		while (prep.head - prep.tail == PREP_RING)
+			pthread_cond_wait(&prep.cv, &prep.mu);
+		prep.f[prep.head % PREP_RING] = f;
+		prep.p[prep.head % PREP_RING] = p;
+		prep.head++;
+		pthread_cond_broadcast(&prep.cv);
+		pthread_mutex_unlock(&prep.mu);
+	}
+	return NULL;
+}
+
+static struct feed *
+bench_prep_take(struct store_prep **p)
+{
+	struct feed	*f;
+
+	pthread_mutex_lock(&prep.mu);
+	while (prep.head == prep.tail)
+		pthread_cond_wait(&prep.cv, &prep.mu);
+	f = prep.f[prep.tail % PREP_RING];
+	*p = prep.p[prep.tail % PREP_RING];
+	prep.tail++;
+	pthread_cond_broadcast(&prep.cv);
+	pthread_mutex_unlock(&prep.mu);
+	return f;
+}
+
 static int
 bench_count_cb(const struct store_story *s, void *arg)
 {
@@ -247,9 +321,14 @@ main(int argc, char *argv[])
 	char			 err[256], path[1024];
 	double			 t, cpu;
 	int			 ch;
+	bool			 prepared = false;
+	pthread_t		 th;
 
-	while ((ch = getopt(argc, argv, "b:f:n:q:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:f:n:pq:s:")) != -1) {
 		switch (ch) {
+		case 'p':
+			prepared = true;
+			break;
 		case 'b':
 			per_batch = strtoul(optarg, NULL, 10);
 			break;
@@ -267,13 +346,14 @@ main(int argc, char *argv[])
 			break;
 		default:
 			fprintf(stderr, "usage: bench_store [-b per-batch] "
-			    "[-f per-feed] [-n entries] [-q queries] [-s seed] dbfile\n");
+			    "[-f per-feed] [-n entries] [-p] [-q queries] "
+			    "[-s seed] dbfile\n");
 			return 2;
 		}
 	}
 	if (optind + 1 != argc) {
 		fprintf(stderr, "usage: bench_store [-b per-batch] [-f per-feed] "
-		    "[-n entries] [-q queries] [-s seed] dbfile\n");
+		    "[-n entries] [-p] [-q queries] [-s seed] dbfile\n");
 		return 2;
 	}
 	bench_vocab();
@@ -284,12 +364,21 @@ main(int argc, char *argv[])
 	store_set_now(st, T0 + SPAN + 86400);
 	nfeeds = (n + per_feed - 1) / per_feed;
 
-	/* Only store_put_feed is timed, not making the feeds. */
+	/* Only the store calls are timed, not making the feeds. */
 	t = cpu = 0;
+	if (prepared) {
+		prep.nfeeds = nfeeds;
+		if (pthread_create(&th, NULL, bench_prep_main, NULL) != 0) {
+			fprintf(stderr, "pthread_create failed\n");
+			return 1;
+		}
+	}
 	for (size_t k = 0; k < nfeeds; k++) {
-		struct feed	*f = bench_feed(k, &seq);
+		struct store_prep *p = NULL;
+		struct feed	*f = prepared ? bench_prep_take(&p) :
+		    bench_feed(k, &seq);
 		char		 src[32];
-		double		 t1 = bench_now(), c1 = bench_cpu();
+		double		 t1 = bench_now(), c1 = bench_thread_cpu();
 
 		snprintf(src, sizeof(src), "src%zu", k % NSOURCES);
 		if (per_batch > 0 && k % per_batch == 0 &&
@@ -297,7 +386,8 @@ main(int argc, char *argv[])
 			fprintf(stderr, "batch: %s\n", err);
 			return 1;
 		}
-		if (store_put_feed(st, src, f, &r, err, sizeof(err)) == -1) {
+		if (store_put_prepared(st, src, f, p, &r, err,
+		    sizeof(err)) == -1) {
 			fprintf(stderr, "put: %s\n", err);
 			return 1;
 		}
@@ -308,15 +398,23 @@ main(int argc, char *argv[])
 			return 1;
 		}
 		t += bench_now() - t1;
-		cpu += bench_cpu() - c1;
+		cpu += bench_thread_cpu() - c1;
 		nnew += r.nnew;
 		nmerged += r.nmerged;
 		feed_free(f);
 	}
-	printf("ingest %zu entries in %zu feeds, %zu per batch: %.2f s, "
+	if (prepared) {
+		pthread_join(th, NULL);
+		seq = prep.seq;
+	}
+	printf("ingest %zu entries in %zu feeds, %zu per batch%s: %.2f s, "
 	    "%.0f entries/s wall, %.0f entries/s CPU (%zu new, %zu merged "
-	    "into stories)\n", seq, nfeeds, per_batch, t, seq / t, seq / cpu,
-	    nnew, nmerged);
+	    "into stories)\n", seq, nfeeds, per_batch, prepared ?
+	    ", prepared on another thread" : "", t, seq / t, seq / cpu, nnew,
+	    nmerged);
+	if (prepared)
+		printf("prepare (other thread): %.2f s CPU, %.0f entries/s\n",
+		    prep.cpu, seq / prep.cpu);
 
 	/* The full-text index, which ingest leaves for later: the daemon
 	 * does this when idle, a text query before it runs. */

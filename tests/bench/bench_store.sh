@@ -1,10 +1,13 @@
 #!/bin/sh
 # Store benchmark driver: ingests of 200k generated entries into a fresh
-# database (feeds of 50), three runs feed by feed (one transaction each)
-# and three in batches of BATCH feeds (store_batch_begin/end, as the
-# daemon stores the fetches that end together); prints each run and the
-# medians of wall and CPU entries/s per mode. Then one archive of 1M
-# entries (batches) for the filtered-page latencies. Not run by ctest.
+# database (feeds of 50), three runs feed by feed (one transaction each),
+# three in batches of BATCH feeds (store_batch_begin/end, as the daemon
+# stores the fetches that end together), and three in batches with each
+# feed prepared on another thread (bench_store -p: store_prepare, as the
+# daemon's worker does); prints each run and the medians of wall and CPU
+# entries/s of the storing thread per mode. Then one archive of 1M
+# entries (batches, prepared) for the filtered-page latencies. Not run
+# by ctest.
 #
 #	tests/bench/bench_store.sh [build-dir] [db-dir] [batch] [entries]
 set -eu
@@ -19,17 +22,19 @@ out=$dir/pactfeed-bench-$$.out
 trap 'rm -f "$db" "$db-wal" "$db-shm" "$out"' EXIT INT TERM
 
 : >"$out"
-for mode in 0 "$batch"; do
+for mode in 0 "$batch" "$batch -p"; do
 	for run in 1 2 3; do
 		rm -f "$db" "$db-wal" "$db-shm"
 		echo "== $n entries, $mode feeds per batch (0: none), run $run"
-		"$bench" -b "$mode" -n "$n" -q 1000 -s $run "$db" | tee -a "$out"
+		# shellcheck disable=SC2086
+		"$bench" -b $mode -n "$n" -q 1000 -s $run "$db" | tee -a "$out"
 	done
 done
 echo "== medians of 3 runs"
 awk '/^ingest/ {
 	for (i = 1; i <= NF; i++) {
-		if ($i == "per" && $(i + 1) == "batch:") b = $(i - 1)
+		if ($i == "per" && $(i + 1) ~ /^batch[:,]$/)
+			b = $(i - 1) ($0 ~ /prepared/ ? " (prepared)" : "")
 		if ($i == "entries/s" && $(i + 1) == "wall,") w[b] = w[b] " " $(i - 1)
 		if ($i == "entries/s" && $(i + 1) == "CPU") c[b] = c[b] " " $(i - 1)
 	}
@@ -48,4 +53,4 @@ END {
 }' "$out"
 rm -f "$db" "$db-wal" "$db-shm"
 echo "== 1M entries"
-"$bench" -b "$batch" -n 1000000 -q 2000 -s 7 "$db"
+"$bench" -b "$batch" -p -n 1000000 -q 2000 -s 7 "$db"
