@@ -2216,7 +2216,6 @@ store_topics_next(const char **p, struct store_topic_ref *t)
 	return false;
 }
 
-/* Binds the entry columns shared by ST_ENT_INS and ST_ENT_UPD. */
 /* The JSON columns of an entry, to be freed. */
 static void
 store_json_columns(const struct entry *e, char *json[4])
@@ -2227,6 +2226,7 @@ store_json_columns(const struct entry *e, char *json[4])
 	json[3] = store_json_links(e);
 }
 
+/* Binds the entry columns shared by ST_ENT_INS and ST_ENT_UPD. */
 static void
 store_bind_entry(struct store *st, sqlite3_stmt *s,
     const struct store_item *it, time_t upd, char *json[4])
@@ -2436,10 +2436,11 @@ store_story_move(struct store *st, int64_t story, time_t upd, bool topics,
 	return 0;
 }
 
-/* Moves a story (and its topic and source rows) to a new upd. */
+/* Moves a story (and its source rows, and its topic rows unless they
+ * are about to be rebuilt) to a new upd. */
 static int
-store_story_touch(struct store *st, int64_t story, time_t upd, char *err,
-    size_t errlen)
+store_story_touch(struct store *st, int64_t story, time_t upd, bool topics,
+    char *err, size_t errlen)
 {
 	sqlite3_stmt	*s = st->stmt[ST_STORY_UPD_GET];
 	time_t		 old = 0;
@@ -2454,7 +2455,8 @@ store_story_touch(struct store *st, int64_t story, time_t upd, char *err,
 	sqlite3_bind_int64(st->stmt[ST_STORY_UPD_SET], 1, story);
 	sqlite3_bind_int64(st->stmt[ST_STORY_UPD_SET], 2, upd);
 	if (store_step_done(st, ST_STORY_UPD_SET, err, errlen) == -1 ||
-	    store_story_move(st, story, upd, true, err, errlen) == -1 ||
+	    (topics && store_story_move(st, story, upd, true, err,
+	    errlen) == -1) ||
 	    store_story_move(st, story, upd, false, err, errlen) == -1)
 		return -1;
 	return 0;
@@ -2852,7 +2854,7 @@ store_item_insert(struct store *st, int64_t sid, struct store_item *it,
 		res->nmerged++;
 		merged = true;
 		if (store_fts_unindex(st, story, err, errlen) == -1 ||
-		    store_story_touch(st, story, date, err, errlen) == -1)
+		    store_story_touch(st, story, date, true, err, errlen) == -1)
 			goto done;
 	} else if (store_story_new(st, it, date, &story, err, errlen) == -1 ||
 	    store_fts_pend(st, story, err, errlen) == -1)
@@ -2935,7 +2937,7 @@ store_item_update(struct store *st, struct store_item *it,
 	store_bind_entry(st, s, it, upd, json);
 	if (store_step_done(st, ST_ENT_UPD, err, errlen) == -1)
 		goto done;
-	if (store_story_touch(st, it->story, upd, err, errlen) == -1 ||
+	if (store_story_touch(st, it->story, upd, false, err, errlen) == -1 ||
 	    store_story_topics_rebuild(st, it->story, err, errlen) == -1)
 		goto done;
 	res->nupdated++;
@@ -3827,7 +3829,8 @@ done:
 int
 store_index(struct store *st, size_t max, bool *more, char *err,
     size_t errlen)
-{	sqlite3_stmt	*s;
+{
+	sqlite3_stmt	*s;
 	int64_t		*v;
 	size_t		 done = 0;
 	int		 r = 0;

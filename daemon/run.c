@@ -94,6 +94,7 @@ struct run_done {
 #define RUN_FLUSH_MAX		64
 
 static void	run_flush(struct daemon *);
+static void	run_flush_some(struct daemon *);
 static size_t	run_parsing(const struct daemon *);
 static void	run_index_soon(struct daemon *);
 
@@ -556,13 +557,30 @@ run_store_reopen(struct daemon *d)
 static void
 run_flush(struct daemon *d)
 {
+	/* A drain can queue more than RUN_FLUSH_MAX at once. */
+	while (d->ndone > 0)
+		run_flush_some(d);
+}
+
+static void
+run_flush_some(struct daemon *d)
+{
 	struct run_done	**v = d->done;
 	size_t		  n = d->ndone;
 	bool		  batch;
 	char		  err[256];
 
-	d->done = NULL;
-	d->ndone = 0;
+	if (n > RUN_FLUSH_MAX) {
+		/* The first RUN_FLUSH_MAX now, the rest next. */
+		d->ndone = n - RUN_FLUSH_MAX;
+		d->done = xreallocarray(NULL, d->ndone, sizeof(*d->done));
+		memcpy(d->done, v + RUN_FLUSH_MAX, d->ndone *
+		    sizeof(*d->done));
+		n = RUN_FLUSH_MAX;
+	} else {
+		d->done = NULL;
+		d->ndone = 0;
+	}
 	if (n == 0)
 		return;
 	if (d->store_readonly)
@@ -1097,6 +1115,12 @@ run_retag_cb(int fd, short what, void *arg)
 	}
 	d->retag_wait = 0;
 	run_parse_drain(d);
+	/* Feeds tagged before the topics changed may wait for a batch
+	 * (run_queue_done): stored first, they are retagged with the rest
+	 * instead of keeping the old topics for ever (the change hash
+	 * leaves topics out). */
+	if (d->ndone > 0)
+		run_flush(d);
 	if (store_retag(d->store, d->retag_after, RUN_RETAG_BATCH,
 	    run_retag_entry, d, &last, err, sizeof(err)) == -1) {
 		log_warnx("retag: %s", err);
