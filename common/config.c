@@ -1293,6 +1293,8 @@ struct config_braces {
 	size_t	 depth;
 	int	 line[CONFIG_MAX_BRACES];
 	int	 unterminated;	/* line of a string never closed */
+	size_t	 parens;	/* "(" still open at the end */
+	int	 paren_line;	/* where the first of them was */
 };
 
 /*
@@ -1302,7 +1304,9 @@ struct config_braces {
  * and "//" or slash-star where a word starts, open a comment, except
  * inside quotes, where a backslash escapes the next character. Notes too
  * the braces left open, as libconfuse takes the end of a file for a
- * closing brace, and a string left open.
+ * closing brace, a string left open, and a "(" left open (libconfuse
+ * 3.3 leaks the arguments of a function cut short by the end of the
+ * file: a half-written include() on reload).
  */
 static void
 config_strip_comments(char *s, size_t len, struct config_braces *br)
@@ -1313,6 +1317,8 @@ config_strip_comments(char *s, size_t len, struct config_braces *br)
 
 	br->depth = 0;
 	br->unterminated = 0;
+	br->parens = 0;
+	br->paren_line = 0;
 	while (i < len) {
 		if (s[i] == '"' || s[i] == '\'') {
 			start = line;
@@ -1355,6 +1361,10 @@ config_strip_comments(char *s, size_t len, struct config_braces *br)
 				br->depth++;
 			} else if (s[i] == '}' && br->depth > 0)
 				br->depth--;
+			else if (s[i] == '(' && br->parens++ == 0)
+				br->paren_line = line;
+			else if (s[i] == ')' && br->parens > 0)
+				br->parens--;
 			inword = strchr(" \t\n\r={}()+,*", s[i]) == NULL;
 			i++;
 		}
@@ -1475,6 +1485,12 @@ config_parse_file(cfg_t *cfg, const char *path)
 	/* libconfuse's lexer would echo a final backslash to stdout. */
 	if (br.unterminated > 0) {
 		config_error(path, br.unterminated, "string never closed");
+		free(real);
+		free(text);
+		return -1;
+	}
+	if (br.parens > 0) {
+		config_error(path, br.paren_line, "\"(\" is never closed");
 		free(real);
 		free(text);
 		return -1;

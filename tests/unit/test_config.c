@@ -613,6 +613,10 @@ test_lexical(void **state)
 		    ":1: \"{\" is never closed\n" },
 		{ "}\n", 0, ":1: unexpected closing brace\n" },
 		{ "listen = {\"1.2.3.4:5\"\n", 0, ":2: premature end of file\n" },
+		/* A half-written include (libconfuse leaked its argument). */
+		{ "listen = \"1.2.3.4:5\"\ninclude(\"topics.conf\"", 0,
+		    ":2: \"(\" is never closed\n" },
+		{ "include(\n\"a.conf\",\n", 0, ":1: \"(\" is never closed\n" },
 	};
 	struct config	*c;
 	char		 path[64], want[256], *errors, *dir;
