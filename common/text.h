@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct buf {
 	char	*s;		/* always NUL-terminated once written */
@@ -37,5 +38,8 @@ size_t	 text_utf8_repair(struct buf *out, const char *s, size_t len);
 /* [*s, *s + *len) without leading and trailing ASCII whitespace. */
 void	 text_trim(const char **s, size_t *len);
 bool	 text_is_blank(const char *);
+/* A 64-bit hash of len bytes, continuing from seed (0 to start): for
+ * telling the same bytes again, not against an adversary. */
+uint64_t text_hash(uint64_t seed, const void *, size_t len);
 
 #endif /* TEXT_H */

@@ -42,6 +42,8 @@ struct source_run {
 	time_t			 last_new;	/* last time it had a new entry */
 	int			 publish_gap;	/* s between its entries, 0 unknown */
 	int64_t			 entries;
+	uint64_t		 body_hash;	/* the last body stored, with its
+						   URL (run_body_hash); 0 none */
 };
 
 struct host_run {

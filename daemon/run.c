@@ -27,6 +27,7 @@
 #include "scrape.h"
 #include "store.h"
 #include "tag.h"
+#include "text.h"
 #include "work.h"
 #include "xmalloc.h"
 
@@ -86,6 +87,7 @@ struct run_done {
 	time_t			 now;
 	struct store_put_result	 res;		/* counted and logged once
 						   committed */
+	uint64_t		 body_hash;	/* of f's body, once stored */
 	bool			 tell;		/* log res once committed */
 };
 
@@ -179,6 +181,9 @@ run_sources_load(struct daemon *d)
 		if (o != NULL) {
 			*sr = *o;
 			o->id = NULL;	/* moved */
+			/* Its settings or the topics may have changed: the
+			 * same body may make another feed now. */
+			sr->body_hash = 0;
 		} else {
 			sr->id = xstrdup(src->id);
 			if (store_source_get(d->store, src->id, &st, err,
@@ -611,10 +616,14 @@ run_flush_some(struct daemon *d)
 		}
 		for (size_t i = 0; i < n; i++) {
 			struct run_done	*rd = v[i];
+			struct source_run *sr;
 
 			if (rd->outcome != RUN_OK &&
 			    rd->outcome != RUN_WARNED)
 				continue;
+			/* Committed: the same body again is a 304. */
+			if ((sr = run_find(d, rd->rf->id)) != NULL)
+				sr->body_hash = rd->body_hash;
 			d->stats.entries_new += rd->res.nnew;
 			d->stats.entries_updated += rd->res.nupdated;
 			if (rd->tell)
@@ -768,6 +777,17 @@ run_parse_done(void *job, void *arg)
 	run_parse_pump(d);
 }
 
+/* The body's hash with the URL it came from (its relative links resolve
+ * against it); never 0, which means none. */
+static uint64_t
+run_body_hash(const char *url, const char *body, size_t len)
+{
+	uint64_t	h;
+
+	h = text_hash(text_hash(0, url, strlen(url)), body, len);
+	return h != 0 ? h : 1;
+}
+
 /*
  * A fetch ended: count it, have what came parsed or scraped and tagged
  * on the worker, and queue it for the next store batch. The source stays in flight until then, so it is
@@ -817,6 +837,18 @@ run_fetch_done(struct fetch_result *r, void *arg)
 	case FETCH_OK:
 		rd->url = xstrdup(r->effective_url != NULL ?
 		    r->effective_url : sr->src->url);
+		rd->body_hash = run_body_hash(rd->url, r->body, r->len);
+		if (rd->body_hash == sr->body_hash &&
+		    sr->last_outcome != RUN_WARNED) {
+			/* The bytes last stored, from a source that sends no
+			 * validators (or ignores them): as good as a 304. A
+			 * broken feed is parsed again, so that its status
+			 * keeps saying what is wrong. */
+			rd->outcome = RUN_NOT_MODIFIED;
+			snprintf(rd->what, sizeof(rd->what), "not modified "
+			    "(the same body)");
+			break;
+		}
 		pj = xcalloc(1, sizeof(*pj));
 		pj->d = d;
 		pj->rd = rd;
