@@ -1295,7 +1295,44 @@ struct config_braces {
 	int	 unterminated;	/* line of a string never closed */
 	size_t	 parens;	/* "(" still open at the end */
 	int	 paren_line;	/* where the first of them was */
+	int	 call_error;	/* line of a call's arguments that are not
+				   values between commas */
 };
+
+/* Within a function call's parentheses: what may come next. */
+enum config_call {
+	CALL_VALUE_OR_END,	/* just after "(" */
+	CALL_COMMA_OR_END,	/* after a value */
+	CALL_VALUE,		/* after a comma */
+};
+
+/* Notes a token of a call's arguments ('v' for a value); libconfuse
+ * 3.3 leaks the arguments of a call it finds a syntax error in. */
+static void
+config_call_token(struct config_braces *br, enum config_call *st, int tok,
+    int line)
+{
+	bool	ok;
+
+	switch (tok) {
+	case 'v':
+		ok = *st != CALL_COMMA_OR_END;
+		*st = CALL_COMMA_OR_END;
+		break;
+	case ',':
+		ok = *st == CALL_COMMA_OR_END;
+		*st = CALL_VALUE;
+		break;
+	case ')':
+		ok = *st != CALL_VALUE;
+		break;
+	default:
+		ok = false;
+		break;
+	}
+	if (!ok && br->call_error == 0)
+		br->call_error = line;
+}
 
 /*
  * Blanks out the comments of a file, newlines kept: libconfuse 3.3 counts
@@ -1304,9 +1341,10 @@ struct config_braces {
  * and "//" or slash-star where a word starts, open a comment, except
  * inside quotes, where a backslash escapes the next character. Notes too
  * the braces left open, as libconfuse takes the end of a file for a
- * closing brace, a string left open, and a "(" left open (libconfuse
- * 3.3 leaks the arguments of a function cut short by the end of the
- * file: a half-written include() on reload).
+ * closing brace, a string left open, and a "(" left open or a call's
+ * arguments that are not values between commas (libconfuse 3.3 leaks
+ * the arguments of a function cut short by the end of the file, as in a
+ * half-written include() on reload, or by a syntax error).
  */
 static void
 config_strip_comments(char *s, size_t len, struct config_braces *br)
@@ -1314,13 +1352,17 @@ config_strip_comments(char *s, size_t len, struct config_braces *br)
 	size_t	 i = 0;
 	char	 q;
 	int	 inword = 0, line = 1, start;
+	enum config_call call = CALL_VALUE_OR_END;
 
 	br->depth = 0;
 	br->unterminated = 0;
 	br->parens = 0;
 	br->paren_line = 0;
+	br->call_error = 0;
 	while (i < len) {
 		if (s[i] == '"' || s[i] == '\'') {
+			if (br->parens > 0)
+				config_call_token(br, &call, 'v', line);
 			start = line;
 			for (q = s[i++]; i < len && s[i] != q; i++) {
 				if (s[i] == '\\' && i + 1 < len)
@@ -1361,9 +1403,16 @@ config_strip_comments(char *s, size_t len, struct config_braces *br)
 				br->depth++;
 			} else if (s[i] == '}' && br->depth > 0)
 				br->depth--;
-			else if (s[i] == '(' && br->parens++ == 0)
+			if (br->parens > 0 && strchr(" \t\r\n", s[i]) ==
+			    NULL && (strchr("={}()+,", s[i]) != NULL ||
+			    !inword))
+				config_call_token(br, &call,
+				    strchr("={}()+,", s[i]) != NULL ? s[i] :
+				    'v', line);
+			if (s[i] == '(' && br->parens++ == 0) {
 				br->paren_line = line;
-			else if (s[i] == ')' && br->parens > 0)
+				call = CALL_VALUE_OR_END;
+			} else if (s[i] == ')' && br->parens > 0)
 				br->parens--;
 			inword = strchr(" \t\n\r={}()+,*", s[i]) == NULL;
 			i++;
@@ -1489,8 +1538,13 @@ config_parse_file(cfg_t *cfg, const char *path)
 		free(text);
 		return -1;
 	}
-	if (br.parens > 0) {
-		config_error(path, br.paren_line, "\"(\" is never closed");
+	if (br.parens > 0 || br.call_error > 0) {
+		if (br.call_error > 0)
+			config_error(path, br.call_error, "syntax error in "
+			    "the arguments of a function call");
+		else
+			config_error(path, br.paren_line,
+			    "\"(\" is never closed");
 		free(real);
 		free(text);
 		return -1;

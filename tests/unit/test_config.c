@@ -617,6 +617,13 @@ test_lexical(void **state)
 		{ "listen = \"1.2.3.4:5\"\ninclude(\"topics.conf\"", 0,
 		    ":2: \"(\" is never closed\n" },
 		{ "include(\n\"a.conf\",\n", 0, ":1: \"(\" is never closed\n" },
+		/* A call's arguments libconfuse would leak on: ours. */
+		{ "include(\"a.conf\" \"b.conf\")\n", 0,
+		    ":1: syntax error in the arguments of a function call\n" },
+		{ "listen = \"1.2.3.4:5\"\ninclude(\"a.conf\" = 1)\n", 0,
+		    ":2: syntax error in the arguments of a function call\n" },
+		{ "include(\"a.conf\",)\n", 0,
+		    ":1: syntax error in the arguments of a function call\n" },
 	};
 	struct config	*c;
 	char		 path[64], want[256], *errors, *dir;
