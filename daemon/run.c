@@ -88,6 +88,7 @@ struct run_done {
 	struct store_put_result	 res;		/* counted and logged once
 						   committed */
 	uint64_t		 body_hash;	/* of f's body, once stored */
+	uint64_t		 reloads;	/* d->stats.reloads then */
 	bool			 tell;		/* log res once committed */
 };
 
@@ -621,8 +622,10 @@ run_flush_some(struct daemon *d)
 			if (rd->outcome != RUN_OK &&
 			    rd->outcome != RUN_WARNED)
 				continue;
-			/* Committed: the same body again is a 304. */
-			if ((sr = run_find(d, rd->rf->id)) != NULL)
+			/* Committed: the same body again is a 304, unless
+			 * a reload came between the parse and now. */
+			if ((sr = run_find(d, rd->rf->id)) != NULL &&
+			    rd->reloads == d->stats.reloads)
 				sr->body_hash = rd->body_hash;
 			d->stats.entries_new += rd->res.nnew;
 			d->stats.entries_updated += rd->res.nupdated;
@@ -838,6 +841,7 @@ run_fetch_done(struct fetch_result *r, void *arg)
 		rd->url = xstrdup(r->effective_url != NULL ?
 		    r->effective_url : sr->src->url);
 		rd->body_hash = run_body_hash(rd->url, r->body, r->len);
+		rd->reloads = d->stats.reloads;
 		if (rd->body_hash == sr->body_hash &&
 		    sr->last_outcome != RUN_WARNED) {
 			/* The bytes last stored, from a source that sends no
