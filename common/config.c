@@ -1404,11 +1404,14 @@ config_strip_comments(char *s, size_t len, struct config_braces *br)
 			} else if (s[i] == '}' && br->depth > 0)
 				br->depth--;
 			if (br->parens > 0 && strchr(" \t\r\n", s[i]) ==
-			    NULL && (strchr("={}()+,", s[i]) != NULL ||
-			    !inword))
-				config_call_token(br, &call,
-				    strchr("={}()+,", s[i]) != NULL ? s[i] :
-				    'v', line);
+			    NULL) {
+				int tok = strchr("={}()+,", s[i]) != NULL ?
+				    s[i] : 'v';
+
+				if (tok != 'v' || !inword)	/* a word once */
+					config_call_token(br, &call, tok,
+					    line);
+			}
 			if (s[i] == '(' && br->parens++ == 0) {
 				br->paren_line = line;
 				call = CALL_VALUE_OR_END;

@@ -636,7 +636,7 @@ static int	 store_mark_load(struct store *, char *, size_t);
 static int	 store_step_done(struct store *, enum store_stmt, char *,
 		    size_t);
 
-/* FNV-1a, then a SplitMix64 finaliser so that every bit is usable. */
+/* FNV-1a; callers finish it with text_mix() so that every bit is usable. */
 static uint64_t
 store_hash(uint64_t h, const void *p, size_t len)
 {
@@ -649,17 +649,6 @@ store_hash(uint64_t h, const void *p, size_t len)
 		h *= 0x100000001b3ULL;
 	}
 	return h;
-}
-
-static uint64_t
-store_mix(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebULL;
-	x ^= x >> 31;
-	return x;
 }
 
 /*
@@ -884,7 +873,7 @@ store_fp_words(struct words *w, size_t from, size_t max, uint64_t **out,
 		    store_generic,
 		    sizeof(store_generic) / sizeof(store_generic[0])))
 			(*nspecific)++;
-		(*out)[n] = store_mix(store_hash(0, s, len));
+		(*out)[n] = text_mix(store_hash(0, s, len));
 		if (numbers != NULL && digits) {
 			/* Each number once, whatever the order. */
 			bool	again = false;
@@ -952,7 +941,7 @@ store_fp_title(struct words *w, struct buf *b, struct store_fp *fp,
 
 		m[0] = m[1] = UINT64_MAX;
 		for (size_t j = 0; j < fp->ntitle; j++) {
-			uint64_t h = store_mix(fp->title[j] ^
+			uint64_t h = text_mix(fp->title[j] ^
 			    (0x9e3779b97f4a7c15ULL * (uint64_t)(i + 1)));
 
 			if (h < m[0]) {
@@ -1025,7 +1014,7 @@ store_min_key(const struct store_fp *fp, int i)
 	uint64_t	a = fp->min[i][0], b = fp->min[i][1];
 	uint32_t	h;
 
-	h = (uint32_t)(store_mix(a ^ (b << 29 | b >> 35) ^ (uint64_t)i) >> 32);
+	h = (uint32_t)(text_mix(a ^ (b << 29 | b >> 35) ^ (uint64_t)i) >> 32);
 	return h == 0 ? 1 : h;
 }
 
@@ -1121,7 +1110,7 @@ store_chash(const char *title, const char *canon, const char *link,
 	h = store_chash_step(h, tls);
 	h = store_chash_add(h, summary);
 	h = store_chash_add(h, content);
-	return store_mix(h);
+	return text_mix(h);
 }
 
 /* The canonical form of a link as store_items_canon() makes it. */
@@ -1759,7 +1748,7 @@ store_hash_key(const struct entry *e)
 	if (e->title == NULL)
 		h = store_hash_str(h, e->summary != NULL ? e->summary :
 		    e->content);
-	return xasprintf("h:%016" PRIx64, store_mix(h));
+	return xasprintf("h:%016" PRIx64, text_mix(h));
 }
 
 static int
@@ -2970,6 +2959,18 @@ store_items_free(struct store_item *it, size_t n)
 	free(it);
 }
 
+/* An item per entry of f, its canonical link made. */
+static struct store_item *
+store_items_new(const struct feed *f)
+{
+	struct store_item	*it = xcalloc(f->nentries + 1, sizeof(*it));
+
+	for (size_t i = 0; i < f->nentries; i++)
+		it[i].e = &f->entries[i];
+	store_items_canon(it, f->nentries);
+	return it;
+}
+
 struct store_prep *
 store_prepare(const struct feed *f)
 {
@@ -2980,10 +2981,7 @@ store_prepare(const struct feed *f)
 
 	p->f = f;
 	p->n = n;
-	p->it = xcalloc(n + 1, sizeof(*p->it));
-	for (size_t i = 0; i < n; i++)
-		p->it[i].e = &f->entries[i];
-	store_items_canon(p->it, n);
+	p->it = store_items_new(f);
 	for (size_t i = 0; i < n; i++) {
 		struct store_item	*it = &p->it[i];
 		const struct entry	*e = it->e;
@@ -3045,12 +3043,8 @@ store_put_prepared(struct store *st, const char *source,
 	if (prep != NULL) {
 		it = prep->it;
 		free(prep);
-	} else {
-		it = xcalloc(n + 1, sizeof(*it));
-		for (size_t i = 0; i < n; i++)
-			it[i].e = &f->entries[i];
-		store_items_canon(it, n);
-	}
+	} else
+		it = store_items_new(f);
 	if (store_source_id(st, source, true, &sid, &mode, err, errlen) == -1 ||
 	    (n > 0 && store_source_empty(st, sid, &empty, err, errlen) == -1))
 		goto done;

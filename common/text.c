@@ -269,17 +269,6 @@ text_is_blank(const char *s)
 	return true;
 }
 
-/* splitmix64's finaliser: every input bit moves every output bit. */
-static uint64_t
-text_mix(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= UINT64_C(0xbf58476d1ce4e5b9);
-	x ^= x >> 27;
-	x *= UINT64_C(0x94d049bb133111eb);
-	return x ^ (x >> 31);
-}
-
 uint64_t
 text_hash(uint64_t seed, const void *p, size_t len)
 {

@@ -42,4 +42,16 @@ bool	 text_is_blank(const char *);
  * telling the same bytes again, not against an adversary. */
 uint64_t text_hash(uint64_t seed, const void *, size_t len);
 
+/* splitmix64's finaliser: every input bit moves every output bit.
+ * Inline: the store's fingerprints call it per word. */
+static inline uint64_t
+text_mix(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= UINT64_C(0xbf58476d1ce4e5b9);
+	x ^= x >> 27;
+	x *= UINT64_C(0x94d049bb133111eb);
+	return x ^ (x >> 31);
+}
+
 #endif /* TEXT_H */
