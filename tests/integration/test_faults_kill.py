@@ -17,6 +17,7 @@ import os
 import random
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -89,12 +90,24 @@ def main():
         print("%s: one clean cycle takes %.2fs" % (NAME, span))
 
         # fetch --once --all, killed at a random moment of its run.
+        # The span follows the runs that finished: the calibration's
+        # cold schema, or a moment of load, made it too long, and the
+        # kills then mostly fell after the end.
         kills = finished = attempts = validated = 0
+        spans = [span]
         while kills < KILLS_FETCH and attempts < 3 * KILLS_FETCH:
             attempts += 1
             feeds.advance(rng)
+            t0 = time.time()
             p = subprocess.Popen([BIN, "fetch", "--once", "--all", "-c", conf], stderr=log)
-            time.sleep(rng.uniform(0, span * 1.1))
+            kill_at = t0 + rng.uniform(0, span * 1.1)
+            ended = None
+            while ended is None and time.time() < kill_at:
+                try:
+                    p.wait(timeout=min(0.005, max(0.0, kill_at - time.time())))
+                    ended = time.time() - t0
+                except subprocess.TimeoutExpired:
+                    pass
             if p.poll() is None:
                 p.send_signal(signal.SIGKILL)
             rc = p.wait(timeout=60)
@@ -102,6 +115,9 @@ def main():
                 kills += 1
             elif rc == 0:
                 finished += 1
+                if ended is not None:
+                    spans.append(ended)
+                    span = statistics.median(spans[-5:])
             else:
                 fail("fetch --once exited %d" % rc)
             check_db(db, "fetch attempt %d" % attempts)
