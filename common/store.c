@@ -76,6 +76,9 @@
 #define STORE_FTS_MAX		(32 * 1024)	/* bytes of content indexed */
 #define STORE_NBAND		4		/* title sketches */
 #define STORE_BUSY_MS		5000		/* waiting for another writer */
+#define STORE_AUTOCKPT		10000		/* WAL pages, see store_open */
+#define STORE_XSTR(x)		#x
+#define STORE_STR(x)		STORE_XSTR(x)
 #define STORE_QUERY_INDEX	20000		/* stories a text query indexes */
 #define STORE_KEY_ID		0
 #define STORE_KEY_LINK		1
@@ -503,6 +506,13 @@ struct store {
 	struct store_move *moves;	/* scratch: store_story_touch() */
 	size_t		 capmoves;
 	struct buf	 movetext;	/* their topic ids, NUL-separated */
+	store_wal_fn	 wal_fn;	/* store_wal_notify() */
+	void		*wal_arg;
+};
+
+/* A connection that only checkpoints (store_ckpt_open()). */
+struct store_ckpt {
+	sqlite3		*db;
 };
 
 /* A story_topic or story_source row that a story's new upd moves. */
@@ -1396,7 +1406,7 @@ store_open_mode(const char *path, int readonly, char *err, size_t errlen)
 	if (sqlite3_exec(st->db, readonly ? "PRAGMA query_only = ON;" :
 	    "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = NORMAL;"
-	    "PRAGMA wal_autocheckpoint = 10000;"
+	    "PRAGMA wal_autocheckpoint = " STORE_STR(STORE_AUTOCKPT) ";"
 	    "PRAGMA journal_size_limit = 67108864;", NULL, NULL,
 	    &msg) != SQLITE_OK ||
 	    /* An 8 MiB page cache: the kernel's page cache holds the rest
@@ -3940,6 +3950,90 @@ store_checkpoint(struct store *st, char *err, size_t errlen)
 	    (rc & 0xff) != SQLITE_LOCKED)
 		return store_fail(st, err, errlen, "checkpoint");
 	return 0;
+}
+
+static int
+store_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	struct store	*st = arg;
+
+	(void)name;
+	st->wal_fn(st->wal_arg, pages);
+	/* A checkpointer that runs beside steady commits never copies the
+	 * last ones, so SQLite never starts the WAL again: here, with no
+	 * commit beside it, one does catch up (and copies only what the
+	 * checkpointer has not), at the automatic checkpoint's mark. */
+	if (pages >= STORE_AUTOCKPT)
+		(void)sqlite3_wal_checkpoint_v2(db, NULL,
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	return SQLITE_OK;
+}
+
+void
+store_wal_notify(struct store *st, store_wal_fn fn, void *arg)
+{
+	st->wal_fn = fn;
+	st->wal_arg = arg;
+	/* Each replaces the other: SQLite's automatic checkpoint is a
+	 * WAL hook of its own. */
+	if (fn != NULL)
+		sqlite3_wal_hook(st->db, store_wal_hook, st);
+	else
+		sqlite3_wal_autocheckpoint(st->db, STORE_AUTOCKPT);
+}
+
+struct store_ckpt *
+store_ckpt_open(const char *path, char *err, size_t errlen)
+{
+	struct store_ckpt	*ck = xcalloc(1, sizeof(*ck));
+	char			 emsg[256];
+
+	/* No schema read, no statement: a checkpoint only needs the WAL
+	 * opened, which the first read of the database does. Never the
+	 * last connection to close before the store's own (whose close
+	 * then checkpoints the rest and removes the WAL). */
+	if (sqlite3_open_v2(path, &ck->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+	    sqlite3_exec(ck->db, "PRAGMA wal_autocheckpoint = 0;"
+	    "SELECT count(*) FROM sqlite_schema;", NULL, NULL,
+	    NULL) != SQLITE_OK) {
+		store_errmsg(ck->db, emsg, sizeof(emsg));
+		snprintf(err, errlen, "%s: checkpointer: %s", path, emsg);
+		store_ckpt_close(ck);
+		return NULL;
+	}
+	sqlite3_busy_timeout(ck->db, STORE_BUSY_MS);
+	return ck;
+}
+
+int
+store_ckpt_run(struct store_ckpt *ck, int *copied, int *left, char *err,
+    size_t errlen)
+{
+	int	nlog = 0, nckpt = 0, rc;
+	char	emsg[256];
+
+	rc = sqlite3_wal_checkpoint_v2(ck->db, NULL,
+	    SQLITE_CHECKPOINT_PASSIVE, &nlog, &nckpt);
+	*copied = nckpt > 0 ? nckpt : 0;
+	*left = nlog > nckpt ? nlog - nckpt : 0;
+	/* Busy: another process checkpoints; it copies the same pages. */
+	if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY &&
+	    (rc & 0xff) != SQLITE_LOCKED) {
+		store_errmsg(ck->db, emsg, sizeof(emsg));
+		snprintf(err, errlen, "checkpoint: %s", emsg);
+		return -1;
+	}
+	return 0;
+}
+
+void
+store_ckpt_close(struct store_ckpt *ck)
+{
+	if (ck == NULL)
+		return;
+	sqlite3_close(ck->db);
+	free(ck);
 }
 
 int

@@ -174,10 +174,30 @@ int		 store_count_sources(struct store *, store_count_cb, void *,
 /* Grows with every change written; the HTTP cache compares it. */
 uint64_t	 store_generation(struct store *);
 /* Copies what the WAL holds into the database, without waiting for
- * readers or writers (SQLite's PASSIVE mode): the daemon does it when
- * idle, so that the automatic checkpoint, every 10,000 pages, seldom
- * falls on a commit in the middle of fetching. */
+ * readers or writers (SQLite's PASSIVE mode), on the store's own
+ * connection: for a caller without a checkpointer (below), when idle,
+ * so that the automatic checkpoint, every 10,000 pages, seldom falls on
+ * a commit in the middle of fetching. */
 int		 store_checkpoint(struct store *, char *err, size_t errlen);
+/*
+ * A checkpointer on another thread, so that commits never copy the WAL
+ * back themselves: after each commit of st, fn(arg, pages the WAL
+ * holds) runs instead of SQLite's automatic checkpoint, and the caller
+ * has store_ckpt_run() called on its own connection, from its own
+ * thread, when the WAL grows. fn NULL brings the automatic one back.
+ */
+typedef void	(*store_wal_fn)(void *arg, int pages);
+void		 store_wal_notify(struct store *, store_wal_fn, void *arg);
+struct store_ckpt;
+struct store_ckpt *store_ckpt_open(const char *path, char *err,
+		    size_t errlen);
+/* A PASSIVE checkpoint: *copied WAL pages are in the database now,
+ * *left are not yet (written while it ran, or held by a reader). */
+int		 store_ckpt_run(struct store_ckpt *, int *copied, int *left,
+		    char *err, size_t errlen);
+/* Close it before the store: the last connection to close checkpoints
+ * what is left and removes the WAL. NULL is fine. */
+void		 store_ckpt_close(struct store_ckpt *);
 /* Bytes held by the title sketches of the fortnights in memory (they
  * grow with the stories first seen in them, and STORE_NBUCKETS bounds
  * the fortnights kept). */

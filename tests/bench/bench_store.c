@@ -5,13 +5,16 @@
  * bench_store.sh.
  *
  *	bench_store [-b feeds per batch] [-f entries per feed] [-n entries]
- *	    [-p] [-q queries] [-s seed] dbfile
+ *	    [-k] [-p] [-q queries] [-s seed] dbfile
  *
  * -b 0 (the default) stores each feed in its own transaction; -b N
  * stores N feeds per store_batch_begin/end. -p prepares each feed on
  * another thread (store_prepare), as the daemon's worker does, and
  * stores it with store_put_prepared. All time only the store calls on
- * the storing thread; -p also reports the preparing thread's CPU.
+ * the storing thread; -p also reports the preparing thread's CPU. -k
+ * checkpoints the WAL on a thread and connection of its own once it
+ * holds CKPT_PAGES, as the daemon's checkpointer does, instead of
+ * SQLite's automatic checkpoint on the storing thread.
  */
 
 #include <sys/stat.h>
@@ -240,6 +243,59 @@ bench_prep_take(struct store_prep **p)
 	return f;
 }
 
+/* -k: the checkpointer, woken by the WAL hook on the storing thread. */
+#define CKPT_PAGES	2000	/* as daemon/run.c's RUN_CKPT_PAGES */
+
+static struct {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	struct store_ckpt *conn;
+	bool		 want, stop;
+	size_t		 runs;
+	double		 cpu;
+} ckpt = {
+	.mu = PTHREAD_MUTEX_INITIALIZER,
+	.cv = PTHREAD_COND_INITIALIZER,
+};
+
+static void
+bench_wal_cb(void *arg, int pages)
+{
+	(void)arg;
+	if (pages < CKPT_PAGES)
+		return;
+	pthread_mutex_lock(&ckpt.mu);
+	ckpt.want = true;
+	pthread_cond_signal(&ckpt.cv);
+	pthread_mutex_unlock(&ckpt.mu);
+}
+
+static void *
+bench_ckpt_main(void *arg)
+{
+	char	err[256];
+	int	copied, left;
+
+	(void)arg;
+	pthread_mutex_lock(&ckpt.mu);
+	for (;;) {
+		while (!ckpt.want && !ckpt.stop)
+			pthread_cond_wait(&ckpt.cv, &ckpt.mu);
+		if (!ckpt.want)
+			break;
+		ckpt.want = false;
+		pthread_mutex_unlock(&ckpt.mu);
+		if (store_ckpt_run(ckpt.conn, &copied, &left, err,
+		    sizeof(err)) == -1)
+			fprintf(stderr, "checkpointer: %s\n", err);
+		pthread_mutex_lock(&ckpt.mu);
+		ckpt.runs++;
+	}
+	pthread_mutex_unlock(&ckpt.mu);
+	ckpt.cpu = bench_thread_cpu();
+	return NULL;
+}
+
 static int
 bench_count_cb(const struct store_story *s, void *arg)
 {
@@ -321,11 +377,14 @@ main(int argc, char *argv[])
 	char			 err[256], path[1024];
 	double			 t, cpu;
 	int			 ch;
-	bool			 prepared = false;
-	pthread_t		 th;
+	bool			 prepared = false, ckpter = false;
+	pthread_t		 th, ckth;
 
-	while ((ch = getopt(argc, argv, "b:f:n:pq:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:f:kn:pq:s:")) != -1) {
 		switch (ch) {
+		case 'k':
+			ckpter = true;
+			break;
 		case 'p':
 			prepared = true;
 			break;
@@ -346,14 +405,14 @@ main(int argc, char *argv[])
 			break;
 		default:
 			fprintf(stderr, "usage: bench_store [-b per-batch] "
-			    "[-f per-feed] [-n entries] [-p] [-q queries] "
+			    "[-f per-feed] [-n entries] [-k] [-p] [-q queries] "
 			    "[-s seed] dbfile\n");
 			return 2;
 		}
 	}
 	if (optind + 1 != argc) {
 		fprintf(stderr, "usage: bench_store [-b per-batch] [-f per-feed] "
-		    "[-n entries] [-p] [-q queries] [-s seed] dbfile\n");
+		    "[-n entries] [-k] [-p] [-q queries] [-s seed] dbfile\n");
 		return 2;
 	}
 	bench_vocab();
@@ -363,6 +422,19 @@ main(int argc, char *argv[])
 	}
 	store_set_now(st, T0 + SPAN + 86400);
 	nfeeds = (n + per_feed - 1) / per_feed;
+
+	if (ckpter) {
+		if ((ckpt.conn = store_ckpt_open(argv[optind], err,
+		    sizeof(err))) == NULL) {
+			fprintf(stderr, "%s\n", err);
+			return 1;
+		}
+		store_wal_notify(st, bench_wal_cb, NULL);
+		if (pthread_create(&ckth, NULL, bench_ckpt_main, NULL) != 0) {
+			fprintf(stderr, "pthread_create failed\n");
+			return 1;
+		}
+	}
 
 	/* Only the store calls are timed, not making the feeds. */
 	t = cpu = 0;
@@ -407,11 +479,24 @@ main(int argc, char *argv[])
 		pthread_join(th, NULL);
 		seq = prep.seq;
 	}
-	printf("ingest %zu entries in %zu feeds, %zu per batch%s: %.2f s, "
+	if (ckpter) {
+		pthread_mutex_lock(&ckpt.mu);
+		ckpt.stop = true;
+		pthread_cond_signal(&ckpt.cv);
+		pthread_mutex_unlock(&ckpt.mu);
+		pthread_join(ckth, NULL);
+		store_ckpt_close(ckpt.conn);
+		store_wal_notify(st, NULL, NULL);
+	}
+	printf("ingest %zu entries in %zu feeds, %zu per batch%s%s: %.2f s, "
 	    "%.0f entries/s wall, %.0f entries/s CPU (%zu new, %zu merged "
 	    "into stories)\n", seq, nfeeds, per_batch, prepared ?
-	    ", prepared on another thread" : "", t, seq / t, seq / cpu, nnew,
-	    nmerged);
+	    ", prepared on another thread" : "", ckpter ?
+	    ", checkpointed on another thread" : "", t, seq / t, seq / cpu,
+	    nnew, nmerged);
+	if (ckpter)
+		printf("checkpointer (other thread): %zu checkpoints, "
+		    "%.2f s CPU\n", ckpt.runs, ckpt.cpu);
 	if (prepared)
 		printf("prepare (other thread): %.2f s CPU, %.0f entries/s\n",
 		    prep.cpu, seq / prep.cpu);

@@ -4,10 +4,11 @@
 # three in batches of BATCH feeds (store_batch_begin/end, as the daemon
 # stores the fetches that end together), and three in batches with each
 # feed prepared on another thread (bench_store -p: store_prepare, as the
-# daemon's worker does); prints each run and the medians of wall and CPU
-# entries/s of the storing thread per mode. Then one archive of 1M
-# entries (batches, prepared) for the filtered-page latencies. Not run
-# by ctest.
+# daemon's worker does), and three as the daemon stores: prepared, and
+# the WAL checkpointed on a thread of its own (-k); prints each run and
+# the medians of wall and CPU entries/s of the storing thread per mode.
+# Then one archive of 1M entries (as the daemon) for the filtered-page
+# latencies. Not run by ctest.
 #
 #	tests/bench/bench_store.sh [build-dir] [db-dir] [batch] [entries]
 set -eu
@@ -22,7 +23,7 @@ out=$dir/pactfeed-bench-$$.out
 trap 'rm -f "$db" "$db-wal" "$db-shm" "$out"' EXIT INT TERM
 
 : >"$out"
-for mode in 0 "$batch" "$batch -p"; do
+for mode in 0 "$batch" "$batch -p" "$batch -p -k"; do
 	for run in 1 2 3; do
 		rm -f "$db" "$db-wal" "$db-shm"
 		echo "== $n entries, $mode feeds per batch (0: none), run $run"
@@ -34,7 +35,8 @@ echo "== medians of 3 runs"
 awk '/^ingest/ {
 	for (i = 1; i <= NF; i++) {
 		if ($i == "per" && $(i + 1) ~ /^batch[:,]$/)
-			b = $(i - 1) ($0 ~ /prepared/ ? " (prepared)" : "")
+			b = $(i - 1) ($0 ~ /prepared/ ? " (prepared)" : "") \
+			    ($0 ~ /checkpointed/ ? " (checkpointer)" : "")
 		if ($i == "entries/s" && $(i + 1) == "wall,") w[b] = w[b] " " $(i - 1)
 		if ($i == "entries/s" && $(i + 1) == "CPU") c[b] = c[b] " " $(i - 1)
 	}
@@ -53,4 +55,4 @@ END {
 }' "$out"
 rm -f "$db" "$db-wal" "$db-shm"
 echo "== 1M entries"
-"$bench" -b "$batch" -p -n 1000000 -q 2000 -s 7 "$db"
+"$bench" -b "$batch" -p -k -n 1000000 -q 2000 -s 7 "$db"

@@ -2030,6 +2030,140 @@ test_checkpoint(void **state)
 	    "not before: ok\n");
 }
 
+/* Entries of the database file stored twice under one key. */
+static int
+file_doubles(const char *path)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+	char		 uri[1100];
+	int		 n = -1;
+
+	snprintf(uri, sizeof(uri), "file:%s?immutable=1", path);
+	assert_int_equal(sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_URI, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) - "
+	    "count(DISTINCT sid || ' ' || key) FROM entry", -1, &s, NULL),
+	    SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return n;
+}
+
+struct wal_seen {
+	int	calls;
+	int	pages;
+};
+
+static void
+wal_seen_cb(void *arg, int pages)
+{
+	struct wal_seen	*w = arg;
+
+	w->calls++;
+	w->pages = pages;
+}
+
+struct ckpt_thread {
+	struct store_ckpt *ck;
+	int		 rc, runs, copied;
+};
+
+static void *
+ckpt_thread_main(void *arg)
+{
+	struct ckpt_thread *t = arg;
+	char		 err[256];
+	int		 copied, left;
+
+	for (t->runs = 0; t->runs < 50 && t->rc == 0; t->runs++) {
+		t->rc = store_ckpt_run(t->ck, &copied, &left, err,
+		    sizeof(err));
+		t->copied += copied;
+	}
+	return NULL;
+}
+
+/*
+ * The daemon's checkpointer: with a WAL hook the store's commits copy
+ * nothing back themselves (the hook hears the WAL's size after each);
+ * a connection of its own copies it all, also on another thread while
+ * the store goes on writing, and nothing is lost or doubled.
+ */
+static void
+test_checkpointer(void **state)
+{
+	struct tentry	 t[2] = {
+		{ "urn:k:1", "Checkpointer one", "https://k.example/1", NULL,
+		    T0, "en", NULL },
+		{ "urn:k:2", "Checkpointer two", "https://k.example/2", NULL,
+		    T0 + 60, "en", NULL },
+	};
+	struct wal_seen	 seen = { 0 };
+	struct ckpt_thread th = { 0 };
+	struct store_ckpt *ck;
+	struct store	*st;
+	pthread_t	 tid;
+	char		*path, err[256], src[32];
+	int		 copied, left, pages;
+
+	(void)state;
+	st = tstore_open(&path);
+	store_set_now(st, T0 + DAY);
+	store_wal_notify(st, wal_seen_cb, &seen);
+	put(st, "a", t, 2);
+	assert_true(seen.calls >= 1);
+	assert_true(seen.pages > 0);
+	pages = seen.pages;
+	assert_int_equal(file_entries(path), 0);
+	assert_non_null(ck = store_ckpt_open(path, err, sizeof(err)));
+	assert_int_equal(store_ckpt_run(ck, &copied, &left, err,
+	    sizeof(err)), 0);
+	assert_int_equal(copied, pages);
+	assert_int_equal(left, 0);
+	assert_int_equal(file_entries(path), 2);
+
+	/* Beside 40 feeds being stored. */
+	th.ck = ck;
+	assert_int_equal(pthread_create(&tid, NULL, ckpt_thread_main, &th),
+	    0);
+	for (int i = 0; i < 40; i++) {
+		struct tentry	 u[3];
+		char		 id[3][32], title[3][64], link[3][64];
+
+		for (int j = 0; j < 3; j++) {
+			snprintf(id[j], sizeof(id[j]), "urn:k:%d:%d", i, j);
+			snprintf(title[j], sizeof(title[j]),
+			    "Checkpointer news number %d of batch %d", j, i);
+			snprintf(link[j], sizeof(link[j]),
+			    "https://k.example/%d/%d", i, j);
+			u[j] = (struct tentry){ id[j], title[j], link[j], NULL,
+			    T0 + i * 600 + j, "en", NULL };
+		}
+		snprintf(src, sizeof(src), "s%d", i % 4);
+		put(st, src, u, 3);
+	}
+	pthread_join(tid, NULL);
+	assert_int_equal(th.rc, 0);
+	assert_int_equal(store_ckpt_run(ck, &copied, &left, err,
+	    sizeof(err)), 0);
+	assert_int_equal(left, 0);
+	assert_int_equal(file_entries(path), 2 + 40 * 3);
+	assert_int_equal(file_doubles(path), 0);
+	store_ckpt_close(ck);
+	store_wal_notify(st, NULL, NULL);
+	store_close(st);
+	tstore_remove(path);
+	free(path);
+	printf("checkpointer: commits under a WAL hook copy nothing back "
+	    "(hook heard %d calls, %d pages); a connection of its own "
+	    "copies them all; %d runs on another thread beside 40 feeds "
+	    "stored, then the file holds all %d entries once: ok\n",
+	    seen.calls, pages, th.runs, 2 + 40 * 3);
+}
+
 /* A story's topics as store_query_stories gives them: "id=score(why)". */
 static int
 topics_detail_cb(const struct store_story *s, void *arg)
@@ -2182,6 +2316,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_schema),
 		cmocka_unit_test(test_checkpoint),
+		cmocka_unit_test(test_checkpointer),
 		cmocka_unit_test(test_source_state),
 		cmocka_unit_test(test_last_new),
 		cmocka_unit_test(test_generation_across_handles),
