@@ -97,6 +97,12 @@ struct daemon {
 	struct run_parse	**backlog_tail;
 	size_t			 nbacklog;
 	size_t			 backlog_bytes;
+	struct worker		*ckpt;		/* checkpoints the WAL */
+	struct store_ckpt	*ckpt_conn;	/* its connection: the
+						   checkpoint job's alone */
+	bool			 ckpt_again;	/* the WAL grew past the mark
+						   while one ran */
+	bool			 ckpt_failing;	/* logged once */
 	struct event		*index;		/* full-text index, when idle */
 	time_t			 index_wait;	/* since when it is put off */
 	struct run_done		**done;		/* fetches ended, to store in

@@ -6,6 +6,7 @@ the same (it indexes first). Real binary, real SQLite file, fixture server
 on 127.0.0.1."""
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -62,17 +63,30 @@ def found(port, q):
 
 
 def run_serve(conf, port, db, idle_wait):
+    """With idle_wait, serve logs at debug level: once the index is done
+    it has its checkpointer thread copy the WAL back."""
+    env = dict(os.environ)
+    if idle_wait:
+        env["PACTFEED_DEBUG"] = "1"
+    log = tempfile.TemporaryFile("w+")
     serve = subprocess.Popen([BIN, "serve", "-c", conf], stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, text=True)
+                             stderr=log, env=env)
     try:
         up = wait_for(lambda: _answers(port), 20)
         check(up, "serve answers on port %d" % port)
         if idle_wait:
             check(wait_for(lambda: pending(db) == 0, 40),
                   "serve indexed the pending stories without a query (%d left)" % pending(db))
-        return found(port, "alpha"), found(port, "beta"), found(port, "reception")
+        got = found(port, "alpha"), found(port, "beta"), found(port, "reception")
     finally:
         stop(serve)
+    log.seek(0)
+    text = log.read()
+    if idle_wait:
+        check(re.search(r"checkpoint: [1-9][0-9]* pages copied", text),
+              "the checkpointer copied the idle WAL back (log: %s)" % text[-300:])
+        check("checkpoint themselves" not in text, "the checkpointer opened")
+    return got
 
 
 def _answers(port):
@@ -132,7 +146,8 @@ source "beta" { url = "http://127.0.0.1:%d/feed/beta.xml" }
         con.close()
         check(n == s, "one index row per story (%d rows, %d stories)" % (n, s))
         print("search-index: %d checks ok (fetch --once leaves %d stories pending; a "
-              "query indexes them first; serve indexes them when idle)" % (checks, 2 * NITEMS))
+              "query indexes them first; serve indexes them when idle, then its checkpointer "
+              "thread copies the WAL back)" % (checks, 2 * NITEMS))
     finally:
         stop(server)
         shutil.rmtree(work, ignore_errors=True)
