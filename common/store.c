@@ -477,6 +477,31 @@ static const char *store_migrations[] = {
 	"  char(31), ' '), char(30))"
 	"  FROM entry_topic t WHERE t.eid = entry.eid);"
 	"DROP TABLE entry_topic;",
+	/* 6 -> 7: story_topic and story_source are the stories' indexes by
+	 * topic and by source, written only by this file beside the story
+	 * row: their foreign keys (a lookup in story, and in source, per
+	 * row stored) were 5% of an ingest's instructions. A story deleted
+	 * deletes its rows itself (store_story_settle). */
+	"CREATE TABLE story_topic7 ("
+	"  topic TEXT NOT NULL,"
+	"  upd INTEGER NOT NULL,"
+	"  story INTEGER NOT NULL,"
+	"  PRIMARY KEY (topic, upd, story)"
+	") WITHOUT ROWID;"
+	"INSERT INTO story_topic7 SELECT topic, upd, story FROM story_topic;"
+	"DROP TABLE story_topic;"
+	"ALTER TABLE story_topic7 RENAME TO story_topic;"
+	"CREATE INDEX story_topic_story ON story_topic (story, topic);"
+	"CREATE TABLE story_source7 ("
+	"  sid INTEGER NOT NULL,"
+	"  upd INTEGER NOT NULL,"
+	"  story INTEGER NOT NULL,"
+	"  PRIMARY KEY (sid, upd, story)"
+	") WITHOUT ROWID;"
+	"INSERT INTO story_source7 SELECT sid, upd, story FROM story_source;"
+	"DROP TABLE story_source;"
+	"ALTER TABLE story_source7 RENAME TO story_source;"
+	"CREATE INDEX story_source_story ON story_source (story);",
 };
 
 #define STORE_NMIGRATIONS \
@@ -3633,8 +3658,12 @@ store_story_settle(struct store *st, int64_t story, char *err,
 	if (r == -1)
 		return -1;
 	if (empty) {
-		/* Its topic and source rows cascade. */
+		sqlite3_bind_int64(st->stmt[ST_STOPIC_DEL], 1, story);
+		sqlite3_bind_int64(st->stmt[ST_SSRC_DEL], 1, story);
 		sqlite3_bind_int64(st->stmt[ST_STORY_DEL], 1, story);
+		if (store_step_done(st, ST_STOPIC_DEL, err, errlen) == -1 ||
+		    store_step_done(st, ST_SSRC_DEL, err, errlen) == -1)
+			return -1;
 		return store_step_done(st, ST_STORY_DEL, err, errlen);
 	}
 	sqlite3_bind_int64(st->stmt[ST_STORY_REUPD], 1, story);

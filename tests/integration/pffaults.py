@@ -147,6 +147,18 @@ ZERO = [
     ("story without entry",
      "SELECT count(*) FROM story WHERE story NOT IN (SELECT story FROM entry)"),
     ("foreign key violations", "SELECT count(*) FROM pragma_foreign_key_check"),
+    # The stories' indexes by topic and by source carry no foreign key
+    # (store.c, migration 7): a row of theirs must still name a story,
+    # with the story's date.
+    ("story_topic row of no story or another date",
+     "SELECT count(*) FROM story_topic t WHERE NOT EXISTS (SELECT 1 FROM story s"
+     " WHERE s.story = t.story AND s.upd = t.upd)"),
+    ("story_source row of no story or another date",
+     "SELECT count(*) FROM story_source t WHERE NOT EXISTS (SELECT 1 FROM story s"
+     " WHERE s.story = t.story AND s.upd = t.upd)"),
+    ("story_source row of a source none of the story's entries is from",
+     "SELECT count(*) FROM story_source t WHERE NOT EXISTS (SELECT 1 FROM entry e"
+     " WHERE e.story = t.story AND e.sid = t.sid)"),
 ]
 
 

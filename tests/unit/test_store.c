@@ -101,7 +101,7 @@ test_open_schema(void **state)
 	/* Reopening migrates nothing and keeps the data. */
 	st = store_open(path, err, sizeof(err));
 	assert_non_null(st);
-	assert_int_equal(count_sql(path, "PRAGMA user_version"), 6);
+	assert_int_equal(count_sql(path, "PRAGMA user_version"), 7);
 	assert_int_equal(count_sql(path, "SELECT count(*)"
 	    " FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
 	store_close(st);
@@ -1460,7 +1460,10 @@ test_retention(void **state)
 		tstories_clear(ts);
 		free(ts);
 	}
+	/* The pruned stories' topic and source rows went with them. */
 	assert_int_equal(count_sql(path, "SELECT count(*) FROM story_topic"),
+	    4);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM story_source"),
 	    4);
 	assert_int_equal(count_sql(path, "SELECT count(*) FROM story"
 	    " WHERE story NOT IN (SELECT story FROM entry)"), 0);
@@ -1873,7 +1876,7 @@ test_index_deferred(void **state)
 		sqlite3_close(db);
 		st = store_open(path, err, sizeof(err));
 		assert_non_null(st);
-		assert_int_equal(count_sql(path, "PRAGMA user_version"), 6);
+		assert_int_equal(count_sql(path, "PRAGMA user_version"), 7);
 		assert_int_equal(count_sql(path, "SELECT value FROM meta"
 		    " WHERE name = 'fts_mark'"), count_sql(path,
 		    "SELECT max(story) FROM story"));
@@ -1963,7 +1966,7 @@ test_link_tracking(void **state)
 	st = store_open(path, err, sizeof(err));
 	assert_non_null(st);
 	store_set_now(st, T0 + 2 * DAY);
-	assert_int_equal(count_sql(path, "PRAGMA user_version"), 6);
+	assert_int_equal(count_sql(path, "PRAGMA user_version"), 7);
 	t[0].link = "https://t.example/1?utm_campaign=x";
 	assert_int_equal(put(st, "a", t, 2).nunchanged, 2);
 	store_close(st);
@@ -2296,7 +2299,7 @@ test_topics_column(void **state)
 	}
 	st = store_open(path, err, sizeof(err));
 	assert_non_null(st);
-	assert_int_equal(count_sql(path, "PRAGMA user_version"), 6);
+	assert_int_equal(count_sql(path, "PRAGMA user_version"), 7);
 	assert_int_equal(count_sql(path, "SELECT count(*) FROM sqlite_schema"
 	    " WHERE name = 'entry_topic'"), 0);
 	topics_detail(st, buf);
