@@ -984,6 +984,103 @@ test_merge_window(void **state)
 	    "(apart) either way: ok\n", n);
 }
 
+/* A made-up word for n: its base-26 letters. */
+static void
+growth_word(char *buf, size_t len, unsigned n)
+{
+	size_t	i = 0;
+
+	do {
+		if (i + 1 < len)
+			buf[i++] = (char)('a' + n % 26);
+		n /= 26;
+	} while (n != 0);
+	buf[i] = '\0';
+}
+
+/* Story k's title, its first word swapped for another when swap: made
+ * of words of its own, as titles sharing most of their words share
+ * sketch keys, and a key's chain is read only STORE_CHAIN_MAX deep. */
+static void
+growth_title(char *buf, size_t len, const char *prefix, int k, bool swap)
+{
+	char	w[4][16];
+
+	growth_word(w[0], sizeof(w[0]), (unsigned)k * 7919u + 1000u +
+	    (swap ? 1u : 0u));
+	growth_word(w[1], sizeof(w[1]), (unsigned)k * 104729u + 50000u);
+	growth_word(w[2], sizeof(w[2]), (unsigned)k * 1299709u + 90000u);
+	growth_word(w[3], sizeof(w[3]), (unsigned)k * 15485863u + 700000u);
+	snprintf(buf, len, "%s%s %s %s %s meeting %d", prefix, w[0], w[1],
+	    w[2], w[3], k);
+}
+
+/*
+ * Merges found through a fortnight's sketches after they grew and were
+ * laid out again (2,000 stories, 8,000 sketches, from 1,024): a second
+ * source's copy of a story anywhere in the fortnight still joins it,
+ * and a copy with one title word swapped still does not.
+ */
+static void
+test_merge_after_growth(void **state)
+{
+	const int	 picks[] = { 0, 3, 511, 1024, 1300, 1536, 1999 };
+	const int	 npicks = sizeof(picks) / sizeof(picks[0]);
+	struct tentry	 t[100];
+	char		 ids[100][32], titles[100][160], links[100][64];
+	struct store	*st;
+	char		*path;
+
+	(void)state;
+	st = tstore_open(&path);
+	store_set_now(st, T0 + 30 * DAY);
+	for (int i = 0; i < 2000; i += 100) {
+		for (int j = 0; j < 100; j++) {
+			int	k = i + j;
+
+			snprintf(ids[j], sizeof(ids[j]), "urn:g:%d", k);
+			growth_title(titles[j], sizeof(titles[j]), "", k,
+			    false);
+			snprintf(links[j], sizeof(links[j]),
+			    "https://a.example/g/%d", k);
+			t[j] = (struct tentry){ ids[j], titles[j], links[j],
+			    NULL, T0 + k * 300, "en", NULL };
+		}
+		put(st, "a", t, 100);
+	}
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM story"), 2000);
+	for (int p = 0; p < npicks; p++) {
+		int	k = picks[p], q = npicks + p;
+
+		snprintf(ids[p], sizeof(ids[p]), "urn:h:%d", k);
+		growth_title(titles[p], sizeof(titles[p]), "ECRE: ", k, false);
+		snprintf(links[p], sizeof(links[p]), "https://b.example/h/%d",
+		    k);
+		t[p] = (struct tentry){ ids[p], titles[p], links[p], NULL,
+		    T0 + k * 300 + 600, "en", NULL };
+		snprintf(ids[q], sizeof(ids[q]), "urn:x:%d", k);
+		growth_title(titles[q], sizeof(titles[q]), "", k, true);
+		snprintf(links[q], sizeof(links[q]), "https://b.example/x/%d",
+		    k);
+		t[q] = (struct tentry){ ids[q], titles[q], links[q], NULL,
+		    T0 + k * 300 + 600, "en", NULL };
+	}
+	put(st, "b", t, 2 * npicks);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM story"),
+	    2000 + npicks);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM entry b"
+	    " JOIN entry a ON a.story = b.story WHERE b.key LIKE 'urn:h:%'"
+	    " AND a.key = 'urn:g:' || substr(b.key, 7)"), npicks);
+	assert_true(store_sketch_bytes(st) > 8000 * 20);
+	store_close(st);
+	tstore_remove(path);
+	free(path);
+	printf("merge after growth: 2,000 stories in a fortnight (their "
+	    "sketches grown and laid out again 5 times), %d copies from "
+	    "another source each join theirs, %d with a word swapped stay "
+	    "apart: ok\n", npicks, npicks);
+}
+
 /* Two writers on one database (serve and a fetch --once): each sees the
  * other's stories when matching. */
 static void
@@ -2330,6 +2427,7 @@ main(void)
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_no_merge),
 		cmocka_unit_test(test_merge_window),
+		cmocka_unit_test(test_merge_after_growth),
 		cmocka_unit_test(test_two_writers),
 		cmocka_unit_test(test_story_topics),
 		cmocka_unit_test(test_story_move),
