@@ -561,8 +561,10 @@ struct store_sketch {
 };
 
 /*
- * The sketches of one fortnight, in the order added, and per key a chain
- * from the newest to older ones: adding is constant time and a lookup
+ * The sketches of one fortnight, in the order added since the array last
+ * grew (store_bucket_grow lays the older ones out chain by chain), and
+ * per key a chain from the newest to older ones: adding is constant
+ * time and a lookup
  * reads at most STORE_CHAIN_MAX of a key, however many titles share it
  * (a source of near-identical titles must not make storing quadratic).
  */
@@ -4033,15 +4035,18 @@ store_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
 	struct store	*st = arg;
 
-	(void)name;
-	st->wal_fn(st->wal_arg, pages);
 	/* A checkpointer that runs beside steady commits never copies the
-	 * last ones, so SQLite never starts the WAL again: here, with no
-	 * commit beside it, one does catch up (and copies only what the
-	 * checkpointer has not), at the automatic checkpoint's mark. */
-	if (pages >= STORE_AUTOCKPT)
-		(void)sqlite3_wal_checkpoint_v2(db, NULL,
+	 * last ones, so SQLite never starts the WAL again: past the
+	 * automatic checkpoint's mark one here, with no commit beside it,
+	 * catches up (copying only what the checkpointer has not) and the
+	 * checkpointer is left asleep, as it would hold the lock. Busy (it
+	 * still runs): the next commit tries again. */
+	if (pages >= STORE_AUTOCKPT) {
+		(void)sqlite3_wal_checkpoint_v2(db, name,
 		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		return SQLITE_OK;
+	}
+	st->wal_fn(st->wal_arg, pages);
 	return SQLITE_OK;
 }
 
@@ -4064,12 +4069,13 @@ store_ckpt_open(const char *path, char *err, size_t errlen)
 	struct store_ckpt	*ck = xcalloc(1, sizeof(*ck));
 	char			 emsg[256];
 
-	/* No schema read, no statement: a checkpoint only needs the WAL
-	 * opened, which the first read of the database does. Never the
-	 * last connection to close before the store's own (whose close
-	 * then checkpoints the rest and removes the WAL). */
+	/* No statement kept: a checkpoint only needs the WAL opened,
+	 * which a first read of the database does. Closed before the
+	 * store's own connection (whose close then checkpoints the rest
+	 * and removes the WAL). */
 	if (sqlite3_open_v2(path, &ck->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+	    sqlite3_busy_timeout(ck->db, STORE_BUSY_MS) != SQLITE_OK ||
 	    sqlite3_exec(ck->db, "PRAGMA wal_autocheckpoint = 0;"
 	    "SELECT count(*) FROM sqlite_schema;", NULL, NULL,
 	    NULL) != SQLITE_OK) {
@@ -4078,12 +4084,11 @@ store_ckpt_open(const char *path, char *err, size_t errlen)
 		store_ckpt_close(ck);
 		return NULL;
 	}
-	sqlite3_busy_timeout(ck->db, STORE_BUSY_MS);
 	return ck;
 }
 
 int
-store_ckpt_run(struct store_ckpt *ck, int *copied, int *left, char *err,
+store_ckpt_run(struct store_ckpt *ck, int *pages, int *left, char *err,
     size_t errlen)
 {
 	int	nlog = 0, nckpt = 0, rc;
@@ -4091,7 +4096,7 @@ store_ckpt_run(struct store_ckpt *ck, int *copied, int *left, char *err,
 
 	rc = sqlite3_wal_checkpoint_v2(ck->db, NULL,
 	    SQLITE_CHECKPOINT_PASSIVE, &nlog, &nckpt);
-	*copied = nckpt > 0 ? nckpt : 0;
+	*pages = nlog > 0 ? nlog : 0;
 	*left = nlog > nckpt ? nlog - nckpt : 0;
 	/* Busy: another process checkpoints; it copies the same pages. */
 	if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY &&

@@ -180,20 +180,23 @@ uint64_t	 store_generation(struct store *);
  * a commit in the middle of fetching. */
 int		 store_checkpoint(struct store *, char *err, size_t errlen);
 /*
- * A checkpointer on another thread, so that commits never copy the WAL
+ * A checkpointer on another thread, so that commits seldom copy the WAL
  * back themselves: after each commit of st, fn(arg, pages the WAL
  * holds) runs instead of SQLite's automatic checkpoint, and the caller
  * has store_ckpt_run() called on its own connection, from its own
- * thread, when the WAL grows. fn NULL brings the automatic one back.
+ * thread, when the WAL grows. Past 10,000 pages (the checkpointer, run
+ * beside steady commits, never catches up, and SQLite starts a WAL
+ * again only once all of it is copied) the commit checkpoints instead
+ * of calling fn. fn NULL brings the automatic checkpoint back.
  */
 typedef void	(*store_wal_fn)(void *arg, int pages);
 void		 store_wal_notify(struct store *, store_wal_fn, void *arg);
 struct store_ckpt;
 struct store_ckpt *store_ckpt_open(const char *path, char *err,
 		    size_t errlen);
-/* A PASSIVE checkpoint: *copied WAL pages are in the database now,
- * *left are not yet (written while it ran, or held by a reader). */
-int		 store_ckpt_run(struct store_ckpt *, int *copied, int *left,
+/* A PASSIVE checkpoint: of the *pages the WAL holds, *left are not in
+ * the database yet (written while it ran, or held by a reader). */
+int		 store_ckpt_run(struct store_ckpt *, int *pages, int *left,
 		    char *err, size_t errlen);
 /* Close it before the store: the last connection to close checkpoints
  * what is left and removes the WAL. NULL is fine. */

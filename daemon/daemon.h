@@ -100,8 +100,9 @@ struct daemon {
 	struct worker		*ckpt;		/* checkpoints the WAL */
 	struct store_ckpt	*ckpt_conn;	/* its connection: the
 						   checkpoint job's alone */
-	bool			 ckpt_again;	/* the WAL grew past the mark
-						   while one ran */
+	bool			 ckpt_again;	/* asked for while one ran */
+	bool			 wal_dirty;	/* a commit since the last
+						   checkpoint asked for */
 	bool			 ckpt_failing;	/* logged once */
 	struct event		*index;		/* full-text index, when idle */
 	time_t			 index_wait;	/* since when it is put off */

@@ -540,17 +540,19 @@ run_store_failed(struct daemon *d, const char *err, size_t n)
 /*
  * The checkpointer: a second worker thread, with a connection of its
  * own, copies the WAL back into the database once it holds
- * RUN_CKPT_PAGES, so that no commit on the loop does it (the copy and
- * its two fsyncs were a tenth of a cold ingest's loop time, and the
- * final one at exit another tenth). The WAL, copied back while small,
- * starts again from its beginning instead of growing.
+ * RUN_CKPT_PAGES and when idle, so that commits on the loop seldom do
+ * it (the copy and its two fsyncs were a tenth of a cold ingest's loop
+ * time, and the final one at exit another tenth). The WAL, copied back
+ * while small, starts again from its beginning instead of growing;
+ * past 10,000 pages of steady commits a commit catches up itself
+ * (store_wal_notify).
  */
 #define RUN_CKPT_PAGES		2000
 
 struct run_ckpt {
 	struct store_ckpt *conn;
 	int		 rc;
-	int		 copied;
+	int		 pages;
 	int		 left;
 	char		 err[256];
 };
@@ -560,7 +562,7 @@ run_ckpt_work(void *job)
 {
 	struct run_ckpt	*ck = job;
 
-	ck->rc = store_ckpt_run(ck->conn, &ck->copied, &ck->left, ck->err,
+	ck->rc = store_ckpt_run(ck->conn, &ck->pages, &ck->left, ck->err,
 	    sizeof(ck->err));
 }
 
@@ -575,6 +577,7 @@ run_ckpt_submit(struct daemon *d)
 		d->ckpt_again = true;
 		return;
 	}
+	d->wal_dirty = false;
 	ck = xcalloc(1, sizeof(*ck));
 	ck->conn = d->ckpt_conn;
 	if (!worker_submit(d->ckpt, run_ckpt_work, ck))
@@ -596,8 +599,9 @@ run_ckpt_done(void *job, void *arg)
 			log_info("store %s: checkpoints work again",
 			    d->store_path);
 		d->ckpt_failing = false;
-		log_debug("store %s: checkpoint: %d pages copied, %d left",
-		    d->store_path, ck->copied, ck->left);
+		log_debug("store %s: checkpoint: %d of the WAL's %d pages "
+		    "in the database", d->store_path, ck->pages - ck->left,
+		    ck->pages);
 	}
 	/* Commits went on while it ran, past the mark: again. */
 	if (d->ckpt_again && ck->rc == 0 && d->ckpt != NULL) {
@@ -613,6 +617,7 @@ run_wal_cb(void *arg, int pages)
 {
 	struct daemon	*d = arg;
 
+	d->wal_dirty = true;
 	if (pages >= RUN_CKPT_PAGES)
 		run_ckpt_submit(d);
 }
@@ -1358,8 +1363,11 @@ run_index_cb(int fd, short what, void *arg)
 	}
 	else if (more)
 		tv.tv_sec = 0;
-	else if (d->ckpt != NULL)
-		run_ckpt_submit(d);
+	else if (d->ckpt != NULL) {
+		/* Idle: once after the last commits, not every check. */
+		if (d->wal_dirty)
+			run_ckpt_submit(d);
+	}
 	else if (store_checkpoint(d->store, err, sizeof(err)) == -1)
 		log_debug("store %s: checkpoint: %s", d->store_path, err);
 	evtimer_add(d->index, &tv);

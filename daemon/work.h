@@ -7,7 +7,9 @@
  * next is parsed: a cold start of hundreds of sources was CPU-bound on
  * the loop's one core. Jobs run in the order submitted; each job's done
  * callback runs afterwards on the loop's thread, from an event, in the
- * same order. Nothing here touches SQLite or libevent from the worker.
+ * same order. Nothing here touches libevent from the worker; a job may
+ * use SQLite on a connection of its own (run.c's checkpointer, a
+ * second worker).
  */
 
 #include <stdbool.h>

@@ -274,7 +274,7 @@ static void *
 bench_ckpt_main(void *arg)
 {
 	char	err[256];
-	int	copied, left;
+	int	pages, left;
 
 	(void)arg;
 	pthread_mutex_lock(&ckpt.mu);
@@ -285,7 +285,7 @@ bench_ckpt_main(void *arg)
 			break;
 		ckpt.want = false;
 		pthread_mutex_unlock(&ckpt.mu);
-		if (store_ckpt_run(ckpt.conn, &copied, &left, err,
+		if (store_ckpt_run(ckpt.conn, &pages, &left, err,
 		    sizeof(err)) == -1)
 			fprintf(stderr, "checkpointer: %s\n", err);
 		pthread_mutex_lock(&ckpt.mu);
@@ -374,7 +374,8 @@ main(int argc, char *argv[])
 	size_t			 n = 200000, nq = 1000, seq = 0, nfeeds;
 	size_t			 nnew = 0, nmerged = 0;
 	uint64_t		 seed = rng;
-	char			 err[256], path[1024];
+	char			 err[256], path[1024], walpath[1030];
+	off_t			 walmax = 0;
 	double			 t, cpu;
 	int			 ch;
 	bool			 prepared = false, ckpter = false;
@@ -421,6 +422,7 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	store_set_now(st, T0 + SPAN + 86400);
+	snprintf(walpath, sizeof(walpath), "%s-wal", argv[optind]);
 	nfeeds = (n + per_feed - 1) / per_feed;
 
 	if (ckpter) {
@@ -471,6 +473,9 @@ main(int argc, char *argv[])
 		}
 		t += bench_now() - t1;
 		cpu += bench_thread_cpu() - c1;
+		/* The WAL's largest size, outside the time. */
+		if (stat(walpath, &sb) == 0 && sb.st_size > walmax)
+			walmax = sb.st_size;
 		nnew += r.nnew;
 		nmerged += r.nmerged;
 		feed_free(f);
@@ -497,6 +502,7 @@ main(int argc, char *argv[])
 	if (ckpter)
 		printf("checkpointer (other thread): %zu checkpoints, "
 		    "%.2f s CPU\n", ckpt.runs, ckpt.cpu);
+	printf("WAL at most %.1f MB during the ingest\n", walmax / 1e6);
 	if (prepared)
 		printf("prepare (other thread): %.2f s CPU, %.0f entries/s\n",
 		    prep.cpu, seq / prep.cpu);

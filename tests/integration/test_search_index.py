@@ -83,7 +83,8 @@ def run_serve(conf, port, db, idle_wait):
     log.seek(0)
     text = log.read()
     if idle_wait:
-        check(re.search(r"checkpoint: [1-9][0-9]* pages copied", text),
+        check(re.search(r"checkpoint: [1-9][0-9]* of the WAL's [1-9][0-9]* pages in the "
+                        r"database", text),
               "the checkpointer copied the idle WAL back (log: %s)" % text[-300:])
         check("checkpoint themselves" not in text, "the checkpointer opened")
     return got

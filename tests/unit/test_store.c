@@ -8,11 +8,13 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <sqlite3.h>
@@ -50,6 +52,30 @@ put(struct store *st, const char *src, const struct tentry *t, size_t n)
 	"  PRIMARY KEY (eid, topic)" \
 	") WITHOUT ROWID;" \
 	"ALTER TABLE entry DROP COLUMN topics;"
+
+/* Before schema 7, story_topic and story_source had foreign keys to
+ * story (and source): put them back, with their rows. */
+#define SCHEMA6_STORY_KEYS \
+	"CREATE TABLE st6 (" \
+	"  topic TEXT NOT NULL," \
+	"  upd INTEGER NOT NULL," \
+	"  story INTEGER NOT NULL REFERENCES story (story) ON DELETE CASCADE," \
+	"  PRIMARY KEY (topic, upd, story)" \
+	") WITHOUT ROWID;" \
+	"INSERT INTO st6 SELECT topic, upd, story FROM story_topic;" \
+	"DROP TABLE story_topic;" \
+	"ALTER TABLE st6 RENAME TO story_topic;" \
+	"CREATE INDEX story_topic_story ON story_topic (story, topic);" \
+	"CREATE TABLE ss6 (" \
+	"  sid INTEGER NOT NULL REFERENCES source (sid)," \
+	"  upd INTEGER NOT NULL," \
+	"  story INTEGER NOT NULL REFERENCES story (story) ON DELETE CASCADE," \
+	"  PRIMARY KEY (sid, upd, story)" \
+	") WITHOUT ROWID;" \
+	"INSERT INTO ss6 SELECT sid, upd, story FROM story_source;" \
+	"DROP TABLE story_source;" \
+	"ALTER TABLE ss6 RENAME TO story_source;" \
+	"CREATE INDEX story_source_story ON story_source (story);"
 
 static int64_t
 count_sql(const char *path, const char *sql)
@@ -998,8 +1024,8 @@ growth_word(char *buf, size_t len, unsigned n)
 	buf[i] = '\0';
 }
 
-/* Story k's title, its first word swapped for another when swap: made
- * of words of its own, as titles sharing most of their words share
+/* Story k's title, its first word swapped for another when swap: half
+ * its words its own, as titles sharing most of their words share most
  * sketch keys, and a key's chain is read only STORE_CHAIN_MAX deep. */
 static void
 growth_title(char *buf, size_t len, const char *prefix, int k, bool swap)
@@ -1009,8 +1035,12 @@ growth_title(char *buf, size_t len, const char *prefix, int k, bool swap)
 	growth_word(w[0], sizeof(w[0]), (unsigned)k * 7919u + 1000u +
 	    (swap ? 1u : 0u));
 	growth_word(w[1], sizeof(w[1]), (unsigned)k * 104729u + 50000u);
-	growth_word(w[2], sizeof(w[2]), (unsigned)k * 1299709u + 90000u);
-	growth_word(w[3], sizeof(w[3]), (unsigned)k * 15485863u + 700000u);
+	/* Two words shared by the 20 stories of k's group, spread over the
+	 * fortnight: chains of up to 20 cross every growth. */
+	growth_word(w[2], sizeof(w[2]), (unsigned)(k % 100) * 1299709u +
+	    90000u);
+	growth_word(w[3], sizeof(w[3]), (unsigned)(k % 100) * 15485863u +
+	    700000u);
 	snprintf(buf, len, "%s%s %s %s %s meeting %d", prefix, w[0], w[1],
 	    w[2], w[3], k);
 }
@@ -2168,20 +2198,27 @@ wal_seen_cb(void *arg, int pages)
 
 struct ckpt_thread {
 	struct store_ckpt *ck;
-	int		 rc, runs, copied;
+	atomic_bool	 stop;
+	atomic_int	 runs;
+	int		 rc, copying;	/* runs that copied pages */
 };
 
+/* Checkpoints every 0.2 ms until told to stop (at most 20 s). */
 static void *
 ckpt_thread_main(void *arg)
 {
 	struct ckpt_thread *t = arg;
 	char		 err[256];
-	int		 copied, left;
+	int		 pages, left, before = 0;
 
-	for (t->runs = 0; t->runs < 50 && t->rc == 0; t->runs++) {
-		t->rc = store_ckpt_run(t->ck, &copied, &left, err,
+	for (; atomic_load(&t->runs) < 100000 && t->rc == 0 &&
+	    !atomic_load(&t->stop); atomic_fetch_add(&t->runs, 1)) {
+		t->rc = store_ckpt_run(t->ck, &pages, &left, err,
 		    sizeof(err));
-		t->copied += copied;
+		if (pages - left > before || (pages < before && pages > 0))
+			t->copying++;
+		before = pages - left;
+		usleep(200);
 	}
 	return NULL;
 }
@@ -2207,7 +2244,7 @@ test_checkpointer(void **state)
 	struct store	*st;
 	pthread_t	 tid;
 	char		*path, err[256], src[32];
-	int		 copied, left, pages;
+	int		 wal, left, pages;
 
 	(void)state;
 	st = tstore_open(&path);
@@ -2219,9 +2256,9 @@ test_checkpointer(void **state)
 	pages = seen.pages;
 	assert_int_equal(file_entries(path), 0);
 	assert_non_null(ck = store_ckpt_open(path, err, sizeof(err)));
-	assert_int_equal(store_ckpt_run(ck, &copied, &left, err,
+	assert_int_equal(store_ckpt_run(ck, &wal, &left, err,
 	    sizeof(err)), 0);
-	assert_int_equal(copied, pages);
+	assert_int_equal(wal, pages);
 	assert_int_equal(left, 0);
 	assert_int_equal(file_entries(path), 2);
 
@@ -2244,10 +2281,17 @@ test_checkpointer(void **state)
 		}
 		snprintf(src, sizeof(src), "s%d", i % 4);
 		put(st, src, u, 3);
+		/* A run after each commit (waiting at most 2 s). */
+		for (int runs = atomic_load(&th.runs), w = 0; w < 20000 &&
+		    atomic_load(&th.runs) < runs + 2; w++)
+			usleep(100);
 	}
+	atomic_store(&th.stop, true);
 	pthread_join(tid, NULL);
 	assert_int_equal(th.rc, 0);
-	assert_int_equal(store_ckpt_run(ck, &copied, &left, err,
+	/* It copied while the feeds were stored, not only at the end. */
+	assert_true(th.copying >= 20);
+	assert_int_equal(store_ckpt_run(ck, &wal, &left, err,
 	    sizeof(err)), 0);
 	assert_int_equal(left, 0);
 	assert_int_equal(file_entries(path), 2 + 40 * 3);
@@ -2257,11 +2301,13 @@ test_checkpointer(void **state)
 	store_close(st);
 	tstore_remove(path);
 	free(path);
-	printf("checkpointer: commits under a WAL hook copy nothing back "
-	    "(hook heard %d calls, %d pages); a connection of its own "
-	    "copies them all; %d runs on another thread beside 40 feeds "
-	    "stored, then the file holds all %d entries once: ok\n",
-	    seen.calls, pages, th.runs, 2 + 40 * 3);
+	printf("checkpointer: the WAL hook hears each commit (%d calls, "
+	    "%d pages after the first); a connection of its own copies "
+	    "them all; %d runs on another thread, %d of them copying while "
+	    "40 feeds were stored, then the file holds all %d entries "
+	    "once: ok\n", seen.calls, pages, atomic_load(&th.runs),
+	    th.copying,
+	    2 + 40 * 3);
 }
 
 /* A story's topics as store_query_stories gives them: "id=score(why)". */
@@ -2347,6 +2393,7 @@ test_topics_column(void **state)
 	};
 	struct store	*st;
 	char		*path, err[256], buf[1024];
+	int64_t		 nsrc;
 
 	(void)state;
 	st = tstore_open(&path);
@@ -2381,12 +2428,16 @@ test_topics_column(void **state)
 	    4);
 	store_close(st);
 
-	/* Schema 5: topics were rows of entry_topic. */
+	/* Schema 5: topics were rows of entry_topic (and the stories'
+	 * topic and source rows had foreign keys, until schema 7). */
+	nsrc = count_sql(path, "SELECT count(*) FROM story_source");
+	assert_true(nsrc > 0);
 	{
 		sqlite3	*db;
 
 		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-		assert_int_equal(sqlite3_exec(db, SCHEMA5_TOPICS
+		assert_int_equal(sqlite3_exec(db, SCHEMA6_STORY_KEYS
+		    SCHEMA5_TOPICS
 		    "INSERT INTO entry_topic SELECT eid, 'legal-pathways',"
 		    " 1.5, 'talent' || char(30) || 'pool' FROM entry;"
 		    "INSERT INTO entry_topic SELECT min(eid), 'smuggling',"
@@ -2399,6 +2450,18 @@ test_topics_column(void **state)
 	assert_int_equal(count_sql(path, "PRAGMA user_version"), 7);
 	assert_int_equal(count_sql(path, "SELECT count(*) FROM sqlite_schema"
 	    " WHERE name = 'entry_topic'"), 0);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM"
+	    " pragma_foreign_key_list('story_topic')"), 0);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM"
+	    " pragma_foreign_key_list('story_source')"), 0);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM"
+	    " pragma_foreign_key_list('entry')"), 2);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM story_topic"),
+	    4);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM story_source"),
+	    nsrc);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM sqlite_schema"
+	    " WHERE name IN ('story_topic_story', 'story_source_story')"), 2);
 	topics_detail(st, buf);
 	assert_string_equal(buf, "legal-pathways=1.5(talent pool) "
 	    "smuggling=0.5(-)");
@@ -2406,8 +2469,9 @@ test_topics_column(void **state)
 	tstore_remove(path);
 	free(path);
 	printf("topics column: round trip (scores to a millionth), "
-	    "separators in why, repeats, best score per story, story_topic after updates, schema 5 carried "
-	    "over: ok\n");
+	    "separators in why, repeats, best score per story, story_topic "
+	    "after updates, schema 5 carried over (and schema 7 drops the "
+	    "story rows' foreign keys, keeping the rows): ok\n");
 }
 
 int
