@@ -4015,17 +4015,24 @@ store_index(struct store *st, size_t max, bool *more, char *err,
 	return 0;
 }
 
+/* A PASSIVE checkpoint on db: false only when it failed. Busy is no
+ * failure: another connection checkpoints (copying the same pages) or
+ * holds the WAL, and the next turn will do. */
+static bool
+store_wal_passive(sqlite3 *db, int *nlog, int *nckpt)
+{
+	int	rc;
+
+	rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+	    nlog, nckpt);
+	return rc == SQLITE_OK || (rc & 0xff) == SQLITE_BUSY ||
+	    (rc & 0xff) == SQLITE_LOCKED;
+}
+
 int
 store_checkpoint(struct store *st, char *err, size_t errlen)
 {
-	int	nlog, nckpt, rc;
-
-	rc = sqlite3_wal_checkpoint_v2(st->db, NULL,
-	    SQLITE_CHECKPOINT_PASSIVE, &nlog, &nckpt);
-	/* Busy: another connection checkpoints or holds the WAL; the
-	 * next idle turn or the automatic checkpoint will do. */
-	if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY &&
-	    (rc & 0xff) != SQLITE_LOCKED)
+	if (!store_wal_passive(st->db, NULL, NULL))
 		return store_fail(st, err, errlen, "checkpoint");
 	return 0;
 }
@@ -4041,9 +4048,9 @@ store_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 	 * catches up (copying only what the checkpointer has not) and the
 	 * checkpointer is left asleep, as it would hold the lock. Busy (it
 	 * still runs): the next commit tries again. */
+	(void)name;
 	if (pages >= STORE_AUTOCKPT) {
-		(void)sqlite3_wal_checkpoint_v2(db, name,
-		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		(void)store_wal_passive(db, NULL, NULL);
 		return SQLITE_OK;
 	}
 	st->wal_fn(st->wal_arg, pages);
@@ -4091,16 +4098,14 @@ int
 store_ckpt_run(struct store_ckpt *ck, int *pages, int *left, char *err,
     size_t errlen)
 {
-	int	nlog = 0, nckpt = 0, rc;
+	int	nlog = 0, nckpt = 0;
+	bool	ok;
 	char	emsg[256];
 
-	rc = sqlite3_wal_checkpoint_v2(ck->db, NULL,
-	    SQLITE_CHECKPOINT_PASSIVE, &nlog, &nckpt);
+	ok = store_wal_passive(ck->db, &nlog, &nckpt);
 	*pages = nlog > 0 ? nlog : 0;
 	*left = nlog > nckpt ? nlog - nckpt : 0;
-	/* Busy: another process checkpoints; it copies the same pages. */
-	if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY &&
-	    (rc & 0xff) != SQLITE_LOCKED) {
+	if (!ok) {
 		store_errmsg(ck->db, emsg, sizeof(emsg));
 		snprintf(err, errlen, "checkpoint: %s", emsg);
 		return -1;
