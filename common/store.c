@@ -507,6 +507,28 @@ static const char *store_migrations[] = {
 #define STORE_NMIGRATIONS \
 	(sizeof(store_migrations) / sizeof(store_migrations[0]))
 
+/*
+ * The keys and links stored, as a Bloom filter (store_seen_may): most
+ * lookups of a new entry (by its key, by its link, their tombstones,
+ * another source's entry with its link) find nothing, and a hash the
+ * filter has never seen needs no B-tree seek. Built from the archive's
+ * indexes when first needed; when full, a layer twice as large is
+ * added, as reading the archive again to grow it cost more than the
+ * seeks it saved. Dropped when another process writes. Pruned entries
+ * stay in it, as their tombstones stay in the archive.
+ */
+struct store_seen_layer {
+	uint64_t	*blocks;	/* STORE_SEEN_WORDS words each */
+	size_t		 nblocks;
+	size_t		 n;		/* hashes added */
+	size_t		 cap;		/* hashes it is sized for */
+};
+
+struct store_seen {
+	struct store_seen_layer *l;	/* the last one takes new hashes */
+	size_t		 nl;		/* 0: not built, every hash may be */
+};
+
 struct store {
 	sqlite3		*db;
 	bool		 locked;	/* the last failure: another writer */
@@ -533,6 +555,7 @@ struct store {
 	struct buf	 movetext;	/* their topic ids, NUL-separated */
 	store_wal_fn	 wal_fn;	/* store_wal_notify() */
 	void		*wal_arg;
+	struct store_seen seen;		/* keys and links stored */
 };
 
 /* A connection that only checkpoints (store_ckpt_open()). */
@@ -668,6 +691,7 @@ static int	 store_fail(struct store *, char *, size_t, const char *);
 static int	 store_item_find(struct store *, int64_t, struct store_item *,
 		    int, char **, size_t, char *, size_t);
 static void	 store_buckets_reset(struct store *);
+static void	 store_seen_drop(struct store_seen *);
 static int	 store_fts_flush(struct store *, char *, size_t);
 static int	 store_mark_load(struct store *, char *, size_t);
 static int	 store_step_done(struct store *, enum store_stmt, char *,
@@ -1528,6 +1552,7 @@ store_close(struct store *st)
 	buf_free(&st->ftstext);
 	buf_free(&st->topicbuf);
 	buf_free(&st->movetext);
+	store_seen_drop(&st->seen);
 	free(st->moves);
 	free(st->ftsq);
 	store_buckets_reset(st);
@@ -1626,6 +1651,7 @@ store_sync(struct store *st, char *err, size_t errlen)
 	    st->data_version) {
 		store_reset(st, ST_DATA_VERSION);
 		store_buckets_reset(st);
+		store_seen_drop(&st->seen);	/* built again when needed */
 		/* Whoever consumes the change reads what it moved: the
 		 * mark, and the generation (else a transaction begun
 		 * here, as store_index's, hides it from
@@ -1983,6 +2009,160 @@ store_source_empty(struct store *st, int64_t sid, bool *empty, char *err,
 	return r == 1 ? 0 : -1;
 }
 
+/* A cache line of 512 bits per hash, STORE_SEEN_PROBES bits set in it,
+ * STORE_SEEN_BITS bits per hash sized for: about one false "may" in a
+ * thousand per layer, which costs the lookup the filter would have
+ * saved. */
+#define STORE_SEEN_WORDS	8
+#define STORE_SEEN_PROBES	6
+#define STORE_SEEN_BITS		16
+#define STORE_SEEN_MIN		65536	/* hashes sized for, at least */
+
+static uint64_t
+store_key_hash(int64_t sid, const char *key)
+{
+	return text_hash((uint64_t)sid * 2 + 1, key, strlen(key));
+}
+
+static uint64_t
+store_link_hash(const char *canon)
+{
+	return text_hash(0, canon, strlen(canon));
+}
+
+static uint64_t *
+store_seen_block(const struct store_seen_layer *ly, uint64_t h)
+{
+	/* The low half picks the block, in [0, nblocks) without a
+	 * division; the bits come from the mixed hash. */
+	return ly->blocks + ((h & 0xffffffff) * ly->nblocks >> 32) *
+	    STORE_SEEN_WORDS;
+}
+
+static void
+store_seen_layer_add(struct store_seen *sn, size_t cap)
+{
+	struct store_seen_layer *ly;
+
+	sn->l = xreallocarray(sn->l, sn->nl + 1, sizeof(*sn->l));
+	ly = &sn->l[sn->nl++];
+	ly->cap = cap;
+	ly->n = 0;
+	ly->nblocks = cap * STORE_SEEN_BITS / (STORE_SEEN_WORDS * 64);
+	ly->blocks = xcalloc(ly->nblocks * STORE_SEEN_WORDS,
+	    sizeof(*ly->blocks));
+}
+
+static void
+store_seen_add(struct store_seen *sn, uint64_t h)
+{
+	struct store_seen_layer *ly;
+	uint64_t	*b, g = text_mix(h);
+
+	if (sn->nl == 0)
+		return;
+	ly = &sn->l[sn->nl - 1];
+	if (ly->n >= ly->cap) {
+		store_seen_layer_add(sn, ly->cap * 2);
+		ly = &sn->l[sn->nl - 1];
+	}
+	b = store_seen_block(ly, h);
+	for (int i = 0; i < STORE_SEEN_PROBES; i++, g >>= 9)
+		b[(g >> 6) & 7] |= UINT64_C(1) << (g & 63);
+	ly->n++;
+}
+
+/* Whether a hash may have been added: false is certain. */
+static bool
+store_seen_may(const struct store_seen *sn, uint64_t h)
+{
+	uint64_t	 g0 = text_mix(h);
+
+	if (sn->nl == 0)
+		return true;
+	for (size_t k = 0; k < sn->nl; k++) {
+		const uint64_t	*b = store_seen_block(&sn->l[k], h);
+		uint64_t	 g = g0;
+		int		 i;
+
+		for (i = 0; i < STORE_SEEN_PROBES; i++, g >>= 9)
+			if (!(b[(g >> 6) & 7] & UINT64_C(1) << (g & 63)))
+				break;
+		if (i == STORE_SEEN_PROBES)
+			return true;
+	}
+	return false;
+}
+
+static void
+store_seen_drop(struct store_seen *sn)
+{
+	for (size_t k = 0; k < sn->nl; k++)
+		free(sn->l[k].blocks);
+	free(sn->l);
+	sn->l = NULL;
+	sn->nl = 0;
+}
+
+/* Adds each row's hash: key hashes from (sid, key), link hashes from a
+ * canon column. */
+static int
+store_seen_scan(struct store *st, const char *sql, bool keys)
+{
+	sqlite3_stmt	*s;
+	int		 r;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(s,
+		    keys ? 1 : 0);
+
+		if (t != NULL)
+			store_seen_add(&st->seen, keys ? store_key_hash(
+			    sqlite3_column_int64(s, 0), t) :
+			    store_link_hash(t));
+	}
+	sqlite3_finalize(s);
+	return r == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * Builds the filter when there is none, from the archive's indexes
+ * (whole entry rows are not read), sized for half as much again as the
+ * archive holds (a key and a link an entry). A filter that cannot be
+ * built is none: every lookup is made, as before there was one.
+ */
+static void
+store_seen_ready(struct store *st)
+{
+	sqlite3_stmt	*s;
+	int64_t		 rows = 0;
+	size_t		 cap;
+
+	if (st->seen.nl != 0)
+		return;
+	/* Rowids are never reused below the largest: a bound on the
+	 * entries, without counting them. */
+	if (sqlite3_prepare_v2(st->db, "SELECT (SELECT coalesce(max(eid), 0)"
+	    " FROM entry) + (SELECT count(*) FROM tomb)", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		rows = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	cap = (size_t)rows * 3;
+	store_seen_layer_add(&st->seen, cap < STORE_SEEN_MIN ?
+	    STORE_SEEN_MIN : cap);
+	if (store_seen_scan(st, "SELECT sid, key FROM entry", true) == -1 ||
+	    store_seen_scan(st, "SELECT canon FROM entry"
+	    " WHERE canon IS NOT NULL", false) == -1 ||
+	    store_seen_scan(st, "SELECT sid, key FROM tomb", true) == -1 ||
+	    store_seen_scan(st, "SELECT canon FROM tomb"
+	    " WHERE canon IS NOT NULL", false) == -1)
+		store_seen_drop(&st->seen);
+}
+
 /* Finds the stored entry an item is, or its tombstone. */
 static int
 store_item_find(struct store *st, int64_t sid, struct store_item *it,
@@ -1994,6 +2174,9 @@ store_item_find(struct store *st, int64_t sid, struct store_item *it,
 	it->eid = 0;
 	it->tomb = false;
 	it->via_canon = false;
+	/* Neither an entry nor a tombstone has the key. */
+	if (!store_seen_may(&st->seen, store_key_hash(sid, it->key)))
+		goto canon;
 	s = st->stmt[ST_ENT_BY_KEY];
 	sqlite3_bind_int64(s, 1, sid);
 	sqlite3_bind_text(s, 2, it->key, -1, SQLITE_STATIC);
@@ -2020,7 +2203,8 @@ store_item_find(struct store *st, int64_t sid, struct store_item *it,
 		return r == 1 ? 0 : -1;
 	}
 canon:
-	if (it->canon == NULL || !it->canon_unique)
+	if (it->canon == NULL || !it->canon_unique ||
+	    !store_seen_may(&st->seen, store_link_hash(it->canon)))
 		return 0;
 
 	/* An entry stored under another key with this link: the same entry
@@ -2918,7 +3102,10 @@ store_item_insert(struct store *st, int64_t sid, struct store_item *it,
 	} else
 		store_fp_make(st, &fp, e->title, e->title_type, e->summary,
 		    e->summary_type, e->content, e->content_type);
-	if (it->canon != NULL && it->link_story)
+	/* No entry of any source has the link: no story to look up by
+	 * it. */
+	if (it->canon != NULL && it->link_story &&
+	    store_seen_may(&st->seen, store_link_hash(it->canon)))
 		fp.canon = it->canon;
 	if (store_story_find(st, &fp, date, &story, &first, err,
 	    errlen) == -1)
@@ -2943,6 +3130,9 @@ store_item_insert(struct store *st, int64_t sid, struct store_item *it,
 	sqlite3_bind_int64(s, 21, store_now(st));
 	if (store_step_done(st, ST_ENT_INS, err, errlen) == -1)
 		goto done;
+	store_seen_add(&st->seen, store_key_hash(sid, it->key));
+	if (it->canon != NULL)
+		store_seen_add(&st->seen, store_link_hash(it->canon));
 
 	s = st->stmt[ST_SSRC_INS];
 	sqlite3_bind_int64(s, 1, sid);
@@ -3010,6 +3200,8 @@ store_item_update(struct store *st, struct store_item *it,
 	store_bind_entry(st, s, it, upd, json);
 	if (store_step_done(st, ST_ENT_UPD, err, errlen) == -1)
 		goto done;
+	if (it->canon != NULL)		/* the key stays */
+		store_seen_add(&st->seen, store_link_hash(it->canon));
 	if (store_story_touch(st, it->story, upd, false, err, errlen) == -1 ||
 	    store_story_topics_rebuild(st, it->story, err, errlen) == -1)
 		goto done;
@@ -3132,6 +3324,7 @@ store_put_prepared(struct store *st, const char *source,
 	if (store_source_id(st, source, true, &sid, &mode, err, errlen) == -1 ||
 	    (n > 0 && store_source_empty(st, sid, &empty, err, errlen) == -1))
 		goto done;
+	store_seen_ready(st);
 	omode = mode;
 	if (mode == STORE_KEY_ID && store_ids_shared(it, n))
 		mode = STORE_KEY_LINK;

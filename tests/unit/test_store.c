@@ -1141,6 +1141,99 @@ test_two_writers(void **state)
 	printf("two writers: a story written by one joins the other's: ok\n");
 }
 
+/*
+ * The filter of stored keys and links (store_seen_may) only spares
+ * lookups that would find nothing: what another handle wrote, a link
+ * an update brought, and keys past the size the filter was built for
+ * are all found (tombstones: test_retention).
+ */
+#define SEEN_FEEDS	700		/* of 50: past the first layer */
+
+static void
+test_seen_filter(void **state)
+{
+	static const char *words[] = { "asylum", "border", "council",
+	    "court", "data", "dublin", "eurodac", "frontex", "greece",
+	    "italy", "malta", "pact", "quota", "ruling", "screening",
+	    "spain", "transfer", "visa", "vote", "yemen" };
+	struct tentry	 t[50];
+	char		 ids[50][32], titles[50][96], links[50][48];
+	struct tentry	 a = { "urn:a", "Ministers agree on the pact",
+	    "https://a.example/1", NULL, T0 };
+	struct tentry	 b = { "urn:b", "Council vote", "https://a.example/2",
+	    NULL, T0 + 60 };
+	struct tentry	 c = { "urn:c", "Reception centres in Malta full",
+	    "https://a.example/3", NULL, T0 + 120 };
+	struct tentry	 ab[3];
+	struct store_put_result r;
+	struct store	*st1, *st2;
+	char		*path, err[256];
+	size_t		 nnew = 0, nunchanged = 0;
+
+	(void)state;
+	st1 = tstore_open(&path);
+	st2 = store_open(path, err, sizeof(err));
+	assert_non_null(st2);
+	/* A key another handle stored is found, not stored twice. */
+	put(st1, "s", &a, 1);
+	put(st2, "s", &b, 1);
+	ab[0] = a;
+	ab[1] = b;
+	r = put(st1, "s", ab, 2);
+	assert_int_equal(r.nnew, 0);
+	assert_int_equal(r.nunchanged, 2);
+	/* A link that only an update stored joins another source's copy
+	 * to its story. */
+	r = put(st1, "s", &c, 1);
+	assert_int_equal(r.nnew, 1);
+	c.link = "https://a.example/moved";
+	r = put(st1, "s", &c, 1);
+	assert_int_equal(r.nupdated, 1);
+	c.id = "urn:other";
+	c.title = "Malta: no room left";
+	r = put(st1, "t", &c, 1);
+	assert_int_equal(r.nmerged, 1);
+	assert_int_equal(nstories(st1), 3);
+	store_close(st2);
+
+	/* Past the size it was first built for (a second layer), every
+	 * key is still found: the same feeds again store nothing. */
+	for (int round = 0; round < 2; round++) {
+		for (int k = 0; k < SEEN_FEEDS; k++) {
+			char	src[16];
+
+			for (int i = 0; i < 50; i++) {
+				unsigned n = (unsigned)(k * 50 + i);
+
+				snprintf(ids[i], sizeof(ids[i]), "urn:g:%u", n);
+				snprintf(links[i], sizeof(links[i]),
+				    "https://g.example/%u", n);
+				snprintf(titles[i], sizeof(titles[i]),
+				    "%s %s %s %s %s %u", words[n % 20],
+				    words[n / 20 % 20], words[n / 400 % 20],
+				    words[n / 8000 % 20], words[n * 7 % 19],
+				    n);
+				t[i] = (struct tentry){ ids[i], titles[i],
+				    links[i], NULL, T0 + (time_t)n * 60 };
+			}
+			snprintf(src, sizeof(src), "g%d", k % 20);
+			r = put(st1, src, t, 50);
+			nnew += r.nnew;
+			nunchanged += r.nunchanged;
+		}
+	}
+	assert_int_equal(nnew, SEEN_FEEDS * 50);
+	assert_int_equal(nunchanged, SEEN_FEEDS * 50);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM entry"),
+	    SEEN_FEEDS * 50 + 4);
+	store_close(st1);
+	tstore_remove(path);
+	free(path);
+	printf("seen filter: keys another handle wrote, a link an update "
+	    "brought, and %d keys past the first layer are all found: ok\n",
+	    SEEN_FEEDS * 50);
+}
+
 static int
 count_cb(const char *name, int64_t n, void *arg)
 {
@@ -1594,7 +1687,16 @@ test_retention(void **state)
 	    4);
 	assert_int_equal(count_sql(path, "SELECT count(*) FROM story"
 	    " WHERE story NOT IN (SELECT story FROM entry)"), 0);
-	/* The source still lists them: they never come back. */
+	/* The source still lists them: they never come back, here nor in
+	 * another handle (whose filter of keys is read from the archive,
+	 * tombstones with it). */
+	r = put(st, "a", t, 10);
+	assert_int_equal(r.npruned, 6);
+	assert_int_equal(r.nnew, 0);
+	store_close(st);
+	st = store_open(path, err, sizeof(err));
+	assert_non_null(st);
+	store_set_now(st, T0 + 400 * DAY);
 	r = put(st, "a", t, 10);
 	assert_int_equal(r.npruned, 6);
 	assert_int_equal(r.nnew, 0);
@@ -2478,6 +2580,7 @@ main(void)
 		cmocka_unit_test(test_merge_window),
 		cmocka_unit_test(test_merge_after_growth),
 		cmocka_unit_test(test_two_writers),
+		cmocka_unit_test(test_seen_filter),
 		cmocka_unit_test(test_story_topics),
 		cmocka_unit_test(test_story_move),
 		cmocka_unit_test(test_prepared),
