@@ -513,9 +513,9 @@ static const char *store_migrations[] = {
  * another source's entry with its link) find nothing, and a hash the
  * filter has never seen needs no B-tree seek. Built from the archive's
  * indexes when first needed; when full, a layer twice as large is
- * added, as reading the archive again to grow it cost more than the
- * seeks it saved. Dropped when another process writes. Pruned entries
- * stay in it, as their tombstones stay in the archive.
+ * added (reading the archive again at each growth was 4% of a 200k
+ * ingest's instructions). Dropped when another connection writes.
+ * Pruned entries stay in it, as their tombstones stay in the archive.
  */
 struct store_seen_layer {
 	uint64_t	*blocks;	/* STORE_SEEN_WORDS words each */
@@ -527,7 +527,19 @@ struct store_seen_layer {
 struct store_seen {
 	struct store_seen_layer *l;	/* the last one takes new hashes */
 	size_t		 nl;		/* 0: not built, every hash may be */
+	int		 wait;		/* puts to make before building */
+	size_t		 spared;	/* lookups spared in this put */
 };
+
+/* A cache line of 512 bits per hash, STORE_SEEN_PROBES bits set in it,
+ * STORE_SEEN_BITS bits per hash sized for: about one false "may" in a
+ * thousand per layer, which costs the lookup the filter would have
+ * saved. */
+#define STORE_SEEN_WORDS	8
+#define STORE_SEEN_PROBES	6
+#define STORE_SEEN_BITS		16
+#define STORE_SEEN_MIN		65536	/* hashes sized for, at least */
+#define STORE_SEEN_WAIT		64	/* puts without, after a drop */
 
 struct store {
 	sqlite3		*db;
@@ -1651,7 +1663,11 @@ store_sync(struct store *st, char *err, size_t errlen)
 	    st->data_version) {
 		store_reset(st, ST_DATA_VERSION);
 		store_buckets_reset(st);
-		store_seen_drop(&st->seen);	/* built again when needed */
+		/* Built again once the other writer seems done: each build
+		 * reads the archive's keys. */
+		if (st->seen.nl != 0)
+			st->seen.wait = STORE_SEEN_WAIT;
+		store_seen_drop(&st->seen);
 		/* Whoever consumes the change reads what it moved: the
 		 * mark, and the generation (else a transaction begun
 		 * here, as store_index's, hides it from
@@ -1723,6 +1739,11 @@ store_feed_begin(struct store *st, size_t mark[2], char *err, size_t errlen)
 	if (!st->batch) {
 		return store_begin(st, err, errlen);
 	}
+	/* SQLite may have rolled the batch back in a statement of no feed
+	 * (a source's state): a SAVEPOINT now would begin a transaction
+	 * of its own, unsynced. */
+	if (sqlite3_get_autocommit(st->db))
+		st->batch_lost = true;
 	if (st->batch_lost) {
 		snprintf(err, errlen, "store: the batch was rolled back by "
 		    "an earlier error");
@@ -2009,15 +2030,6 @@ store_source_empty(struct store *st, int64_t sid, bool *empty, char *err,
 	return r == 1 ? 0 : -1;
 }
 
-/* A cache line of 512 bits per hash, STORE_SEEN_PROBES bits set in it,
- * STORE_SEEN_BITS bits per hash sized for: about one false "may" in a
- * thousand per layer, which costs the lookup the filter would have
- * saved. */
-#define STORE_SEEN_WORDS	8
-#define STORE_SEEN_PROBES	6
-#define STORE_SEEN_BITS		16
-#define STORE_SEEN_MIN		65536	/* hashes sized for, at least */
-
 static uint64_t
 store_key_hash(int64_t sid, const char *key)
 {
@@ -2118,10 +2130,15 @@ store_seen_scan(struct store *st, const char *sql, bool keys)
 		const char *t = (const char *)sqlite3_column_text(s,
 		    keys ? 1 : 0);
 
-		if (t != NULL)
-			store_seen_add(&st->seen, keys ? store_key_hash(
-			    sqlite3_column_int64(s, 0), t) :
-			    store_link_hash(t));
+		/* Keys are NOT NULL, and canons selected so: NULL is out
+		 * of memory, and a hash missed would be a lookup skipped
+		 * wrongly. */
+		if (t == NULL) {
+			r = SQLITE_NOMEM;
+			break;
+		}
+		store_seen_add(&st->seen, keys ? store_key_hash(
+		    sqlite3_column_int64(s, 0), t) : store_link_hash(t));
 	}
 	sqlite3_finalize(s);
 	return r == SQLITE_DONE ? 0 : -1;
@@ -2131,36 +2148,50 @@ store_seen_scan(struct store *st, const char *sql, bool keys)
  * Builds the filter when there is none, from the archive's indexes
  * (whole entry rows are not read), sized for half as much again as the
  * archive holds (a key and a link an entry). A filter that cannot be
- * built is none: every lookup is made, as before there was one.
+ * built is none, and every lookup is made as before there was one;
+ * but an error that ended the transaction fails the put.
  */
-static void
-store_seen_ready(struct store *st)
+static int
+store_seen_ready(struct store *st, char *err, size_t errlen)
 {
 	sqlite3_stmt	*s;
-	int64_t		 rows = 0;
+	int64_t		 rows = -1;
 	size_t		 cap;
 
 	if (st->seen.nl != 0)
-		return;
-	/* Rowids are never reused below the largest: a bound on the
-	 * entries, without counting them. */
+		return 0;
+	if (st->seen.wait > 0) {
+		st->seen.wait--;
+		return 0;
+	}
+	/* Eids are distinct positive integers: the largest bounds their
+	 * number without counting them. */
 	if (sqlite3_prepare_v2(st->db, "SELECT (SELECT coalesce(max(eid), 0)"
-	    " FROM entry) + (SELECT count(*) FROM tomb)", -1, &s, NULL) !=
-	    SQLITE_OK)
-		return;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		rows = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	cap = (size_t)rows * 3;
-	store_seen_layer_add(&st->seen, cap < STORE_SEEN_MIN ?
-	    STORE_SEEN_MIN : cap);
-	if (store_seen_scan(st, "SELECT sid, key FROM entry", true) == -1 ||
-	    store_seen_scan(st, "SELECT canon FROM entry"
-	    " WHERE canon IS NOT NULL", false) == -1 ||
-	    store_seen_scan(st, "SELECT sid, key FROM tomb", true) == -1 ||
-	    store_seen_scan(st, "SELECT canon FROM tomb"
-	    " WHERE canon IS NOT NULL", false) == -1)
-		store_seen_drop(&st->seen);
+	    " FROM entry) + (SELECT count(*) FROM tomb)", -1, &s, NULL) ==
+	    SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			rows = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+	}
+	if (rows >= 0) {
+		cap = (size_t)rows * 3;
+		store_seen_layer_add(&st->seen, cap < STORE_SEEN_MIN ?
+		    STORE_SEEN_MIN : cap);
+		if (store_seen_scan(st, "SELECT sid, key FROM entry",
+		    true) == 0 &&
+		    store_seen_scan(st, "SELECT canon FROM entry"
+		    " WHERE canon IS NOT NULL", false) == 0 &&
+		    store_seen_scan(st, "SELECT sid, key FROM tomb",
+		    true) == 0 &&
+		    store_seen_scan(st, "SELECT canon FROM tomb"
+		    " WHERE canon IS NOT NULL", false) == 0)
+			return 0;
+	}
+	store_seen_drop(&st->seen);
+	st->seen.wait = STORE_SEEN_WAIT;
+	if (sqlite3_get_autocommit(st->db))
+		return store_fail(st, err, errlen, "reading the keys stored");
+	return 0;
 }
 
 /* Finds the stored entry an item is, or its tombstone. */
@@ -2175,8 +2206,10 @@ store_item_find(struct store *st, int64_t sid, struct store_item *it,
 	it->tomb = false;
 	it->via_canon = false;
 	/* Neither an entry nor a tombstone has the key. */
-	if (!store_seen_may(&st->seen, store_key_hash(sid, it->key)))
+	if (!store_seen_may(&st->seen, store_key_hash(sid, it->key))) {
+		st->seen.spared++;
 		goto canon;
+	}
 	s = st->stmt[ST_ENT_BY_KEY];
 	sqlite3_bind_int64(s, 1, sid);
 	sqlite3_bind_text(s, 2, it->key, -1, SQLITE_STATIC);
@@ -2203,9 +2236,12 @@ store_item_find(struct store *st, int64_t sid, struct store_item *it,
 		return r == 1 ? 0 : -1;
 	}
 canon:
-	if (it->canon == NULL || !it->canon_unique ||
-	    !store_seen_may(&st->seen, store_link_hash(it->canon)))
+	if (it->canon == NULL || !it->canon_unique)
 		return 0;
+	if (!store_seen_may(&st->seen, store_link_hash(it->canon))) {
+		st->seen.spared++;
+		return 0;
+	}
 
 	/* An entry stored under another key with this link: the same entry
 	 * if its key is gone from the feed (a changed id) or the source is
@@ -3104,9 +3140,12 @@ store_item_insert(struct store *st, int64_t sid, struct store_item *it,
 		    e->summary_type, e->content, e->content_type);
 	/* No entry of any source has the link: no story to look up by
 	 * it. */
-	if (it->canon != NULL && it->link_story &&
-	    store_seen_may(&st->seen, store_link_hash(it->canon)))
-		fp.canon = it->canon;
+	if (it->canon != NULL && it->link_story) {
+		if (store_seen_may(&st->seen, store_link_hash(it->canon)))
+			fp.canon = it->canon;
+		else
+			st->seen.spared++;
+	}
 	if (store_story_find(st, &fp, date, &story, &first, err,
 	    errlen) == -1)
 		goto done;
@@ -3324,7 +3363,9 @@ store_put_prepared(struct store *st, const char *source,
 	if (store_source_id(st, source, true, &sid, &mode, err, errlen) == -1 ||
 	    (n > 0 && store_source_empty(st, sid, &empty, err, errlen) == -1))
 		goto done;
-	store_seen_ready(st);
+	st->seen.spared = 0;
+	if (store_seen_ready(st, err, errlen) == -1)
+		goto done;
 	omode = mode;
 	if (mode == STORE_KEY_ID && store_ids_shared(it, n))
 		mode = STORE_KEY_LINK;
@@ -3399,6 +3440,7 @@ store_put_prepared(struct store *st, const char *source,
 		changed = true;
 	if (store_feed_end(st, changed, err, errlen) == -1)
 		goto done;
+	res->nspared = st->seen.spared;
 	rc = 0;
 done:
 	if (rc == -1)

@@ -27,6 +27,7 @@ struct store_put_result {
 	size_t		 nunchanged;	/* seen before, nothing written */
 	size_t		 npruned;	/* key of a pruned entry: ignored */
 	size_t		 nmerged;	/* new entries that joined a story */
+	size_t		 nspared;	/* lookups known to find nothing */
 	bool		 link_keys;	/* the source's ids are broken: its
 					   entries are keyed by link */
 };
