@@ -791,20 +791,26 @@ store_in_list(const char *w, size_t len, const char **list, size_t n)
 	return false;
 }
 
-static int
-store_cmp_u64(const void *a, const void *b)
-{
-	uint64_t	x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static size_t
 store_uniq(uint64_t *v, size_t n)
 {
+	/* Ciura's gaps: a Shell sort compares inline, where qsort() called
+	 * a function per comparison, for a few hundred words at most. */
+	static const size_t gaps[] = { 701, 301, 132, 57, 23, 10, 4, 1 };
 	size_t	o = 0;
 
-	qsort(v, n, sizeof(*v), store_cmp_u64);
+	for (size_t g = 0; g < sizeof(gaps) / sizeof(gaps[0]); g++) {
+		size_t	gap = gaps[g];
+
+		for (size_t i = gap; i < n; i++) {
+			uint64_t	x = v[i];
+			size_t		j = i;
+
+			for (; j >= gap && v[j - gap] > x; j -= gap)
+				v[j] = v[j - gap];
+			v[j] = x;
+		}
+	}
 	for (size_t i = 0; i < n; i++)
 		if (o == 0 || v[o - 1] != v[i])
 			v[o++] = v[i];
@@ -893,8 +899,15 @@ store_text_plain(struct buf *out, const char *s, int type, size_t max)
 					buf_addc(out, *s++);
 			} else
 				buf_addc(out, *s++);
-		} else
-			buf_addc(out, *s++);
+		} else {
+			/* Text up to the next tag or entity, at once. */
+			size_t	n = strcspn(s, "<&");
+
+			if (n > max - (out->len - start))
+				n = max - (out->len - start);
+			buf_add(out, s, n);
+			s += n;
+		}
 	}
 }
 
@@ -2683,10 +2696,11 @@ store_story_move(struct store *st, int64_t story, time_t upd, bool topics,
 }
 
 /* Moves a story (and its source rows, and its topic rows unless they
- * are about to be rebuilt) to a new upd. */
+ * are about to be rebuilt) to a new upd, if later; *now is its upd
+ * after (NULL: not wanted). */
 static int
 store_story_touch(struct store *st, int64_t story, time_t upd, bool topics,
-    char *err, size_t errlen)
+    time_t *now, char *err, size_t errlen)
 {
 	sqlite3_stmt	*s = st->stmt[ST_STORY_UPD_GET];
 	time_t		 old = 0;
@@ -2696,6 +2710,8 @@ store_story_touch(struct store *st, int64_t story, time_t upd, bool topics,
 	if ((r = store_step_row(st, ST_STORY_UPD_GET, err, errlen)) == 1)
 		old = sqlite3_column_int64(s, 0);
 	store_reset(st, ST_STORY_UPD_GET);
+	if (now != NULL)
+		*now = r == 1 && old > upd ? old : upd;
 	if (r != 1 || old >= upd)
 		return r == -1 ? -1 : 0;
 	sqlite3_bind_int64(st->stmt[ST_STORY_UPD_SET], 1, story);
@@ -3129,8 +3145,8 @@ store_item_insert(struct store *st, int64_t sid, struct store_item *it,
 	char		*json[4] = { NULL };
 	int64_t		 story;
 	time_t		 first = date;
+	time_t		 upd = date;	/* the story's: may be later */
 	int		 rc = -1;
-	bool		 merged = false;
 
 	if (it->has_fp) {
 		fp = it->fp;		/* freed here, not with the item */
@@ -3151,9 +3167,9 @@ store_item_insert(struct store *st, int64_t sid, struct store_item *it,
 		goto done;
 	if (story != 0) {
 		res->nmerged++;
-		merged = true;
 		if (store_fts_unindex(st, story, err, errlen) == -1 ||
-		    store_story_touch(st, story, date, true, err, errlen) == -1)
+		    store_story_touch(st, story, date, true, &upd, err,
+		    errlen) == -1)
 			goto done;
 	} else if (store_story_new(st, it, date, &story, err, errlen) == -1 ||
 	    store_fts_pend(st, story, err, errlen) == -1)
@@ -3175,37 +3191,19 @@ store_item_insert(struct store *st, int64_t sid, struct store_item *it,
 
 	s = st->stmt[ST_SSRC_INS];
 	sqlite3_bind_int64(s, 1, sid);
+	sqlite3_bind_int64(s, 2, upd);
 	sqlite3_bind_int64(s, 3, story);
-	{
-		/* The story's upd, which may be later than this entry. */
-		sqlite3_stmt *g = st->stmt[ST_STORY_UPD_GET];
-		time_t	upd = date;
-		int	r;
-
-		if (merged) {
-			sqlite3_bind_int64(g, 1, story);
-			if ((r = store_step_row(st, ST_STORY_UPD_GET, err,
-			    errlen)) == 1)
-				upd = sqlite3_column_int64(g, 0);
-			store_reset(st, ST_STORY_UPD_GET);
-			if (r == -1)
-				goto done;
-		}
+	if (store_step_done(st, ST_SSRC_INS, err, errlen) == -1)
+		goto done;
+	s = st->stmt[ST_STOPIC_INS];
+	for (size_t i = 0; i < e->ntopics; i++) {
+		if (e->topics[i].id == NULL)
+			continue;
+		sqlite3_bind_text(s, 1, e->topics[i].id, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 2, upd);
-		if (store_step_done(st, ST_SSRC_INS, err, errlen) == -1)
+		sqlite3_bind_int64(s, 3, story);
+		if (store_step_done(st, ST_STOPIC_INS, err, errlen) == -1)
 			goto done;
-		s = st->stmt[ST_STOPIC_INS];
-		for (size_t i = 0; i < e->ntopics; i++) {
-			if (e->topics[i].id == NULL)
-				continue;
-			sqlite3_bind_text(s, 1, e->topics[i].id, -1,
-			    SQLITE_STATIC);
-			sqlite3_bind_int64(s, 2, upd);
-			sqlite3_bind_int64(s, 3, story);
-			if (store_step_done(st, ST_STOPIC_INS, err,
-			    errlen) == -1)
-				goto done;
-		}
 	}
 	res->nnew++;
 	rc = 0;
@@ -3241,7 +3239,8 @@ store_item_update(struct store *st, struct store_item *it,
 		goto done;
 	if (it->canon != NULL)		/* the key stays */
 		store_seen_add(&st->seen, store_link_hash(it->canon));
-	if (store_story_touch(st, it->story, upd, false, err, errlen) == -1 ||
+	if (store_story_touch(st, it->story, upd, false, NULL, err,
+	    errlen) == -1 ||
 	    store_story_topics_rebuild(st, it->story, err, errlen) == -1)
 		goto done;
 	res->nupdated++;
