@@ -3858,7 +3858,7 @@ store_query_stories(struct store *st, const struct store_filter *flt,
 	sqlite3_bind_int64(q, 8, text.s != NULL ? INT64_MAX : limit);
 	while (!stop && nout < limit && (r = sqlite3_step(q)) == SQLITE_ROW) {
 		if (text.s != NULL) {
-			bool	has;
+			bool	has = false;
 
 			if (store_textset_has(st, &text,
 			    sqlite3_column_int64(q, 0), &has, err,
